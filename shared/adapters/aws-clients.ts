@@ -1,0 +1,28 @@
+import { ConnectClient } from "@aws-sdk/client-connect";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+export interface AwsClients {
+  readonly connect: ConnectClient;
+  readonly dynamodb: DynamoDBDocumentClient;
+  readonly eventBridge: EventBridgeClient;
+  readonly sqs: SQSClient;
+}
+
+/** A hung call must not eat the Lambda's whole timeout. */
+const requestHandler = { connectionTimeout: 3_000, requestTimeout: 10_000 };
+
+/**
+ * The SDK clients, built once per Lambda environment. Endpoints, region and credentials come
+ * from the SDK's standard configuration (AWS_ENDPOINT_URL_* is how the local stack plugs in).
+ */
+export const createAwsClients = (): AwsClients => ({
+  // Connect calls are retried by the application, which knows that CreateUser's
+  // LimitExceededException is a full instance, not throttling, and paces CreateUser.
+  connect: new ConnectClient({ maxAttempts: 1, requestHandler }),
+  dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler })),
+  eventBridge: new EventBridgeClient({ requestHandler }),
+  sqs: new SQSClient({ requestHandler }),
+});

@@ -1,0 +1,94 @@
+import {
+  type MessageAttributeValue,
+  SendMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { DeadLetterUnavailableError } from "../domain/failures.js";
+import type { DeadLetter, DeadLetterParker } from "../ports.js";
+
+/** SQS's limits: 10 message attributes, 1 MiB for body and attributes together. */
+const MAX_ATTRIBUTES = 10;
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+const MAX_FAILURE_MESSAGE_CHARS = 1024;
+
+/** Attributes this service writes; stale copies from an earlier parking are replaced, not kept. */
+export const FAILURE_ATTRIBUTES = [
+  "failureReason",
+  "failureMessage",
+  "failedAt",
+  "sourceMessageId",
+  "sourceEventId",
+  "employeeId",
+  "bodyTruncated",
+] as const;
+
+/** Parks messages on the dead-letter queue with the failure attributes of DESIGN section 6. */
+export class SqsDeadLetterParker implements DeadLetterParker {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async park(letter: DeadLetter): Promise<void> {
+    const attributes = failureAttributes(letter);
+    for (const [name, attribute] of Object.entries(letter.attributes)) {
+      // One place stays free for bodyTruncated.
+      if (Object.keys(attributes).length >= MAX_ATTRIBUTES - 1) break;
+      if (!(FAILURE_ATTRIBUTES as readonly string[]).includes(name))
+        attributes[name] = toSqs(attribute);
+    }
+    const body = fitBody(letter.body, attributes);
+    try {
+      await this.client.send(
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: body,
+          MessageAttributes: attributes,
+        }),
+      );
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "UnknownError";
+      throw new DeadLetterUnavailableError(
+        `the dead-letter queue did not take the message (${name})`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
+
+const failureAttributes = (letter: DeadLetter): Record<string, MessageAttributeValue> => {
+  const attributes: Record<string, MessageAttributeValue> = {
+    failureReason: text(letter.reason),
+    failureMessage: text(letter.message.slice(0, MAX_FAILURE_MESSAGE_CHARS) || letter.reason),
+    failedAt: text(letter.failedAt.toISOString()),
+    sourceMessageId: text(letter.sourceMessageId),
+  };
+  if (letter.sourceEventId) attributes.sourceEventId = text(letter.sourceEventId);
+  if (letter.employeeId) attributes.employeeId = text(letter.employeeId);
+  return attributes;
+};
+
+// Only a body already rejected as too large can hit SQS's ceiling; it keeps its head, flagged.
+const fitBody = (body: string, attributes: Record<string, MessageAttributeValue>): string => {
+  const attributeBytes = Object.entries(attributes).reduce(
+    (sum, [name, value]) =>
+      sum + name.length + (value.DataType?.length ?? 0) + (value.StringValue?.length ?? 0) * 4,
+    64,
+  );
+  const room = MAX_MESSAGE_BYTES - attributeBytes;
+  if (Buffer.byteLength(body, "utf8") <= room) return body;
+  attributes.bodyTruncated = text("true");
+  return Buffer.from(body, "utf8")
+    .subarray(0, room)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
+};
+
+const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value });
+
+const toSqs = (attribute: DeadLetter["attributes"][string]): MessageAttributeValue =>
+  attribute.binaryValue !== undefined
+    ? { DataType: attribute.dataType, BinaryValue: Buffer.from(attribute.binaryValue, "base64") }
+    : { DataType: attribute.dataType, StringValue: attribute.stringValue ?? "" };

@@ -1,0 +1,31 @@
+import type { Clock } from "./clock.js";
+
+/**
+ * Spaces CreateUser calls to a steady rate for this Lambda environment (Connect's quota is per
+ * account, so each environment gets its share). Reservations are handed out in call order, so
+ * concurrent records wait their turn without polling.
+ */
+export class CreateUserPacer {
+  readonly #intervalMs: number;
+  #nextSlot = 0;
+
+  constructor(
+    requestsPerSecond: number,
+    private readonly clock: Clock,
+  ) {
+    this.#intervalMs = 1000 / requestsPerSecond;
+  }
+
+  /** Waits for this caller's slot. */
+  async take(): Promise<void> {
+    const now = this.clock.now();
+    const slot = Math.max(this.#nextSlot, now);
+    this.#nextSlot = slot + this.#intervalMs;
+    if (slot > now) await this.clock.sleep(slot - now);
+  }
+
+  /** Connect said "too fast": hold every caller back, not just the one that was throttled. */
+  slowDown(ms: number): void {
+    this.#nextSlot = Math.max(this.#nextSlot, this.clock.now() + ms);
+  }
+}

@@ -1,0 +1,169 @@
+import {
+  buildCreateUserRequest,
+  type CreateUserRequest,
+  EMPLOYEE_ID_TAG,
+  type ResolvedProfiles,
+  type UserSettings,
+} from "../domain/create-user-request.js";
+import type { EmployeeHired } from "../domain/employee-hired.js";
+import {
+  ConnectThrottledError,
+  UserLookupPendingError,
+  UsernameTakenError,
+} from "../domain/failures.js";
+import { type Outcome, userCreatedEvent } from "../domain/output-events.js";
+import type { ConnectUserDirectory, ProvisioningEventPublisher } from "../ports.js";
+import type { Clock, Log } from "./clock.js";
+import type { CreateUserPacer } from "./create-user-pacer.js";
+import type { ProfileResolver } from "./profile-resolver.js";
+import { type RetryPolicy, withRetries } from "./retry.js";
+import type { RuleBook } from "./rule-book.js";
+
+export interface ProvisionerSettings extends UserSettings {
+  readonly eventSource: string;
+}
+
+export interface ProvisionerDeps {
+  readonly rules: RuleBook;
+  readonly profiles: ProfileResolver;
+  readonly users: ConnectUserDirectory;
+  readonly pacer: CreateUserPacer;
+  readonly publisher: ProvisioningEventPublisher;
+  readonly settings: ProvisionerSettings;
+  readonly retryPolicy: RetryPolicy;
+  readonly clock: Clock;
+  readonly newPassword: () => string;
+}
+
+export interface Provisioned {
+  readonly outcome: Outcome;
+  readonly userId: string;
+  readonly userArn: string;
+  readonly ruleId: string;
+}
+
+interface ConnectUser {
+  readonly outcome: Outcome;
+  readonly userId: string;
+  readonly userArn: string;
+  readonly profiles: ResolvedProfiles;
+}
+
+/**
+ * The use case: one hire becomes one Connect user and one "Connect User Created" event.
+ * Safe to run again for the same hire: the second run adopts the user the first one made.
+ */
+export class HireProvisioner {
+  constructor(private readonly deps: ProvisionerDeps) {}
+
+  async provision(event: EmployeeHired, deadline: number, log: Log): Promise<Provisioned> {
+    const { rules, profiles, settings, publisher, clock } = this.deps;
+    const rule = await rules.ruleFor(event.employee);
+    const resolved = await profiles.resolve(rule);
+    const request = buildCreateUserRequest(event, rule, resolved, settings, this.deps.newPassword);
+    const user = await this.createOrAdopt(
+      request,
+      event.employee.employeeId,
+      resolved,
+      deadline,
+      log,
+    );
+    await publisher.publish(
+      userCreatedEvent(
+        settings.eventSource,
+        {
+          sourceEventId: event.eventId,
+          employeeId: event.employee.employeeId,
+          instanceId: settings.instanceId,
+          userId: user.userId,
+          userArn: user.userArn,
+          username: request.Username,
+          ruleId: rule.ruleId,
+          ...user.profiles,
+          outcome: user.outcome,
+        },
+        new Date(clock.now()),
+      ),
+    );
+    return {
+      outcome: user.outcome,
+      userId: user.userId,
+      userArn: user.userArn,
+      ruleId: rule.ruleId,
+    };
+  }
+
+  /**
+   * Idempotency rests on the username, not the SQS message ID (a DLQ redrive gives messages new
+   * IDs): a duplicate username tagged with this employee is the user an earlier attempt made.
+   */
+  private async createOrAdopt(
+    request: CreateUserRequest,
+    employeeId: string,
+    resolved: ResolvedProfiles,
+    deadline: number,
+    log: Log,
+  ): Promise<ConnectUser> {
+    const created = await this.retrying(() => this.pacedCreate(request), deadline, log, true);
+    if (created.status === "created") {
+      return {
+        outcome: "CREATED",
+        userId: created.userId,
+        userArn: created.userArn,
+        profiles: resolved,
+      };
+    }
+    const existing = await this.retrying(
+      () => this.deps.users.findUser(request.Username),
+      deadline,
+      log,
+    );
+    if (!existing) {
+      throw new UserLookupPendingError(
+        "Connect reports the username taken but no lookup finds the user yet",
+      );
+    }
+    const owner = existing.tags[EMPLOYEE_ID_TAG];
+    if (owner !== employeeId) {
+      throw new UsernameTakenError(
+        `the username is already used by Connect user ${existing.userId}, ${owner ? `tagged for employee ${owner}` : "which has no employeeId tag"}`,
+      );
+    }
+    log.info("User already existed; adopting it", { userId: existing.userId });
+    return {
+      outcome: "ALREADY_EXISTED",
+      userId: existing.userId,
+      userArn: existing.userArn,
+      // What the user really has, when the lookup says; it may predate the current rule.
+      profiles: {
+        routingProfileId: existing.routingProfileId ?? resolved.routingProfileId,
+        securityProfileIds: existing.securityProfileIds ?? resolved.securityProfileIds,
+        ...((existing.hierarchyGroupId ?? resolved.hierarchyGroupId)
+          ? { hierarchyGroupId: existing.hierarchyGroupId ?? resolved.hierarchyGroupId }
+          : {}),
+      },
+    };
+  }
+
+  private async pacedCreate(request: CreateUserRequest) {
+    await this.deps.pacer.take();
+    return this.deps.users.createUser(request);
+  }
+
+  private retrying<T>(
+    operation: () => Promise<T>,
+    deadline: number,
+    log: Log,
+    pacesCreateUser = false,
+  ): Promise<T> {
+    return withRetries(operation, this.deps.retryPolicy, this.deps.clock, {
+      deadline,
+      onRetry: (error, attempt, delayMs) => {
+        // A throttled CreateUser means this environment's share is too big right now.
+        if (pacesCreateUser && error instanceof ConnectThrottledError)
+          this.deps.pacer.slowDown(delayMs);
+        log.warn("Connect call failed; retrying", { reason: error.name, attempt, delayMs });
+      },
+    });
+  }
+}

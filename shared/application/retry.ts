@@ -1,0 +1,53 @@
+import { ConnectThrottledError, ConnectUnavailableError } from "../domain/failures.js";
+import type { Clock } from "./clock.js";
+
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** A uniform random number in [0, 1), for jitter. */
+  readonly random: () => number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 100,
+  maxDelayMs: 5_000,
+  random: Math.random,
+};
+
+export interface RetryOptions {
+  /** Epoch ms after which no new wait may start: the Lambda must return before its timeout. */
+  readonly deadline: number;
+  readonly onRetry?: (error: Error, attempt: number, delayMs: number) => void;
+}
+
+/** Throttling and Connect outages heal; everything else is returned to the caller at once. */
+export const isRetryable = (
+  error: unknown,
+): error is ConnectThrottledError | ConnectUnavailableError =>
+  error instanceof ConnectThrottledError || error instanceof ConnectUnavailableError;
+
+/**
+ * Runs `operation`, retrying retryable failures with capped exponential backoff and "equal
+ * jitter" (half fixed, half random, so a retry never fires at once) while the deadline allows.
+ */
+export const withRetries = async <T>(
+  operation: () => Promise<T>,
+  policy: RetryPolicy,
+  clock: Clock,
+  options: RetryOptions,
+): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= policy.maxAttempts) throw error;
+      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const delay = Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+      if (clock.now() + delay > options.deadline) throw error;
+      options.onRetry?.(error, attempt, delay);
+      await clock.sleep(delay);
+    }
+  }
+};

@@ -1,0 +1,130 @@
+import { KNOWN_EMPLOYEE_FIELDS } from "./domain/employee-hired.js";
+import { type IdentityManagementType, templatePlaceholders } from "./domain/username.js";
+
+export interface OnboardingConfig {
+  /** The instance ID, even when CONNECT_INSTANCE_ID was given as an ARN. */
+  readonly instanceId: string;
+  readonly identityManagementType: IdentityManagementType;
+  readonly mappingTableName: string;
+  readonly eventBusName: string;
+  readonly eventSource: string;
+  readonly dlqUrl: string;
+  readonly maxReceiveCount: number;
+  readonly usernameTemplate: string;
+  readonly createUserRps: number;
+  readonly mappingCacheTtlSeconds: number;
+  readonly profileCacheTtlSeconds: number;
+  readonly serviceName: string;
+  readonly logLevel: LogLevel;
+}
+
+/** Raised at cold start, naming every bad variable at once, so one deploy fixes them all. */
+export class ConfigurationError extends Error {
+  override readonly name = "ConfigurationError";
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+  }
+}
+
+const IDENTITY_TYPES: readonly IdentityManagementType[] = [
+  "SAML",
+  "CONNECT_MANAGED",
+  "EXISTING_DIRECTORY",
+];
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const INSTANCE_ID = /^[A-Za-z0-9-]{1,100}$/;
+const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[\w-]+:\d{12}:instance\/([A-Za-z0-9-]{1,100})$/;
+
+/** Reads and validates the environment of DESIGN section 7. */
+export const readConfig = (env: Readonly<Record<string, string | undefined>>): OnboardingConfig => {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw === "" ? undefined : raw;
+  };
+  const required = (name: string): string => {
+    const raw = value(name);
+    if (raw === undefined) problems.push(`${name} is required`);
+    return raw ?? "";
+  };
+  const number = (
+    name: string,
+    fallback: number,
+    check: (n: number) => boolean,
+    rule: string,
+  ): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!Number.isFinite(parsed) || !check(parsed)) {
+      problems.push(`${name} must be ${rule} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return parsed;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = value(name)?.toUpperCase();
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(
+      `${name} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value(name))})`,
+    );
+    return fallback;
+  };
+
+  const instance = required("CONNECT_INSTANCE_ID");
+  const instanceId = INSTANCE_ARN.exec(instance)?.[1] ?? instance;
+  if (instance && !INSTANCE_ID.test(instanceId)) {
+    problems.push("CONNECT_INSTANCE_ID must be a Connect instance ID or instance ARN");
+  }
+  const dlqUrl = required("DLQ_URL");
+  if (dlqUrl && !/^https?:\/\/\S+$/.test(dlqUrl)) problems.push("DLQ_URL must be an SQS queue URL");
+  const usernameTemplate = value("USERNAME_TEMPLATE") ?? "{workEmail}";
+  const placeholders = templatePlaceholders(usernameTemplate);
+  if (placeholders.length === 0) {
+    problems.push("USERNAME_TEMPLATE must contain at least one {placeholder}, e.g. {workEmail}");
+  }
+  const unknown = placeholders.filter((field) => !KNOWN_EMPLOYEE_FIELDS.includes(field));
+  if (unknown.length > 0) {
+    problems.push(`USERNAME_TEMPLATE names unknown employee fields: ${unknown.join(", ")}`);
+  }
+
+  const config: OnboardingConfig = {
+    instanceId,
+    identityManagementType: oneOf("IDENTITY_MANAGEMENT_TYPE", IDENTITY_TYPES, "SAML"),
+    mappingTableName: required("MAPPING_TABLE_NAME"),
+    eventBusName: required("EVENT_BUS_NAME"),
+    eventSource: value("EVENT_SOURCE") ?? "connect-onboarding",
+    dlqUrl,
+    maxReceiveCount: number(
+      "MAX_RECEIVE_COUNT",
+      5,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 1000,
+      "an integer from 1 to 1000",
+    ),
+    usernameTemplate,
+    createUserRps: number(
+      "CONNECT_CREATE_USER_RPS",
+      1,
+      (n) => n > 0 && n <= 1000,
+      "a number above 0 and at most 1000",
+    ),
+    mappingCacheTtlSeconds: number(
+      "MAPPING_CACHE_TTL_SECONDS",
+      60,
+      (n) => n >= 0,
+      "a number of seconds >= 0",
+    ),
+    profileCacheTtlSeconds: number(
+      "PROFILE_CACHE_TTL_SECONDS",
+      300,
+      (n) => n >= 0,
+      "a number of seconds >= 0",
+    ),
+    serviceName: value("POWERTOOLS_SERVICE_NAME") ?? "connect-onboarding",
+    logLevel: oneOf("POWERTOOLS_LOG_LEVEL", LOG_LEVELS, "INFO"),
+  };
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return config;
+};

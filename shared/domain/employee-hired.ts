@@ -1,0 +1,142 @@
+import * as z from "zod/mini";
+
+/** Connect's own limits for names (CONNECT_MANAGED allows up to 255/256; SAML only 100). */
+const MAX_NAME_LENGTH = 256;
+const MAX_TEXT_LENGTH = 256;
+
+// Connect's SecondaryEmail pattern (API reference, UserIdentityInfo); the work email must fit it.
+const EMAIL = /^(?=.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+// C0 and C1 control characters: never part of a real name, and they corrupt logs and CSVs.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+const text = (max: number) =>
+  z.string().check(
+    z.trim(),
+    z.normalize("NFC"),
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((value) => !CONTROL.test(value), { message: "contains control characters" }),
+  );
+
+// HR systems write phone numbers with spaces, dashes, dots and brackets; E.164 is what Connect takes.
+const phone = z.string().check(
+  z.overwrite((value) => value.replace(/[\s\-().]/g, "")),
+  z.regex(E164, "must be an E.164 phone number"),
+);
+
+const EmployeeSchema = z.object({
+  employeeId: text(128),
+  firstName: text(MAX_NAME_LENGTH),
+  lastName: text(MAX_NAME_LENGTH),
+  preferredFirstName: z.optional(text(MAX_NAME_LENGTH)),
+  workEmail: z.string().check(z.trim(), z.regex(EMAIL, "must be an email address")),
+  mobilePhone: z.optional(phone),
+  deskPhoneNumber: z.optional(phone),
+  department: z.optional(text(MAX_TEXT_LENGTH)),
+  jobTitle: z.optional(text(MAX_TEXT_LENGTH)),
+  jobCode: z.optional(text(MAX_TEXT_LENGTH)),
+  location: z.optional(text(MAX_TEXT_LENGTH)),
+  country: z.optional(text(MAX_TEXT_LENGTH)),
+  employmentType: z.optional(text(MAX_TEXT_LENGTH)),
+  managerEmployeeId: z.optional(text(128)),
+  startDate: z.optional(text(64)),
+  directoryUserId: z.optional(text(MAX_TEXT_LENGTH)),
+});
+
+const EventSchema = z.object({
+  eventType: z.literal("EmployeeHired"),
+  eventId: text(256),
+  occurredAt: z.optional(text(64)),
+  source: z.optional(text(256)),
+  employee: EmployeeSchema,
+});
+
+export type Employee = z.infer<typeof EmployeeSchema> & {
+  /**
+   * Every scalar employee field as trimmed text, known or not: mapping rules and the username
+   * template may name attributes this schema does not know (costCenter, businessUnit, ...).
+   */
+  readonly attributes: Readonly<Record<string, string>>;
+};
+
+export type EmployeeHired = Omit<z.infer<typeof EventSchema>, "employee"> & {
+  readonly employee: Employee;
+};
+
+/** The names every template and rule may rely on; unknown attributes are allowed too. */
+export const KNOWN_EMPLOYEE_FIELDS: readonly string[] = Object.keys(EmployeeSchema.shape);
+
+export type EventValidation =
+  | { readonly ok: true; readonly event: EmployeeHired }
+  | { readonly ok: false; readonly issues: readonly { path: string; message: string }[] };
+
+/**
+ * Validates a canonical event object. Blank strings and nulls count as absent, numbers in ID
+ * fields are accepted as text, and the failure lists field paths but never the values: they may
+ * be names or emails, which must not reach logs.
+ */
+export const validateEmployeeHired = (candidate: Record<string, unknown>): EventValidation => {
+  const employee = isRecord(candidate.employee) ? compact(candidate.employee) : candidate.employee;
+  const input = { ...compact(candidate), employee };
+  const result = EventSchema.safeParse(input);
+  if (!result.success) {
+    return {
+      ok: false,
+      issues: result.error.issues.map((issue) => ({
+        path: issue.path.join(".") || "(body)",
+        message: describeIssue(issue, valueAt(input, issue.path)),
+      })),
+    };
+  }
+  const attributes = scalarAttributes(employee as Record<string, unknown>);
+  Object.assign(attributes, result.data.employee);
+  return { ok: true, event: { ...result.data, employee: { ...result.data.employee, attributes } } };
+};
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+// HRIS exports often carry numeric IDs; a number is never a valid name, so only IDs are coerced.
+const NUMERIC_ID_FIELDS = new Set(["eventId", "employeeId", "managerEmployeeId"]);
+
+const compact = (value: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    if (raw === null || raw === undefined) continue;
+    if (typeof raw === "string" && raw.trim() === "") continue;
+    const numericId =
+      typeof raw === "number" && Number.isSafeInteger(raw) && NUMERIC_ID_FIELDS.has(key);
+    out[key] = numericId ? String(raw) : raw;
+  }
+  return out;
+};
+
+const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((node, key) => (isRecord(node) ? node[key as string] : undefined), root);
+
+const scalarAttributes = (employee: Record<string, unknown>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(employee)) {
+    if (typeof value === "string") out[key] = value.trim().normalize("NFC");
+    else if (typeof value === "boolean") out[key] = String(value);
+  }
+  return out;
+};
+
+// Describes what is wrong without echoing the value, which may be a name or an email.
+const describeIssue = (issue: z.core.$ZodIssue, value: unknown): string => {
+  switch (issue.code) {
+    case "invalid_type":
+      return value === undefined ? "is required" : `must be a ${issue.expected}`;
+    case "too_small":
+      return "is required";
+    case "too_big":
+      return `is longer than ${String(issue.maximum)} characters`;
+    case "invalid_value":
+      return `must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}`;
+    default:
+      return issue.message === "Invalid input" ? "is invalid" : issue.message;
+  }
+};

@@ -1,0 +1,156 @@
+/**
+ * The failure taxonomy of DESIGN section 6. Every way a hire can fail has one small error class
+ * carrying its reason code, so the record handler decides park-or-retry from `permanent` alone.
+ */
+
+export type PermanentReason =
+  | "InvalidJson"
+  | "InvalidEvent"
+  | "UnsupportedEventType"
+  | "PayloadTooLarge"
+  | "NoMappingRule"
+  | "ProfileNotFound"
+  | "AmbiguousProfile"
+  | "MissingDeskPhone"
+  | "UsernameTaken"
+  | "ConnectRejected"
+  | "UserQuotaExceeded"
+  | "NotAuthorized";
+
+export type TransientReason =
+  | "ConnectThrottled"
+  | "ConnectUnavailable"
+  | "UserLookupPending"
+  | "MappingTableUnavailable"
+  | "EventPublishFailed"
+  | "DeadLetterUnavailable"
+  | "InternalError";
+
+export type ReasonCode = PermanentReason | TransientReason;
+
+export abstract class ProvisioningFailure extends Error {
+  abstract readonly reason: ReasonCode;
+  abstract readonly permanent: boolean;
+}
+
+/** Retrying cannot help: the message is parked on the DLQ at once. */
+export abstract class PermanentFailure extends ProvisioningFailure {
+  abstract override readonly reason: PermanentReason;
+  readonly permanent = true;
+}
+
+/** The world may heal: the record is handed back to SQS for redelivery. */
+export abstract class TransientFailure extends ProvisioningFailure {
+  abstract override readonly reason: TransientReason;
+  readonly permanent = false;
+}
+
+export class InvalidJsonError extends PermanentFailure {
+  override readonly name = "InvalidJsonError";
+  readonly reason = "InvalidJson";
+}
+
+export class InvalidEventError extends PermanentFailure {
+  override readonly name = "InvalidEventError";
+  readonly reason = "InvalidEvent";
+  constructor(
+    message: string,
+    readonly paths: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class UnsupportedEventTypeError extends PermanentFailure {
+  override readonly name = "UnsupportedEventTypeError";
+  readonly reason = "UnsupportedEventType";
+}
+
+export class PayloadTooLargeError extends PermanentFailure {
+  override readonly name = "PayloadTooLargeError";
+  readonly reason = "PayloadTooLarge";
+}
+
+export class NoMappingRuleError extends PermanentFailure {
+  override readonly name = "NoMappingRuleError";
+  readonly reason = "NoMappingRule";
+}
+
+export class ProfileNotFoundError extends PermanentFailure {
+  override readonly name = "ProfileNotFoundError";
+  readonly reason = "ProfileNotFound";
+}
+
+export class AmbiguousProfileError extends PermanentFailure {
+  override readonly name = "AmbiguousProfileError";
+  readonly reason = "AmbiguousProfile";
+}
+
+export class MissingDeskPhoneError extends PermanentFailure {
+  override readonly name = "MissingDeskPhoneError";
+  readonly reason = "MissingDeskPhone";
+}
+
+export class UsernameTakenError extends PermanentFailure {
+  override readonly name = "UsernameTakenError";
+  readonly reason = "UsernameTaken";
+}
+
+export class ConnectRejectedError extends PermanentFailure {
+  override readonly name = "ConnectRejectedError";
+  readonly reason = "ConnectRejected";
+}
+
+export class UserQuotaExceededError extends PermanentFailure {
+  override readonly name = "UserQuotaExceededError";
+  readonly reason = "UserQuotaExceeded";
+}
+
+export class NotAuthorizedError extends PermanentFailure {
+  override readonly name = "NotAuthorizedError";
+  readonly reason = "NotAuthorized";
+}
+
+export class ConnectThrottledError extends TransientFailure {
+  override readonly name = "ConnectThrottledError";
+  readonly reason = "ConnectThrottled";
+}
+
+export class ConnectUnavailableError extends TransientFailure {
+  override readonly name = "ConnectUnavailableError";
+  readonly reason = "ConnectUnavailable";
+}
+
+/** CreateUser said the username exists, but no lookup can see it yet. */
+export class UserLookupPendingError extends TransientFailure {
+  override readonly name = "UserLookupPendingError";
+  readonly reason = "UserLookupPending";
+}
+
+export class MappingTableUnavailableError extends TransientFailure {
+  override readonly name = "MappingTableUnavailableError";
+  readonly reason = "MappingTableUnavailable";
+}
+
+export class EventPublishFailedError extends TransientFailure {
+  override readonly name = "EventPublishFailedError";
+  readonly reason = "EventPublishFailed";
+}
+
+export class DeadLetterUnavailableError extends TransientFailure {
+  override readonly name = "DeadLetterUnavailableError";
+  readonly reason = "DeadLetterUnavailable";
+}
+
+/** Anything unforeseen (a bug, a runtime fault) is retried, then parked with this reason. */
+export class InternalError extends TransientFailure {
+  override readonly name = "InternalError";
+  readonly reason = "InternalError";
+}
+
+/** Turns anything thrown into a classified failure; unknown errors are presumed transient. */
+export const toProvisioningFailure = (error: unknown): ProvisioningFailure => {
+  if (error instanceof ProvisioningFailure) return error;
+  const name = error instanceof Error ? error.name : typeof error;
+  return new InternalError(`unexpected ${name}`, { cause: error });
+};

@@ -1,0 +1,255 @@
+import { type MappingRule, validateMappingRule } from "./mapping-rule.js";
+
+/** The CSV columns of DESIGN section 3, in their documented order. */
+export const CSV_COLUMNS = [
+  "ruleId",
+  "priority",
+  "enabled",
+  "department",
+  "jobTitle",
+  "jobCode",
+  "location",
+  "country",
+  "employmentType",
+  "routingProfile",
+  "securityProfiles",
+  "hierarchyGroup",
+  "phoneType",
+  "autoAccept",
+  "afterContactWorkTimeLimit",
+] as const;
+
+const MATCH_COLUMNS = [
+  "department",
+  "jobTitle",
+  "jobCode",
+  "location",
+  "country",
+  "employmentType",
+];
+
+/** A problem in a rules file, located so an operator can fix the row. */
+export interface RuleFileError {
+  /** "line 4" for CSV (header is line 1), "item 3" for a JSON array (1-based). */
+  readonly where: string;
+  readonly ruleId?: string;
+  readonly message: string;
+}
+
+export interface RuleFileResult {
+  readonly rules: MappingRule[];
+  readonly errors: RuleFileError[];
+}
+
+export type RuleFileFormat = "json" | "csv";
+
+export const formatOf = (fileName: string): RuleFileFormat =>
+  fileName.toLowerCase().endsWith(".csv") ? "csv" : "json";
+
+/** Parses and validates a whole rules file, reporting every bad row at once. */
+export const parseRuleFile = (text: string, format: RuleFileFormat): RuleFileResult =>
+  format === "csv" ? parseRulesCsv(text) : parseRulesJson(text);
+
+export const parseRulesJson = (text: string): RuleFileResult => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return {
+      rules: [],
+      errors: [{ where: "file", message: `not valid JSON: ${(error as Error).message}` }],
+    };
+  }
+  if (!Array.isArray(parsed)) {
+    return { rules: [], errors: [{ where: "file", message: "must be a JSON array of rules" }] };
+  }
+  return collect(parsed.map((candidate, index) => ({ where: `item ${index + 1}`, candidate })));
+};
+
+export const parseRulesCsv = (text: string): RuleFileResult => {
+  const rows = parseCsv(text);
+  const header = rows[0]?.cells.map((cell) => cell.trim());
+  if (!header || header.every((cell) => cell === "")) {
+    return { rules: [], errors: [{ where: "line 1", message: "missing the header row" }] };
+  }
+  const unknown = header.filter((column) => !(CSV_COLUMNS as readonly string[]).includes(column));
+  const missing = ["ruleId", "routingProfile", "securityProfiles"].filter(
+    (c) => !header.includes(c),
+  );
+  if (unknown.length > 0 || missing.length > 0) {
+    const problems = [
+      ...unknown.map((column) => `unknown column "${column}"`),
+      ...missing.map((column) => `missing column "${column}"`),
+    ];
+    return {
+      rules: [],
+      errors: [
+        {
+          where: "line 1",
+          message: `${problems.join(", ")}; columns are ${CSV_COLUMNS.join(",")}`,
+        },
+      ],
+    };
+  }
+  const entries = rows
+    .slice(1)
+    .filter((row) => row.cells.some((cell) => cell.trim() !== ""))
+    .map((row) => ({
+      where: `line ${row.line}`,
+      candidate: csvRowToRule(
+        Object.fromEntries(header.map((column, i) => [column, row.cells[i] ?? ""])),
+      ),
+    }));
+  return collect(entries);
+};
+
+/** Writes rules in the CSV layout; tags have no column in it and are not written. */
+export const formatRulesCsv = (rules: readonly MappingRule[]): string => {
+  const lines = rules.map((rule) =>
+    [
+      rule.ruleId,
+      String(rule.priority),
+      String(rule.enabled),
+      ...MATCH_COLUMNS.map((column) => rule.match[column] ?? ""),
+      rule.routingProfile,
+      rule.securityProfiles.join("|"),
+      rule.hierarchyGroup ?? "",
+      rule.phone.type,
+      String(rule.phone.autoAccept),
+      String(rule.phone.afterContactWorkTimeLimit),
+    ]
+      .map(csvCell)
+      .join(","),
+  );
+  return `${[CSV_COLUMNS.join(","), ...lines].join("\n")}\n`;
+};
+
+const collect = (entries: { where: string; candidate: unknown }[]): RuleFileResult => {
+  const rules: MappingRule[] = [];
+  const errors: RuleFileError[] = [];
+  const seen = new Map<string, string>();
+  for (const { where, candidate } of entries) {
+    const result = validateMappingRule(candidate);
+    if (!result.ok) {
+      const message = result.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+      errors.push(
+        result.ruleId === undefined
+          ? { where, message }
+          : { where, ruleId: result.ruleId, message },
+      );
+      continue;
+    }
+    const first = seen.get(result.rule.ruleId);
+    if (first) {
+      errors.push({
+        where,
+        ruleId: result.rule.ruleId,
+        message: `duplicate ruleId (first at ${first})`,
+      });
+      continue;
+    }
+    seen.set(result.rule.ruleId, where);
+    rules.push(result.rule);
+  }
+  return { rules, errors };
+};
+
+const csvRowToRule = (row: Record<string, string>): Record<string, unknown> => {
+  const cell = (column: string): string | undefined => {
+    const value = row[column]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const match: Record<string, string> = {};
+  for (const column of MATCH_COLUMNS) {
+    const value = cell(column);
+    if (value !== undefined) match[column] = value;
+  }
+  const phone: Record<string, unknown> = {};
+  setIfPresent(phone, "type", cell("phoneType")?.toUpperCase());
+  setIfPresent(phone, "autoAccept", booleanCell(cell("autoAccept")));
+  setIfPresent(phone, "afterContactWorkTimeLimit", numberCell(cell("afterContactWorkTimeLimit")));
+  const rule: Record<string, unknown> = {
+    ruleId: cell("ruleId"),
+    match,
+    routingProfile: cell("routingProfile"),
+    securityProfiles: (cell("securityProfiles") ?? "")
+      .split("|")
+      .map((profile) => profile.trim())
+      .filter((profile) => profile !== ""),
+    phone,
+  };
+  setIfPresent(rule, "priority", numberCell(cell("priority")));
+  setIfPresent(rule, "enabled", booleanCell(cell("enabled")));
+  setIfPresent(rule, "hierarchyGroup", cell("hierarchyGroup"));
+  return rule;
+};
+
+const setIfPresent = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  if (value !== undefined) target[key] = value;
+};
+
+// Unparseable cells stay text so the schema reports them against their column.
+const numberCell = (value: string | undefined): unknown =>
+  value === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+
+const booleanCell = (value: string | undefined): unknown => {
+  if (value === undefined) return undefined;
+  const lower = value.toLowerCase();
+  if (["true", "yes", "y", "1"].includes(lower)) return true;
+  if (["false", "no", "n", "0"].includes(lower)) return false;
+  return value;
+};
+
+interface CsvRow {
+  readonly line: number;
+  readonly cells: string[];
+}
+
+/** RFC 4180: quoted cells may hold commas, doubled quotes and line breaks. */
+const parseCsv = (text: string): CsvRow[] => {
+  const rows: CsvRow[] = [];
+  let cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (quoted) {
+      if (char === '"' && source[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        if (char === "\n") line++;
+        cell += char;
+      }
+    } else if (char === '"' && cell.trim() === "") {
+      quoted = true;
+      cell = "";
+    } else if (char === ",") {
+      cells.push(cell);
+      cell = "";
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && source[i + 1] === "\n") i++;
+      cells.push(cell);
+      rows.push({ line: rowLine, cells });
+      cells = [];
+      cell = "";
+      line++;
+      rowLine = line;
+    } else {
+      cell += char;
+    }
+  }
+  if (cell !== "" || cells.length > 0) {
+    cells.push(cell);
+    rows.push({ line: rowLine, cells });
+  }
+  return rows;
+};
+
+const csvCell = (value: string): string =>
+  /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;

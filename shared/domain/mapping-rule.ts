@@ -1,0 +1,135 @@
+import * as z from "zod/mini";
+
+export const PHONE_TYPES = ["SOFT_PHONE", "DESK_PHONE"] as const;
+export type PhoneType = (typeof PHONE_TYPES)[number];
+
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
+
+const PhoneSchema = z.object({
+  type: z._default(z.enum(PHONE_TYPES), "SOFT_PHONE"),
+  autoAccept: z._default(z.boolean(), false),
+  afterContactWorkTimeLimit: z._default(z.int().check(z.gte(0)), 0),
+});
+
+const MappingRuleSchema = z.object({
+  ruleId: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+  priority: z._default(z.number().check(z.refine(Number.isFinite, "must be a finite number")), 0),
+  enabled: z._default(z.boolean(), true),
+  match: z._default(z.record(z.string(), z.string().check(z.trim())), {}),
+  routingProfile: name,
+  securityProfiles: z.array(name).check(z.minLength(1), z.maxLength(10)),
+  hierarchyGroup: z.optional(name),
+  phone: z._default(PhoneSchema, {
+    type: "SOFT_PHONE",
+    autoAccept: false,
+    afterContactWorkTimeLimit: 0,
+  }),
+  tags: z._default(z.record(z.string(), z.string()), {}),
+});
+
+/** One row of the mapping table: who it applies to, and what Connect setup they get. */
+export type MappingRule = z.infer<typeof MappingRuleSchema>;
+
+export interface RuleIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type RuleValidation =
+  | { readonly ok: true; readonly rule: MappingRule }
+  | { readonly ok: false; readonly ruleId?: string; readonly issues: readonly RuleIssue[] };
+
+export const validateMappingRule = (candidate: unknown): RuleValidation => {
+  const result = MappingRuleSchema.safeParse(candidate);
+  if (result.success) return { ok: true, rule: result.data };
+  const ruleId =
+    typeof candidate === "object" && candidate !== null && "ruleId" in candidate
+      ? String(candidate.ruleId)
+      : undefined;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.join(".") || "(rule)",
+    message: issue.message,
+  }));
+  return ruleId === undefined ? { ok: false, issues } : { ok: false, ruleId, issues };
+};
+
+/** A rule that applies to an employee, with the number of match keys that made it apply. */
+export interface RuleMatch {
+  readonly rule: MappingRule;
+  readonly specificity: number;
+}
+
+type Matcher = (attributes: Readonly<Record<string, string>>) => boolean;
+
+interface CompiledRule extends RuleMatch {
+  readonly matches: Matcher;
+}
+
+/**
+ * The enabled rules, compiled once and kept in winner order (highest priority, then most match
+ * keys, then lowest ruleId), so the first rule that applies is the winner whatever order the
+ * table returned them in.
+ */
+export class RuleSet {
+  readonly #rules: readonly CompiledRule[];
+
+  constructor(rules: readonly MappingRule[]) {
+    this.#rules = rules
+      .filter((rule) => rule.enabled)
+      .map(compileRule)
+      .sort(byWinnerOrder);
+  }
+
+  get size(): number {
+    return this.#rules.length;
+  }
+
+  /** The winning rule for these employee attributes, if any rule applies. */
+  select(attributes: Readonly<Record<string, string>>): MappingRule | undefined {
+    const folded = foldAll(attributes);
+    return this.#rules.find((rule) => rule.matches(folded))?.rule;
+  }
+
+  /** Every applicable rule, winner first: what `onboard plan` shows. */
+  matchesFor(attributes: Readonly<Record<string, string>>): RuleMatch[] {
+    const folded = foldAll(attributes);
+    return this.#rules
+      .filter((rule) => rule.matches(folded))
+      .map(({ rule, specificity }) => ({ rule, specificity }));
+  }
+}
+
+const compileRule = (rule: MappingRule): CompiledRule => {
+  const conditions = Object.entries(rule.match).map(([key, pattern]) =>
+    compileCondition(key, pattern),
+  );
+  return {
+    rule,
+    specificity: conditions.length,
+    matches: (attributes) => conditions.every((condition) => condition(attributes)),
+  };
+};
+
+// Values compare case-insensitively after trimming; an absent attribute reads as "".
+// Matchers receive attributes already folded, once per lookup rather than once per rule.
+const compileCondition = (key: string, pattern: string): Matcher => {
+  const wanted = fold(pattern);
+  if (!wanted.includes("*")) return (folded) => (folded[key] ?? "") === wanted;
+  const regex = new RegExp(`^${wanted.split("*").map(escapeRegExp).join(".*")}$`, "su");
+  return (folded) => regex.test(folded[key] ?? "");
+};
+
+const fold = (value: string): string => value.trim().normalize("NFC").toLowerCase();
+
+const foldAll = (attributes: Readonly<Record<string, string>>): Record<string, string> => {
+  const folded: Record<string, string> = Object.create(null);
+  for (const key of Object.keys(attributes)) folded[key] = fold(attributes[key] ?? "");
+  return folded;
+};
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+const byWinnerOrder = (a: RuleMatch, b: RuleMatch): number =>
+  b.rule.priority - a.rule.priority ||
+  b.specificity - a.specificity ||
+  (a.rule.ruleId < b.rule.ruleId ? -1 : a.rule.ruleId > b.rule.ruleId ? 1 : 0);

@@ -1,0 +1,175 @@
+import { type EmployeeHired, isRecord, validateEmployeeHired } from "./employee-hired.js";
+import {
+  InvalidEventError,
+  InvalidJsonError,
+  PayloadTooLargeError,
+  PermanentFailure,
+  UnsupportedEventTypeError,
+} from "./failures.js";
+
+/** SQS's classic message size limit; HR events are a few KB, anything bigger is not a hire. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** How deep envelopes may nest (SNS carrying an EventBridge event is the deepest seen). */
+const MAX_ENVELOPE_DEPTH = 3;
+
+const EVENTBRIDGE_DETAIL_TYPES = new Set(["Employee Hired", "EmployeeHired"]);
+const CLOUDEVENTS_TYPE_SUFFIX = "employee.hired";
+
+export type EnvelopeKind = "raw" | "eventbridge" | "sns" | "cloudevents";
+
+/** What a failed parse still knows, so the Provisioning Failed event can say whose hire it was. */
+export interface FailureHints {
+  readonly eventId?: string;
+  readonly employeeId?: string;
+}
+
+export type BodyParseResult =
+  | { readonly ok: true; readonly event: EmployeeHired; readonly envelope: EnvelopeKind }
+  | { readonly ok: false; readonly error: PermanentFailure; readonly hints: FailureHints };
+
+interface Unwrapped {
+  readonly canonical: Record<string, unknown>;
+  readonly envelope: EnvelopeKind;
+}
+
+/**
+ * Turns an SQS message body into an EmployeeHired event, whatever envelope carried it.
+ * Never throws: every input ends as an event or a permanent failure with its reason code.
+ */
+export const parseMessageBody = (body: string): BodyParseResult => {
+  const hints: { eventId?: string; employeeId?: string } = {};
+  try {
+    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) {
+      throw new PayloadTooLargeError(`body is larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    const { canonical, envelope } = unwrap(parseJson(body, "body"), "raw", 0);
+    Object.assign(hints, hintsOf(canonical));
+    const eventType = canonical.eventType;
+    if (eventType === undefined || eventType === null) {
+      throw new InvalidEventError("eventType: is required", ["eventType"]);
+    }
+    if (typeof eventType !== "string" || eventType.trim() !== "EmployeeHired") {
+      throw new UnsupportedEventTypeError(
+        `eventType ${describeType(eventType)} is not EmployeeHired`,
+      );
+    }
+    const validation = validateEmployeeHired({ ...canonical, eventType: "EmployeeHired" });
+    if (!validation.ok) {
+      const paths = validation.issues.map((issue) => issue.path);
+      const message = validation.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+      throw new InvalidEventError(message, paths);
+    }
+    return { ok: true, event: validation.event, envelope };
+  } catch (error) {
+    if (error instanceof PermanentFailure) return { ok: false, error, hints };
+    // A parser must classify, not crash: anything unforeseen is a shape we do not accept.
+    return { ok: false, error: new InvalidEventError("body could not be read as an event"), hints };
+  }
+};
+
+const unwrap = (value: unknown, envelope: EnvelopeKind, depth: number): Unwrapped => {
+  if (!isRecord(value)) {
+    throw new InvalidEventError(`${envelopeLabel(envelope)} must be a JSON object`, ["(body)"]);
+  }
+  if (depth >= MAX_ENVELOPE_DEPTH) return { canonical: value, envelope };
+  if (value.Type === "Notification" && typeof value.Message === "string") {
+    return unwrap(parseJson(value.Message, "SNS Message"), "sns", depth + 1);
+  }
+  if ("detail-type" in value && "detail" in value) return fromEventBridge(value, depth);
+  if ("specversion" in value) return fromCloudEvent(value, depth);
+  return { canonical: value, envelope };
+};
+
+const fromEventBridge = (value: Record<string, unknown>, depth: number): Unwrapped => {
+  const detailType = value["detail-type"];
+  if (typeof detailType !== "string" || !EVENTBRIDGE_DETAIL_TYPES.has(detailType.trim())) {
+    throw new UnsupportedEventTypeError(
+      `detail-type ${describeType(detailType)} is not Employee Hired`,
+    );
+  }
+  const detail = value.detail;
+  if (!isRecord(detail)) throw new InvalidEventError("detail: must be an object", ["detail"]);
+  const inner = unwrap(detail, "eventbridge", depth + 1);
+  return {
+    canonical: canonicalOf(inner.canonical, value.id, value.time, value.source),
+    envelope: "eventbridge",
+  };
+};
+
+const fromCloudEvent = (value: Record<string, unknown>, depth: number): Unwrapped => {
+  const type = value.type;
+  if (typeof type !== "string" || !type.trim().toLowerCase().endsWith(CLOUDEVENTS_TYPE_SUFFIX)) {
+    throw new UnsupportedEventTypeError(
+      `CloudEvents type ${describeType(type)} is not *.employee.hired`,
+    );
+  }
+  const data = cloudEventData(value);
+  if (!isRecord(data)) throw new InvalidEventError("data: must be an object", ["data"]);
+  const inner = unwrap(data, "cloudevents", depth + 1);
+  return {
+    canonical: canonicalOf(inner.canonical, value.id, value.time, value.source),
+    envelope: "cloudevents",
+  };
+};
+
+// Structured-mode CloudEvents may carry JSON data as an object, a JSON string, or base64.
+const cloudEventData = (value: Record<string, unknown>): unknown => {
+  if (typeof value.data === "string") return parseJson(value.data, "CloudEvents data");
+  if (value.data === undefined && typeof value.data_base64 === "string") {
+    return parseJson(
+      Buffer.from(value.data_base64, "base64").toString("utf8"),
+      "CloudEvents data_base64",
+    );
+  }
+  return value.data;
+};
+
+/** The envelope's payload is either a whole canonical event or just its employee object. */
+const canonicalOf = (
+  payload: Record<string, unknown>,
+  id: unknown,
+  time: unknown,
+  source: unknown,
+): Record<string, unknown> => {
+  const isCanonical = "employee" in payload || "eventType" in payload;
+  const base = isCanonical ? payload : { eventType: "EmployeeHired", employee: payload };
+  return {
+    ...base,
+    eventId: base.eventId ?? id,
+    occurredAt: base.occurredAt ?? time,
+    source: base.source ?? source,
+  };
+};
+
+const parseJson = (text: string, what: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidJsonError(`${what} is not valid JSON`);
+  }
+};
+
+const hintsOf = (canonical: Record<string, unknown>): FailureHints => {
+  const hints: { eventId?: string; employeeId?: string } = {};
+  const eventId = idText(canonical.eventId);
+  if (eventId) hints.eventId = eventId;
+  const employeeId = isRecord(canonical.employee)
+    ? idText(canonical.employee.employeeId)
+    : undefined;
+  if (employeeId) hints.employeeId = employeeId;
+  return hints;
+};
+
+// IDs flow into logs and events, so only short, printable identifiers are kept as hints.
+const idText = (value: unknown): string | undefined => {
+  const text =
+    typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  return /^[\w.:@/-]{1,128}$/.test(text) ? text : undefined;
+};
+
+const describeType = (value: unknown): string =>
+  typeof value === "string" ? JSON.stringify(value.slice(0, 64)) : `of type ${typeof value}`;
+
+const envelopeLabel = (envelope: EnvelopeKind): string =>
+  envelope === "raw" ? "body" : `${envelope} payload`;

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import type { ReasonCode } from "./failures.js";
+
+export const USER_CREATED = "Connect User Created";
+export const PROVISIONING_FAILED = "Connect User Provisioning Failed";
+
+export type Outcome = "CREATED" | "ALREADY_EXISTED";
+
+/** An event for the bus, before any transport concern. */
+export interface OutputEvent {
+  readonly source: string;
+  readonly detailType: typeof USER_CREATED | typeof PROVISIONING_FAILED;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface UserCreatedFacts {
+  readonly sourceEventId: string;
+  readonly employeeId: string;
+  readonly instanceId: string;
+  readonly userId: string;
+  readonly userArn: string;
+  readonly username: string;
+  readonly ruleId: string;
+  readonly routingProfileId: string;
+  readonly securityProfileIds: readonly string[];
+  readonly hierarchyGroupId?: string;
+  readonly outcome: Outcome;
+}
+
+export interface ProvisioningFailedFacts {
+  readonly instanceId: string;
+  /** The hire's eventId, or null when the body was too broken to have one. */
+  readonly sourceEventId: string | null;
+  readonly employeeId: string | null;
+  readonly reason: ReasonCode;
+  readonly message: string;
+  /** What identifies this failure across redeliveries: the eventId, else a digest of the body. */
+  readonly failureKey: string;
+}
+
+/**
+ * The same employee on the same instance always gets the same eventId, so subscribers can
+ * de-duplicate the republished event of a retry or a replay.
+ */
+export const userCreatedEvent = (
+  source: string,
+  facts: UserCreatedFacts,
+  now: Date,
+): OutputEvent => ({
+  source,
+  detailType: USER_CREATED,
+  detail: {
+    eventId: deterministicId("user-created", facts.instanceId, facts.employeeId),
+    sourceEventId: facts.sourceEventId,
+    employeeId: facts.employeeId,
+    instanceId: facts.instanceId,
+    userId: facts.userId,
+    userArn: facts.userArn,
+    username: facts.username,
+    ruleId: facts.ruleId,
+    routingProfileId: facts.routingProfileId,
+    securityProfileIds: [...facts.securityProfileIds],
+    hierarchyGroupId: facts.hierarchyGroupId ?? null,
+    outcome: facts.outcome,
+    occurredAt: now.toISOString(),
+  },
+});
+
+export const provisioningFailedEvent = (
+  source: string,
+  facts: ProvisioningFailedFacts,
+  now: Date,
+): OutputEvent => ({
+  source,
+  detailType: PROVISIONING_FAILED,
+  detail: {
+    eventId: deterministicId(
+      "provisioning-failed",
+      facts.instanceId,
+      facts.failureKey,
+      facts.reason,
+    ),
+    sourceEventId: facts.sourceEventId,
+    employeeId: facts.employeeId,
+    instanceId: facts.instanceId,
+    reason: facts.reason,
+    message: facts.message,
+    occurredAt: now.toISOString(),
+  },
+});
+
+/** A digest of a message body, for failures that have no eventId to key on. */
+export const bodyDigest = (body: string): string =>
+  `sha256:${createHash("sha256").update(body).digest("hex")}`;
+
+/** A UUID (version 8, name-based on SHA-256) derived from its parts. */
+export const deterministicId = (...parts: string[]): string => {
+  const bytes = createHash("sha256").update(parts.join("\u0000")).digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x80;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
