@@ -1,0 +1,615 @@
+import {
+  AccessDeniedException,
+  ConnectClient,
+  CreateUserCommand,
+  DescribeUserCommand,
+  DuplicateResourceException,
+  InternalServiceException,
+  InvalidParameterException,
+  LimitExceededException,
+  ListRoutingProfilesCommand,
+  ListSecurityProfilesCommand,
+  ListUserHierarchyGroupsCommand,
+  ListUsersCommand,
+  SearchUsersCommand,
+  ThrottlingException,
+} from "@aws-sdk/client-connect";
+import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from "@aws-sdk/client-eventbridge";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import sampleRules from "../../../events/mappings.json" with { type: "json" };
+import { ConfigurationError } from "../../../shared/config.js";
+import { FakeClock } from "../../support/fake-clock.js";
+import { hireBody, lambdaContext, sqsEvent, sqsRecord } from "../../support/lambda-events.js";
+
+const INSTANCE_ID = "5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10";
+const INSTANCE_ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
+const DLQ_URL = "http://sqs.us-east-1.localhost/123456789012/onboarding-dlq";
+const ENV = {
+  CONNECT_INSTANCE_ID: INSTANCE_ID,
+  MAPPING_TABLE_NAME: "onboarding-mappings",
+  EVENT_BUS_NAME: "onboarding",
+  DLQ_URL,
+  MAX_RECEIVE_COUNT: "5",
+  CONNECT_CREATE_USER_RPS: "2",
+  POWERTOOLS_LOG_LEVEL: "SILENT",
+  POWERTOOLS_METRICS_DISABLED: "true",
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+};
+Object.assign(process.env, ENV);
+const { createHandler } = await import("../../../functions/onboard-employee.js");
+
+const PROFILES = {
+  routing: [
+    { Id: "rp-basic-0000-0000-0000-000000000001", Name: "Basic Routing Profile" },
+    { Id: "rp-care-00000-0000-0000-000000000002", Name: "Customer Care Routing" },
+    { Id: "rp-sales-0000-0000-0000-000000000003", Name: "Sales Routing" },
+  ],
+  security: [
+    { Id: "sp-agent-0000-0000-0000-000000000002", Name: "Agent" },
+    { Id: "sp-mgr-00000-0000-0000-000000000003", Name: "CallCenterManager" },
+    { Id: "sp-spqa-0000-0000-0000-000000000004", Name: "Spanish QA" },
+  ],
+  hierarchy: [
+    { Id: "hg-austin-000-0000-0000-000000000001", Name: "Austin Team 1" },
+    { Id: "hg-remote-000-0000-0000-000000000002", Name: "Remote Team" },
+    { Id: "hg-sales-0000-0000-0000-000000000003", Name: "Sales East" },
+  ],
+};
+
+const connect = mockClient(ConnectClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+const events = mockClient(EventBridgeClient);
+const sqs = mockClient(SQSClient);
+
+let clock: FakeClock;
+let userCounter = 0;
+
+const userArn = (id: string) => `${INSTANCE_ARN}/agent/${id}`;
+const connectError = <T>(
+  Type: new (opts: { message: string; $metadata: object }) => T,
+  message = "boom",
+) => new Type({ message, $metadata: { httpStatusCode: 400 } });
+
+beforeEach(() => {
+  clock = new FakeClock();
+  for (const mock of [connect, dynamo, events, sqs]) mock.reset();
+  dynamo.on(ScanCommand).resolves({ Items: structuredClone(sampleRules) });
+  connect.on(ListRoutingProfilesCommand).resolves({ RoutingProfileSummaryList: PROFILES.routing });
+  connect
+    .on(ListSecurityProfilesCommand)
+    .resolves({ SecurityProfileSummaryList: PROFILES.security });
+  connect
+    .on(ListUserHierarchyGroupsCommand)
+    .resolves({ UserHierarchyGroupSummaryList: PROFILES.hierarchy });
+  connect.on(CreateUserCommand).callsFake(() => {
+    const id = `user-${++userCounter}`;
+    return { UserId: id, UserArn: userArn(id) };
+  });
+  events.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, i) => ({ EventId: `eb-${i}` })),
+  }));
+  sqs.on(SendMessageCommand).resolves({ MessageId: "dlq-1" });
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+const run = async (
+  records: SQSRecord[],
+  env: Record<string, string> = {},
+): Promise<SQSBatchResponse> => {
+  const handler = createHandler({ ...process.env, ...env }, { clock });
+  return handler(sqsEvent(...records), lambdaContext()) as Promise<SQSBatchResponse>;
+};
+
+const published = () =>
+  events
+    .commandCalls(PutEventsCommand)
+    .flatMap((call) => call.args[0].input.Entries ?? [])
+    .map((entry) => ({
+      detailType: entry.DetailType,
+      source: entry.Source,
+      detail: JSON.parse(entry.Detail ?? "{}"),
+    }));
+
+const parked = () =>
+  sqs.commandCalls(SendMessageCommand).map((call) => {
+    const input = call.args[0].input;
+    const attribute = (name: string) => input.MessageAttributes?.[name]?.StringValue;
+    return {
+      queueUrl: input.QueueUrl,
+      body: input.MessageBody,
+      reason: attribute("failureReason"),
+      message: attribute("failureMessage"),
+      sourceMessageId: attribute("sourceMessageId"),
+      failedAt: attribute("failedAt"),
+    };
+  });
+
+describe("onboard-employee handler", () => {
+  it("creates the user from the winning rule and publishes Connect User Created with its ARN", async () => {
+    const response = await run([sqsRecord(hireBody())]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const [create] = connect.commandCalls(CreateUserCommand);
+    expect(create?.args[0].input).toEqual({
+      InstanceId: INSTANCE_ID,
+      Username: "jose.nunez@example.com",
+      IdentityInfo: {
+        FirstName: "José",
+        LastName: "Núñez",
+        Email: "jose.nunez@example.com",
+        Mobile: "+14155550100",
+      },
+      PhoneConfig: { PhoneType: "SOFT_PHONE", AutoAccept: false, AfterContactWorkTimeLimit: 30 },
+      SecurityProfileIds: [
+        "sp-agent-0000-0000-0000-000000000002",
+        "sp-spqa-0000-0000-0000-000000000004",
+      ],
+      RoutingProfileId: "rp-care-00000-0000-0000-000000000002",
+      HierarchyGroupId: "hg-austin-000-0000-0000-000000000001",
+      Tags: { costCenter: "CC-100", employeeId: "E12345", managedBy: "connect-onboarding" },
+    });
+    const [event] = published();
+    expect(event).toMatchObject({
+      source: "connect-onboarding",
+      detailType: "Connect User Created",
+      detail: {
+        sourceEventId: "evt-E12345",
+        employeeId: "E12345",
+        instanceId: INSTANCE_ID,
+        userArn: userArn(`user-${userCounter}`),
+        username: "jose.nunez@example.com",
+        ruleId: "cc-austin-agents",
+        outcome: "CREATED",
+      },
+    });
+    expect(events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.EventBusName).toBe(
+      "onboarding",
+    );
+    expect(parked()).toEqual([]);
+  });
+
+  it("adopts a user it created earlier (same employeeId tag) and publishes the created event again", async () => {
+    connect.on(CreateUserCommand).rejects(connectError(DuplicateResourceException));
+    connect.on(SearchUsersCommand).resolves({
+      Users: [
+        {
+          Id: "existing-1",
+          Arn: userArn("existing-1"),
+          Username: "JOSE.NUNEZ@example.com",
+          Tags: { employeeId: "E12345" },
+          RoutingProfileId: "rp-care-00000-0000-0000-000000000002",
+          SecurityProfileIds: ["sp-agent-0000-0000-0000-000000000002"],
+        },
+      ],
+    });
+    const first = await run([sqsRecord(hireBody())]);
+    const second = await run([sqsRecord(hireBody())]);
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    const created = published();
+    expect(created).toHaveLength(2);
+    expect(created[0]?.detail).toMatchObject({
+      outcome: "ALREADY_EXISTED",
+      userId: "existing-1",
+      userArn: userArn("existing-1"),
+      securityProfileIds: ["sp-agent-0000-0000-0000-000000000002"],
+    });
+    expect(created[0]?.detail.eventId).toBe(created[1]?.detail.eventId);
+    expect(parked()).toEqual([]);
+  });
+
+  it("falls back to paged ListUsers when the search index has not caught up", async () => {
+    connect.on(CreateUserCommand).rejects(connectError(DuplicateResourceException));
+    connect.on(SearchUsersCommand).resolves({ Users: [] });
+    connect
+      .on(ListUsersCommand)
+      .resolvesOnce({
+        UserSummaryList: [{ Id: "someone", Username: "someone@example.com" }],
+        NextToken: "page-2",
+      })
+      .resolvesOnce({
+        UserSummaryList: [{ Id: "existing-2", Username: "jose.nunez@example.com" }],
+      });
+    connect.on(DescribeUserCommand, { UserId: "existing-2" }).resolves({
+      User: {
+        Id: "existing-2",
+        Arn: userArn("existing-2"),
+        Username: "jose.nunez@example.com",
+        Tags: { employeeId: "E12345" },
+      },
+    });
+
+    const response = await run([sqsRecord(hireBody())]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(connect.commandCalls(ListUsersCommand)[1]?.args[0].input.NextToken).toBe("page-2");
+    expect(published()[0]?.detail).toMatchObject({
+      outcome: "ALREADY_EXISTED",
+      userId: "existing-2",
+    });
+  });
+
+  it("retries when Connect reports a duplicate that no lookup can see yet", async () => {
+    connect.on(CreateUserCommand).rejects(connectError(DuplicateResourceException));
+    connect.on(SearchUsersCommand).resolves({ Users: [] });
+    connect.on(ListUsersCommand).resolves({ UserSummaryList: [] });
+    const record = sqsRecord(hireBody());
+
+    const response = await run([record]);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(parked()).toEqual([]);
+    expect(published()).toEqual([]);
+  });
+
+  it("parks UsernameTaken when the username belongs to another employee", async () => {
+    connect.on(CreateUserCommand).rejects(connectError(DuplicateResourceException));
+    connect.on(SearchUsersCommand).resolves({
+      Users: [
+        {
+          Id: "other",
+          Arn: userArn("other"),
+          Username: "jose.nunez@example.com",
+          Tags: { employeeId: "E999" },
+        },
+      ],
+    });
+    const record = sqsRecord(hireBody());
+
+    const response = await run([record]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(parked()).toEqual([
+      expect.objectContaining({
+        queueUrl: DLQ_URL,
+        body: record.body,
+        reason: "UsernameTaken",
+        sourceMessageId: record.messageId,
+      }),
+    ]);
+    expect(published()).toEqual([
+      expect.objectContaining({
+        detailType: "Connect User Provisioning Failed",
+        detail: expect.objectContaining({
+          reason: "UsernameTaken",
+          employeeId: "E12345",
+          sourceEventId: "evt-E12345",
+        }),
+      }),
+    ]);
+  });
+
+  it("reports a record whose created event the bus keeps refusing, so SQS delivers it again", async () => {
+    events.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "x" }],
+    });
+    const record = sqsRecord(hireBody());
+
+    const response = await run([record]);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(events.commandCalls(PutEventsCommand).length).toBe(4);
+    expect(parked()).toEqual([]);
+  });
+
+  it("retries only the entries PutEvents failed, and completes when they get through", async () => {
+    let call = 0;
+    events.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      call++;
+      return call === 1
+        ? {
+            FailedEntryCount: 1,
+            Entries: input.Entries.map((_, i) =>
+              i === 1 ? { ErrorCode: "ThrottlingException" } : { EventId: `e${i}` },
+            ),
+          }
+        : { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `r${i}` })) };
+    });
+    const records = ["E1", "E2", "E3"].map((id) =>
+      sqsRecord(hireBody({ employeeId: id, workEmail: `${id.toLowerCase()}@example.com` })),
+    );
+
+    const response = await run(records);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const calls = events.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length);
+    expect(calls[calls.length - 1]).toBe(1);
+    expect(calls.reduce((a = 0, b = 0) => a + b, 0)).toBe(4);
+  });
+
+  it("batches the created events of one invocation into PutEvents calls of at most 10", async () => {
+    const records = Array.from({ length: 10 }, (_, i) =>
+      sqsRecord(hireBody({ employeeId: `E${i}`, workEmail: `e${i}@example.com` })),
+    );
+    const response = await run(records);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const sizes = events
+      .commandCalls(PutEventsCommand)
+      .map((c) => c.args[0].input.Entries?.length ?? 0);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+    expect(sizes.length).toBeLessThan(10);
+  });
+
+  it("hands back only the record Connect failed for, and the others succeed", async () => {
+    connect
+      .on(CreateUserCommand, { Username: "e2@example.com" })
+      .rejects(connectError(InternalServiceException, "internal"));
+    const records = ["E1", "E2", "E3"].map((id) =>
+      sqsRecord(hireBody({ employeeId: id, workEmail: `${id.toLowerCase()}@example.com` })),
+    );
+
+    const response = await run(records);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[1]?.messageId }]);
+    expect(
+      published()
+        .map((e) => e.detail.employeeId)
+        .sort(),
+    ).toEqual(["E1", "E3"]);
+    expect(connect.commandCalls(CreateUserCommand, { Username: "e2@example.com" }).length).toBe(6);
+    expect(parked()).toEqual([]);
+  });
+
+  it("backs off on throttling, paces every caller, and then creates the user", async () => {
+    connect
+      .on(CreateUserCommand)
+      .rejectsOnce(connectError(ThrottlingException, "Rate exceeded"))
+      .resolves({ UserId: "u-1", UserArn: userArn("u-1") });
+
+    const response = await run([sqsRecord(hireBody())]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(connect.commandCalls(CreateUserCommand)).toHaveLength(2);
+    expect(clock.sleeps.length).toBeGreaterThan(0);
+  });
+
+  it("paces CreateUser to CONNECT_CREATE_USER_RPS within one environment", async () => {
+    const records = Array.from({ length: 5 }, (_, i) =>
+      sqsRecord(hireBody({ employeeId: `E${i}`, workEmail: `e${i}@example.com` })),
+    );
+    const start = clock.now();
+
+    await run(records);
+
+    // 2 requests per second: five calls need four intervals of 500 ms after the first.
+    expect(clock.now() - start).toBe(2_000);
+  });
+
+  it("parks UserQuotaExceeded at once: LimitExceededException from CreateUser is not throttling", async () => {
+    connect.on(CreateUserCommand).rejects(connectError(LimitExceededException, "quota"));
+    const record = sqsRecord(hireBody());
+
+    const response = await run([record]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(connect.commandCalls(CreateUserCommand)).toHaveLength(1);
+    expect(parked().map((p) => p.reason)).toEqual(["UserQuotaExceeded"]);
+  });
+
+  it("parks a transient failure itself on the last delivery, with its reason", async () => {
+    connect.on(CreateUserCommand).rejects(connectError(InternalServiceException, "internal"));
+    const record = sqsRecord(hireBody(), { receiveCount: 5 });
+
+    const response = await run([record]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(parked()).toEqual([
+      expect.objectContaining({ reason: "ConnectUnavailable", body: record.body }),
+    ]);
+  });
+
+  it("retries when the mapping table cannot be read", async () => {
+    dynamo.on(ScanCommand).rejects(
+      new DynamoDBServiceException({
+        name: "InternalServerError",
+        $fault: "server",
+        $metadata: {},
+      }),
+    );
+    const record = sqsRecord(hireBody());
+
+    const response = await run([record]);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(parked()).toEqual([]);
+  });
+
+  it("retries, rather than loses, a permanent failure whose DLQ send fails", async () => {
+    sqs.on(SendMessageCommand).rejects(new Error("socket hang up"));
+    const record = sqsRecord("not json");
+
+    const response = await run([record]);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+  });
+
+  it("refreshes the rules after a miss, so a replay after adding the rule succeeds", async () => {
+    dynamo
+      .on(ScanCommand)
+      .resolvesOnce({ Items: [] })
+      .resolves({ Items: structuredClone(sampleRules) });
+    const handler = createHandler(process.env, { clock });
+
+    const first = await handler(sqsEvent(sqsRecord(hireBody())), lambdaContext());
+    clock.advance(1_000);
+    const replay = await handler(sqsEvent(sqsRecord(hireBody())), lambdaContext());
+
+    expect(first?.batchItemFailures).toEqual([]);
+    expect(replay?.batchItemFailures).toEqual([]);
+    expect(parked().map((p) => p.reason)).toEqual(["NoMappingRule"]);
+    expect(published().map((e) => e.detailType)).toEqual([
+      "Connect User Provisioning Failed",
+      "Connect User Created",
+    ]);
+  });
+});
+
+describe("every permanent reason code, reached from a real input, is parked and announced", () => {
+  const cases: { reason: string; body: () => string; setup?: () => void }[] = [
+    { reason: "InvalidJson", body: () => "{not json" },
+    { reason: "InvalidEvent", body: () => hireBody({ workEmail: undefined }) },
+    {
+      reason: "UnsupportedEventType",
+      body: () => hireBody({}, { eventType: "EmployeeTerminated" }),
+    },
+    { reason: "PayloadTooLarge", body: () => hireBody({ notes: "x".repeat(300 * 1024) }) },
+    { reason: "NoMappingRule", body: () => hireBody({ department: "Finance" }) },
+    { reason: "ProfileNotFound", body: () => hireBody({ department: "Quality" }) },
+    {
+      reason: "AmbiguousProfile",
+      body: () => hireBody(),
+      setup: () =>
+        connect.on(ListUserHierarchyGroupsCommand).resolves({
+          UserHierarchyGroupSummaryList: [
+            ...PROFILES.hierarchy,
+            { Id: "hg-dup-00000-0000-0000-000000000009", Name: "Austin Team 1" },
+          ],
+        }),
+    },
+    { reason: "MissingDeskPhone", body: () => hireBody({ department: "Sales" }) },
+    {
+      reason: "UsernameTaken",
+      body: () => hireBody(),
+      setup: () => {
+        connect.on(CreateUserCommand).rejects(connectError(DuplicateResourceException));
+        connect.on(SearchUsersCommand).resolves({
+          Users: [{ Id: "x", Arn: userArn("x"), Username: "jose.nunez@example.com", Tags: {} }],
+        });
+      },
+    },
+    {
+      reason: "ConnectRejected",
+      body: () => hireBody(),
+      setup: () =>
+        connect
+          .on(CreateUserCommand)
+          .rejects(connectError(InvalidParameterException, "IdentityInfo.Email")),
+    },
+    {
+      reason: "UserQuotaExceeded",
+      body: () => hireBody(),
+      setup: () => connect.on(CreateUserCommand).rejects(connectError(LimitExceededException)),
+    },
+    {
+      reason: "NotAuthorized",
+      body: () => hireBody(),
+      setup: () => connect.on(CreateUserCommand).rejects(connectError(AccessDeniedException)),
+    },
+  ];
+
+  it.each(cases)("$reason", async ({ reason, body, setup }) => {
+    setup?.();
+    // Customer Care outside Austin: the cc-agents rule, clear of the Austin profiles at stake.
+    const good = sqsRecord(
+      hireBody({ employeeId: "E777", workEmail: "good@example.com", location: "Remote" }),
+    );
+    const bad = sqsRecord(body());
+    if (
+      reason === "UsernameTaken" ||
+      reason === "ConnectRejected" ||
+      reason === "UserQuotaExceeded" ||
+      reason === "NotAuthorized"
+    ) {
+      // These hit every CreateUser; run the bad record alone.
+      const response = await run([bad]);
+      expect(response.batchItemFailures).toEqual([]);
+    } else {
+      const response = await run([good, bad]);
+      expect(response.batchItemFailures).toEqual([]);
+      expect(published().filter((e) => e.detailType === "Connect User Created")).toHaveLength(1);
+    }
+    const letters = parked();
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ reason, body: bad.body, sourceMessageId: bad.messageId });
+    expect(letters[0]?.message).toBeTruthy();
+    expect(Number.isNaN(Date.parse(letters[0]?.failedAt ?? ""))).toBe(false);
+    const failed = published().filter((e) => e.detailType === "Connect User Provisioning Failed");
+    expect(failed).toEqual([
+      expect.objectContaining({
+        detail: expect.objectContaining({ reason, message: letters[0]?.message }),
+      }),
+    ]);
+  });
+});
+
+describe("privacy", () => {
+  it("writes no name, email or phone number to any log line", async () => {
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, "write").mockImplementation(capture);
+    vi.spyOn(process.stderr, "write").mockImplementation(capture);
+    const pii = {
+      firstName: "Zebulon",
+      lastName: "Quixotesque",
+      preferredFirstName: "Zeb",
+      workEmail: "zebulon.quixotesque@privacy.example",
+      mobilePhone: "+14155559876",
+      deskPhoneNumber: "+15125554321",
+    };
+    connect
+      .on(CreateUserCommand, { Username: "zebulon.quixotesque@privacy.example" })
+      .rejectsOnce(connectError(ThrottlingException))
+      .resolves({ UserId: "u", UserArn: userArn("u") });
+
+    await run(
+      [
+        sqsRecord(hireBody(pii)),
+        sqsRecord(hireBody({ ...pii, department: "Sales", employeeId: "E2" })),
+        sqsRecord(hireBody({ ...pii, workEmail: "not-an-email", employeeId: "E3" })),
+        sqsRecord(hireBody({ ...pii, department: "Nowhere", employeeId: "E4" })),
+      ],
+      { POWERTOOLS_LOG_LEVEL: "DEBUG" },
+    );
+    vi.restoreAllMocks();
+
+    const logs = lines.join("\n");
+    expect(logs).toContain("E12345");
+    for (const value of [...Object.values(pii), "zebulon", "quixotesque", "5559876", "5554321"]) {
+      expect(logs.toLowerCase()).not.toContain(value.toLowerCase());
+    }
+  });
+});
+
+describe("cold start", () => {
+  it("names every bad variable in one clear error", () => {
+    const attempt = () =>
+      createHandler({ CONNECT_CREATE_USER_RPS: "fast", IDENTITY_MANAGEMENT_TYPE: "LDAP" });
+    expect(attempt).toThrow(ConfigurationError);
+    let message = "";
+    try {
+      attempt();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const variable of [
+      "CONNECT_INSTANCE_ID is required",
+      "MAPPING_TABLE_NAME is required",
+      "EVENT_BUS_NAME is required",
+      "DLQ_URL is required",
+      "IDENTITY_MANAGEMENT_TYPE must be one of SAML, CONNECT_MANAGED, EXISTING_DIRECTORY",
+      'CONNECT_CREATE_USER_RPS must be a number above 0 and at most 1000 (got "fast")',
+    ]) {
+      expect(message).toContain(variable);
+    }
+  });
+});
