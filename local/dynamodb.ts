@@ -1,0 +1,176 @@
+import type { Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
+
+export interface MappingTableOptions {
+  /** Table name (default "connect-onboarding-mappings"). */
+  tableName?: string;
+}
+
+export interface MappingTable {
+  endpoint: string;
+  tableName: string;
+  /** Writes (or overwrites) rules; each needs a non-empty string `ruleId`. */
+  putRules(rules: Record<string, unknown>[]): Promise<void>;
+  deleteRule(ruleId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** dynalite ships no types; this is the part of its factory this module uses. */
+type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number }) => Server;
+
+// dynalite is CommonJS without type declarations, so it is loaded through require with the
+// narrow type above instead of an ambient module declaration.
+const dynalite = createRequire(import.meta.url)("dynalite") as DynaliteFactory;
+
+/** BatchWriteItem takes at most 25 requests per call. */
+export const BATCH_WRITE_LIMIT = 25;
+const MAX_UNPROCESSED_ATTEMPTS = 8;
+const TABLE_ACTIVE_ATTEMPTS = 100;
+
+/** Starts an in-memory dynalite on 127.0.0.1 holding the mapping table (hash key `ruleId`). */
+export async function startMappingTable(options: MappingTableOptions = {}): Promise<MappingTable> {
+  const tableName = options.tableName ?? "connect-onboarding-mappings";
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
+  const port = await listen(server);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const documents = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const stop = async () => {
+    client.destroy();
+    await close(server);
+  };
+  try {
+    await createTable(client, tableName);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    endpoint,
+    tableName,
+    putRules: async (rules) => batchPutAll(documents, tableName, checkedRules(rules)),
+    deleteRule: async (ruleId) => {
+      await documents.send(new DeleteCommand({ TableName: tableName, Key: { ruleId } }));
+    },
+    stop,
+  };
+}
+
+async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: "ruleId", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "ruleId", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  // With createTableMs 0 the table turns ACTIVE on dynalite's next timer tick; each
+  // DescribeTable round trip yields to it, so this needs no sleep. The SDK's own
+  // waitUntilTableExists would wait 20 s before its first check.
+  for (let attempt = 0; attempt < TABLE_ACTIVE_ATTEMPTS; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === "ACTIVE") return;
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
+}
+
+/**
+ * Every rule needs a ruleId, and no two may share one: DynamoDB rejects duplicate keys
+ * within a BatchWrite, and across batches the later rule would silently replace the earlier.
+ */
+function checkedRules(rules: Record<string, unknown>[]): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    const { ruleId } = rule;
+    if (typeof ruleId !== "string" || ruleId.length === 0) {
+      throw new TypeError(`every rule needs a non-empty string ruleId, got ${String(ruleId)}`);
+    }
+    if (seen.has(ruleId)) throw new TypeError(`duplicate ruleId ${ruleId}`);
+    seen.add(ruleId);
+  }
+  return rules;
+}
+
+/** The one call batchPutAll makes, so its retry logic can be exercised on its own. */
+export interface BatchWriter {
+  send(command: BatchWriteCommand): Promise<BatchWriteCommandOutput>;
+}
+
+/**
+ * Puts every item in BatchWrite calls of at most 25, resending UnprocessedItems with
+ * exponential backoff as the DynamoDB docs prescribe; gives up loudly rather than drop rules.
+ */
+export async function batchPutAll(
+  writer: BatchWriter,
+  tableName: string,
+  items: Record<string, unknown>[],
+  backoffMs = 50,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+    const chunk = items.slice(start, start + BATCH_WRITE_LIMIT);
+    const requests: BatchWriteCommandInput["RequestItems"] = {
+      [tableName]: chunk.map((Item) => ({ PutRequest: { Item } })),
+    };
+    await writeUntilProcessed(writer, requests, backoffMs);
+  }
+}
+
+async function writeUntilProcessed(
+  writer: BatchWriter,
+  initial: BatchWriteCommandInput["RequestItems"],
+  backoffMs: number,
+): Promise<void> {
+  let pending = initial;
+  for (let attempt = 0; attempt < MAX_UNPROCESSED_ATTEMPTS; attempt++) {
+    if (attempt > 0) await delay(backoffMs * 2 ** (attempt - 1));
+    const { UnprocessedItems } = await writer.send(
+      new BatchWriteCommand({ RequestItems: pending }),
+    );
+    if (!UnprocessedItems || countRequests(UnprocessedItems) === 0) return;
+    pending = UnprocessedItems;
+  }
+  throw new Error(
+    `BatchWrite left ${countRequests(pending)} items unprocessed after ${MAX_UNPROCESSED_ATTEMPTS} attempts`,
+  );
+}
+
+function countRequests(requests: BatchWriteCommandInput["RequestItems"]): number {
+  return Object.values(requests ?? {}).reduce((sum, list) => sum + list.length, 0);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}

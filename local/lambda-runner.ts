@@ -1,0 +1,637 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import type {
+  Context,
+  SQSEvent,
+  SQSHandler,
+  SQSMessageAttributes,
+  SQSRecord,
+  SQSRecordAttributes,
+} from "aws-lambda";
+
+/**
+ * The handler contract of an SQS-triggered Lambda function (async style): it resolves to
+ * `SQSBatchResponse | void`, taken from aws-lambda's SQSHandler so `async () => {}` fits.
+ */
+export type SqsLambdaHandler = (
+  event: SQSEvent,
+  context: Context,
+) => Promise<Awaited<ReturnType<SQSHandler>>>;
+
+export interface LambdaRunnerOptions {
+  /** Defaults to `new SQSClient({})`: region and AWS_ENDPOINT_URL_SQS from the environment. */
+  sqsClient?: SQSClient;
+  queueUrl: string;
+  /** The event source ARN; its region and account also fill records and the context. */
+  queueArn: string;
+  handler: SqsLambdaHandler;
+  /** Records per invocation, 1 to 10,000 (default 10); above 10 needs a batching window. */
+  batchSize?: number;
+  /** Time to gather records after the first one arrives, 0 to 300,000 ms (default 0). */
+  maximumBatchingWindowMs?: number;
+  /** Concurrent invocations, 2 to 1,000 as ScalingConfig allows (default 2). */
+  maximumConcurrency?: number;
+  /** Function timeout, 1 ms to 900,000 ms (default 30,000). */
+  timeoutMs?: number;
+  functionName?: string;
+  memoryLimitInMB?: number;
+  /** Honour `batchItemFailures` (FunctionResponseTypes: ReportBatchItemFailures); default true. */
+  reportBatchItemFailures?: boolean;
+  /** Long-poll wait per ReceiveMessage, 1 to 20 s (default 20, as Lambda's pollers use). */
+  pollWaitSeconds?: number;
+  /** Called after every invocation, once its deletes are done. */
+  onInvoke?: (stats: LambdaRunnerStats, invocation: InvocationReport) => void;
+  /** Called on ReceiveMessage or DeleteMessageBatch errors, which the runner survives. */
+  onError?: (error: unknown) => void;
+}
+
+export interface LambdaRunnerStats {
+  invocations: number;
+  records: number;
+  /** Records processed and deleted. */
+  succeeded: number;
+  /** Records named in batchItemFailures, left to reappear after the visibility timeout. */
+  failedItems: number;
+  /** Invocations failed as a whole (error, timeout, invalid response): nothing deleted. */
+  batchFailures: number;
+  timeouts: number;
+  /** Invocations running now, counting their deletes. */
+  inFlight: number;
+  pollErrors: number;
+  deleteErrors: number;
+}
+
+export interface InvocationReport {
+  awsRequestId: string;
+  messageIds: string[];
+  outcome: "success" | "partial" | "failure";
+  /** Why the batch failed as a whole. */
+  reason?: "error" | "timeout" | "invalid-response";
+  /** The handler's error, or a description of the invalid response. */
+  error?: unknown;
+  failedItems: string[];
+}
+
+export interface LambdaRunner {
+  start(): void;
+  /** Stops polling (aborting pending long polls) and waits for in-flight invocations. */
+  stop(): Promise<void>;
+  /** Starts if needed, runs until `isDone()` holds, then stops; rejects on timeout. */
+  drain(isDone: () => boolean | Promise<boolean>, options?: { timeoutMs?: number }): Promise<void>;
+  stats(): LambdaRunnerStats;
+}
+
+export interface QueueDepth {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  total: number;
+}
+
+/** Messages anywhere in the queue: visible, received but not deleted, or delayed. */
+export async function queueDepth(sqsClient: SQSClient, queueUrl: string): Promise<QueueDepth> {
+  const { Attributes = {} } = await sqsClient.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+      ],
+    }),
+  );
+  const visible = Number(Attributes.ApproximateNumberOfMessages ?? 0);
+  const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const delayed = Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+  return { visible, inFlight, delayed, total: visible + inFlight + delayed };
+}
+
+interface RunnerConfig {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  region: string;
+  account: string;
+  handler: SqsLambdaHandler;
+  batchSize: number;
+  windowMs: number;
+  concurrency: number;
+  timeoutMs: number;
+  functionName: string;
+  memoryLimitInMB: number;
+  /** One stream for the runner, as one per execution environment in Lambda. */
+  logStreamName: string;
+  reportBatchItemFailures: boolean;
+  pollWaitSeconds: number;
+  onInvoke?: LambdaRunnerOptions["onInvoke"];
+  onError?: LambdaRunnerOptions["onError"];
+}
+
+/** Builds a runner that behaves like Lambda's SQS event source mapping. */
+export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
+  const runner = new Runner(resolveConfig(options));
+  return {
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+    drain: (isDone, drainOptions) => runner.drain(isDone, drainOptions?.timeoutMs ?? 60_000),
+    stats: () => runner.snapshot(),
+  };
+}
+
+function resolveConfig(options: LambdaRunnerOptions): RunnerConfig {
+  const [, , , region, account] = options.queueArn.split(":");
+  if (!region || !account || !options.queueArn.startsWith("arn:")) {
+    throw new TypeError(`queueArn is not an SQS ARN: ${options.queueArn}`);
+  }
+  const batchSize = checkedInteger("batchSize", options.batchSize ?? 10, 1, 10_000);
+  const windowMs = checkedInteger(
+    "maximumBatchingWindowMs",
+    options.maximumBatchingWindowMs ?? 0,
+    0,
+    300_000,
+  );
+  // The same rules CreateEventSourceMapping enforces, so a local setup that works here
+  // deploys as configured.
+  if (batchSize > 10 && windowMs < 1000) {
+    throw new RangeError("batchSize above 10 needs maximumBatchingWindowMs of at least 1000");
+  }
+  if (options.queueArn.endsWith(".fifo") && (batchSize > 10 || windowMs > 0)) {
+    throw new RangeError("FIFO queues allow batchSize up to 10 and no batching window");
+  }
+  return {
+    sqs: options.sqsClient ?? new SQSClient({}),
+    queueUrl: options.queueUrl,
+    queueArn: options.queueArn,
+    region,
+    account,
+    handler: options.handler,
+    batchSize,
+    windowMs,
+    concurrency: checkedInteger("maximumConcurrency", options.maximumConcurrency ?? 2, 2, 1000),
+    timeoutMs: checkedInteger("timeoutMs", options.timeoutMs ?? 30_000, 1, 900_000),
+    functionName: options.functionName ?? "connect-onboarding",
+    memoryLimitInMB: checkedInteger(
+      "memoryLimitInMB",
+      options.memoryLimitInMB ?? 1024,
+      128,
+      10_240,
+    ),
+    logStreamName: logStreamName(),
+    reportBatchItemFailures: options.reportBatchItemFailures ?? true,
+    pollWaitSeconds: checkedInteger("pollWaitSeconds", options.pollWaitSeconds ?? 20, 1, 20),
+    onInvoke: options.onInvoke,
+    onError: options.onError,
+  };
+}
+
+function checkedInteger(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+const POLL_ERROR_BACKOFF_MS = [100, 200, 400, 800, 1600, 3200];
+
+class Runner {
+  private running = false;
+  private abort = new AbortController();
+  /** Every poller still running, including those of an earlier run that is winding down. */
+  private readonly pollers = new Set<Promise<void>>();
+  private consecutivePollErrors = 0;
+  private readonly progressListeners = new Set<() => void>();
+  private readonly counters: LambdaRunnerStats = {
+    invocations: 0,
+    records: 0,
+    succeeded: 0,
+    failedItems: 0,
+    batchFailures: 0,
+    timeouts: 0,
+    inFlight: 0,
+    pollErrors: 0,
+    deleteErrors: 0,
+  };
+
+  constructor(private readonly config: RunnerConfig) {}
+
+  snapshot(): LambdaRunnerStats {
+    return { ...this.counters };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.abort = new AbortController();
+    // One poller per concurrency slot: each gathers a batch, invokes, deletes, repeats,
+    // so in-flight invocations can never exceed maximumConcurrency.
+    for (let i = 0; i < this.config.concurrency; i++) {
+      const poller = this.pollLoop(this.abort.signal).finally(() => this.pollers.delete(poller));
+      this.pollers.add(poller);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await Promise.all([...this.pollers]);
+  }
+
+  async drain(isDone: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+    this.start();
+    try {
+      await this.untilDone(isDone, timeoutMs);
+    } finally {
+      await this.stop();
+    }
+  }
+
+  /** Re-checks the predicate whenever a poll returns or an invocation settles. */
+  private untilDone(isDone: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let finished = false;
+      let checking = false;
+      let recheck = false;
+      const finish = (settle: () => void) => {
+        finished = true;
+        clearTimeout(timer);
+        this.progressListeners.delete(check);
+        settle();
+      };
+      const check = async (): Promise<void> => {
+        if (finished) return;
+        if (checking) {
+          recheck = true;
+          return;
+        }
+        checking = true;
+        try {
+          do {
+            recheck = false;
+            if (await isDone()) return finish(resolve);
+          } while (recheck && !finished);
+        } catch (error) {
+          finish(() => reject(error));
+        } finally {
+          checking = false;
+        }
+      };
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`drain: not done after ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+      this.progressListeners.add(check);
+      void check();
+    });
+  }
+
+  private progress(): void {
+    for (const listener of this.progressListeners) listener();
+  }
+
+  /** Loops on its own signal, so pollers of a stopped run exit even if start() came again. */
+  private async pollLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const batch = await this.gatherBatch(signal);
+      // A batch gathered when stop() came is still invoked: those messages are already
+      // invisible, and running them beats leaving them to wait out the visibility timeout.
+      if (batch.length > 0) await this.invoke(batch);
+    }
+  }
+
+  /**
+   * Gathers up to batchSize messages. Without a window, one receive that returned anything
+   * is the batch; with one, receiving continues until the window (counted from the first
+   * message) closes. Each receive long-polls, so waiting costs no timers of its own.
+   */
+  private async gatherBatch(signal: AbortSignal): Promise<Message[]> {
+    const { batchSize, windowMs, pollWaitSeconds } = this.config;
+    const batch: Message[] = [];
+    let windowEnd = Number.POSITIVE_INFINITY;
+    while (!signal.aborted && batch.length < batchSize) {
+      const remainingMs = windowEnd - Date.now();
+      if (batch.length > 0 && remainingMs <= 0) break;
+      // SQS waits in whole seconds, so the last poll of a window may run up to a second
+      // past it when nothing arrives; any arrival ends the poll at once.
+      const waitSeconds =
+        batch.length === 0 ? pollWaitSeconds : Math.min(20, Math.ceil(remainingMs / 1000));
+      const received = await this.receive(
+        Math.min(10, batchSize - batch.length),
+        waitSeconds,
+        signal,
+      );
+      if (batch.length === 0 && received.length > 0) windowEnd = Date.now() + windowMs;
+      batch.push(...received);
+      this.progress();
+      if (windowMs === 0 && batch.length > 0) break;
+    }
+    return batch;
+  }
+
+  private async receive(max: number, waitSeconds: number, signal: AbortSignal): Promise<Message[]> {
+    try {
+      const { Messages = [] } = await this.config.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.config.queueUrl,
+          MaxNumberOfMessages: max,
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ["All"],
+          MessageAttributeNames: ["All"],
+        }),
+        { abortSignal: signal },
+      );
+      this.consecutivePollErrors = 0;
+      return Messages;
+    } catch (error) {
+      if (signal.aborted) return [];
+      this.counters.pollErrors++;
+      this.reportError(error);
+      await this.backOff(signal);
+      return [];
+    }
+  }
+
+  /** Only failing polls wait: a dead endpoint must not turn the pollers into a busy loop. */
+  private backOff(signal: AbortSignal): Promise<void> {
+    const index = Math.min(this.consecutivePollErrors, POLL_ERROR_BACKOFF_MS.length - 1);
+    this.consecutivePollErrors++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, POLL_ERROR_BACKOFF_MS[index]);
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  private async invoke(messages: Message[]): Promise<void> {
+    const { config, counters } = this;
+    const records = messages.map((message) => toRecord(message, config));
+    const awsRequestId = randomUUID();
+    counters.invocations++;
+    counters.records += records.length;
+    counters.inFlight++;
+    let report: InvocationReport;
+    try {
+      const result = await runHandler(config, { Records: records }, awsRequestId);
+      report = judge(result, records, config.reportBatchItemFailures, awsRequestId);
+      await this.settle(report, records);
+    } finally {
+      counters.inFlight--;
+    }
+    this.notifyInvoked(report);
+    this.progress();
+  }
+
+  /** A throwing observer must not kill its poller: that would silently lower concurrency. */
+  private notifyInvoked(report: InvocationReport): void {
+    try {
+      this.config.onInvoke?.(this.snapshot(), report);
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  private reportError(error: unknown): void {
+    try {
+      this.config.onError?.(error);
+    } catch {
+      // Same reason as above; the error was the observer's own and has nowhere else to go.
+    }
+  }
+
+  /** Deletes what succeeded; a whole-batch failure deletes nothing, as Lambda does. */
+  private async settle(report: InvocationReport, records: SQSRecord[]): Promise<void> {
+    const { counters } = this;
+    if (report.outcome === "failure") {
+      counters.batchFailures++;
+      if (report.reason === "timeout") counters.timeouts++;
+      return;
+    }
+    const failed = new Set(report.failedItems);
+    const done = records.filter((record) => !failed.has(record.messageId));
+    counters.failedItems += failed.size;
+    // Await first: `x += await y` would read x before the await and lose concurrent updates.
+    const deleteFailures = await this.deleteRecords(done);
+    counters.succeeded += done.length - deleteFailures;
+  }
+
+  /** Returns how many deletes failed; those messages simply come back, at least once. */
+  private async deleteRecords(records: SQSRecord[]): Promise<number> {
+    let failures = 0;
+    for (let start = 0; start < records.length; start += 10) {
+      const chunk = records.slice(start, start + 10);
+      try {
+        const { Failed = [] } = await this.config.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.config.queueUrl,
+            Entries: chunk.map((record, i) => ({
+              Id: `m${i}`,
+              ReceiptHandle: record.receiptHandle,
+            })),
+          }),
+        );
+        failures += Failed.length;
+        if (Failed.length > 0) this.reportError(Failed);
+      } catch (error) {
+        failures += chunk.length;
+        this.reportError(error);
+      }
+    }
+    this.counters.deleteErrors += failures;
+    return failures;
+  }
+}
+
+type HandlerResult =
+  | { kind: "returned"; value: unknown }
+  | { kind: "error"; error: unknown }
+  | { kind: "timeout" };
+
+/** Runs the handler against the function timeout; a timed-out handler is abandoned. */
+async function runHandler(
+  config: RunnerConfig,
+  event: SQSEvent,
+  awsRequestId: string,
+): Promise<HandlerResult> {
+  const deadline = Date.now() + config.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const legacy = legacyCompletion();
+  const context = createContext(config, awsRequestId, deadline, legacy.context);
+  const timeout = new Promise<HandlerResult>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "timeout" }), config.timeoutMs);
+  });
+  const handled = Promise.resolve()
+    .then(() => config.handler(event, context))
+    .then(
+      (value): HandlerResult => ({ kind: "returned", value }),
+      (error: unknown): HandlerResult => ({ kind: "error", error }),
+    );
+  try {
+    return await Promise.race([handled, legacy.result, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The deprecated context.done/succeed/fail still end an invocation in the Node runtime. */
+function legacyCompletion(): {
+  result: Promise<HandlerResult>;
+  context: Pick<Context, "done" | "succeed" | "fail">;
+} {
+  let settle: (result: HandlerResult) => void = () => {};
+  const result = new Promise<HandlerResult>((resolve) => {
+    settle = resolve;
+  });
+  const done = (error?: unknown, value?: unknown) =>
+    settle(error ? { kind: "error", error } : { kind: "returned", value });
+  return {
+    result,
+    context: {
+      done,
+      fail: (error: Error | string) => done(error),
+      succeed: (value: unknown) => done(undefined, value),
+    },
+  };
+}
+
+function createContext(
+  config: RunnerConfig,
+  awsRequestId: string,
+  deadline: number,
+  legacy: Pick<Context, "done" | "succeed" | "fail">,
+): Context {
+  const { functionName, region, account } = config;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
+    memoryLimitInMB: String(config.memoryLimitInMB),
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: config.logStreamName,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    ...legacy,
+  };
+}
+
+function logStreamName(): string {
+  const day = new Date().toISOString().slice(0, 10).replaceAll("-", "/");
+  return `${day}/[$LATEST]${randomBytes(16).toString("hex")}`;
+}
+
+/**
+ * Applies Lambda's documented partial-batch rules. Complete success: no response, a null
+ * or empty batchItemFailures. Complete failure: a response that is not valid JSON, or an
+ * item whose itemIdentifier is missing, null, empty, or not a message of this batch.
+ */
+function judge(
+  result: HandlerResult,
+  records: SQSRecord[],
+  reportBatchItemFailures: boolean,
+  awsRequestId: string,
+): InvocationReport {
+  const messageIds = records.map((record) => record.messageId);
+  const base = { awsRequestId, messageIds, failedItems: [] as string[] };
+  if (result.kind === "timeout") return { ...base, outcome: "failure", reason: "timeout" };
+  if (result.kind === "error") {
+    return { ...base, outcome: "failure", reason: "error", error: result.error };
+  }
+  if (!reportBatchItemFailures) return { ...base, outcome: "success" };
+  const failures = batchItemFailures(result.value, new Set(messageIds));
+  if (typeof failures === "string") {
+    return { ...base, outcome: "failure", reason: "invalid-response", error: failures };
+  }
+  return failures.length === 0
+    ? { ...base, outcome: "success" }
+    : { ...base, outcome: "partial", failedItems: failures };
+}
+
+/** The failed message IDs, or why the response invalidates the whole batch. */
+function batchItemFailures(value: unknown, batch: Set<string>): string[] | string {
+  const response = asJson(value);
+  if (response === INVALID_JSON) return "response is not valid JSON";
+  // A response that is not an object carries no batchItemFailures, like an empty one.
+  if (typeof response !== "object" || response === null || Array.isArray(response)) return [];
+  const items = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (items === undefined || items === null) return [];
+  if (!Array.isArray(items)) return "batchItemFailures is not a list";
+  const failed = new Set<string>();
+  for (const item of items) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== "string" || id.length === 0) return "itemIdentifier missing, null or empty";
+    if (!batch.has(id)) return `itemIdentifier ${id} is not a message of this batch`;
+    failed.add(id);
+  }
+  return [...failed];
+}
+
+const INVALID_JSON = Symbol("invalid JSON");
+
+/** Lambda sees the response only as JSON; serializing it here exposes what it would see. */
+function asJson(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? null : JSON.parse(text);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+/** The record Lambda builds from a received message. */
+function toRecord(message: Message, config: RunnerConfig): SQSRecord {
+  const record: SQSRecord = {
+    messageId: message.MessageId ?? "",
+    receiptHandle: message.ReceiptHandle ?? "",
+    body: message.Body ?? "",
+    attributes: recordAttributes(message.Attributes ?? {}),
+    messageAttributes: recordMessageAttributes(message.MessageAttributes ?? {}),
+    md5OfBody: message.MD5OfBody ?? "",
+    eventSource: "aws:sqs",
+    eventSourceARN: config.queueArn,
+    awsRegion: config.region,
+  };
+  if (message.MD5OfMessageAttributes) {
+    record.md5OfMessageAttributes = message.MD5OfMessageAttributes;
+  }
+  return record;
+}
+
+/** The four attributes every record carries come first, then whatever else SQS returned. */
+function recordAttributes(attributes: Record<string, string>): SQSRecordAttributes {
+  return {
+    ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? "",
+    SentTimestamp: attributes.SentTimestamp ?? "",
+    SenderId: attributes.SenderId ?? "",
+    ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? "",
+    ...attributes,
+  };
+}
+
+/** Lambda lower-cases the keys, base64-encodes binary and always adds the reserved lists. */
+function recordMessageAttributes(
+  attributes: Record<string, MessageAttributeValue>,
+): SQSMessageAttributes {
+  const result: SQSMessageAttributes = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    result[name] = {
+      ...(value.StringValue !== undefined && { stringValue: value.StringValue }),
+      ...(value.BinaryValue !== undefined && {
+        binaryValue: Buffer.from(value.BinaryValue).toString("base64"),
+      }),
+      stringListValues: [],
+      binaryListValues: [],
+      dataType: value.DataType ?? "String",
+    };
+  }
+  return result;
+}
