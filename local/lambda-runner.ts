@@ -36,7 +36,10 @@ export interface LambdaRunnerOptions {
   batchSize?: number;
   /** Time to gather records after the first one arrives, 0 to 300,000 ms (default 0). */
   maximumBatchingWindowMs?: number;
-  /** Concurrent invocations, 2 to 1,000 as ScalingConfig allows (default 2). */
+  /**
+   * Concurrent invocations, 1 to 1,000 (default 2). AWS's ScalingConfig starts at 2; 1 is
+   * accepted here for deliberately serialized local runs.
+   */
   maximumConcurrency?: number;
   /** Function timeout, 1 ms to 900,000 ms (default 30,000). */
   timeoutMs?: number;
@@ -174,7 +177,7 @@ function resolveConfig(options: LambdaRunnerOptions): RunnerConfig {
     handler: options.handler,
     batchSize,
     windowMs,
-    concurrency: checkedInteger("maximumConcurrency", options.maximumConcurrency ?? 2, 2, 1000),
+    concurrency: checkedInteger("maximumConcurrency", options.maximumConcurrency ?? 2, 1, 1000),
     timeoutMs: checkedInteger("timeoutMs", options.timeoutMs ?? 30_000, 1, 900_000),
     functionName: options.functionName ?? "connect-onboarding",
     memoryLimitInMB: checkedInteger(

@@ -238,6 +238,24 @@ describe("createLambdaRunner", () => {
     expect(target.stats()).toMatchObject({ timeouts: 1, batchFailures: 1, succeeded: 1 });
   });
 
+  it("runs one invocation at a time with maximumConcurrency 1", async () => {
+    await sendBodies(Array.from({ length: 9 }, (_, i) => `m${i}`));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const target = makeRunner(
+      async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(5);
+        inFlight--;
+      },
+      { batchSize: 2, maximumConcurrency: 1 },
+    );
+    await target.drain(drained(target), { timeoutMs: 10_000 });
+    expect(maxInFlight).toBe(1);
+    expect(target.stats()).toMatchObject({ records: 9, succeeded: 9, invocations: 5 });
+  });
+
   it("keeps batches within batchSize and invocations within maximumConcurrency", async () => {
     const bodies = Array.from({ length: 20 }, (_, i) => `m${i}`);
     await sendBodies(bodies);
@@ -374,7 +392,8 @@ describe("createLambdaRunner", () => {
   it("refuses settings the event source mapping API refuses", () => {
     const handler = async () => {};
     expect(() => makeRunner(handler, { batchSize: 11 })).toThrow(/maximumBatchingWindowMs/);
-    expect(() => makeRunner(handler, { maximumConcurrency: 1 })).toThrow(RangeError);
+    expect(() => makeRunner(handler, { maximumConcurrency: 0 })).toThrow(RangeError);
+    expect(() => makeRunner(handler, { maximumBatchingWindowMs: 300_001 })).toThrow(RangeError);
     expect(() => makeRunner(handler, { queueArn: "not-an-arn" })).toThrow(TypeError);
   });
 });
