@@ -121,6 +121,7 @@ const scalarAttributes = (employee: Record<string, unknown>): Record<string, str
   for (const [key, value] of Object.entries(employee)) {
     if (typeof value === "string") out[key] = value.trim().normalize("NFC");
     else if (typeof value === "boolean") out[key] = String(value);
+    else if (typeof value === "number" && Number.isFinite(value)) out[key] = String(value);
   }
   return out;
 };
