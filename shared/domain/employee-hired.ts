@@ -104,6 +104,9 @@ const NUMERIC_ID_FIELDS = new Set(["eventId", "employeeId", "managerEmployeeId"]
 const compact = (value: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(value)) {
+    // JSON.parse keeps "__proto__" as an own key; assigning it here would set the prototype
+    // and let the schema read required fields from it. It is an unknown field: ignore it.
+    if (key === "__proto__") continue;
     if (raw === null || raw === undefined) continue;
     if (typeof raw === "string" && raw.trim() === "") continue;
     const numericId =
