@@ -136,11 +136,15 @@ const canonicalOf = (
   const base = isCanonical ? payload : { eventType: "EmployeeHired", employee: payload };
   return {
     ...base,
-    eventId: base.eventId ?? id,
-    occurredAt: base.occurredAt ?? time,
-    source: base.source ?? source,
+    eventId: absent(base.eventId) ? id : base.eventId,
+    occurredAt: absent(base.occurredAt) ? time : base.occurredAt,
+    source: absent(base.source) ? source : base.source,
   };
 };
+
+// As in validateEmployeeHired, blank strings and nulls count as absent.
+const absent = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === "string" && value.trim() === "");
 
 const parseJson = (text: string, what: string): unknown => {
   try {
