@@ -99,7 +99,7 @@ const fromEventBridge = (value: Record<string, unknown>, depth: number): Unwrapp
 
 const fromCloudEvent = (value: Record<string, unknown>, depth: number): Unwrapped => {
   const type = value.type;
-  if (typeof type !== "string" || !type.trim().toLowerCase().endsWith(CLOUDEVENTS_TYPE_SUFFIX)) {
+  if (typeof type !== "string" || !isHiredType(type.trim().toLowerCase())) {
     throw new UnsupportedEventTypeError(
       `CloudEvents type ${describeType(type)} is not *.employee.hired`,
     );
@@ -112,6 +112,10 @@ const fromCloudEvent = (value: Record<string, unknown>, depth: number): Unwrappe
     envelope: "cloudevents",
   };
 };
+
+// "employee.hired" as the whole type or its last dotted segments, never "reemployee.hired".
+const isHiredType = (type: string): boolean =>
+  type === CLOUDEVENTS_TYPE_SUFFIX || type.endsWith(`.${CLOUDEVENTS_TYPE_SUFFIX}`);
 
 // Structured-mode CloudEvents may carry JSON data as an object, a JSON string, or base64.
 const cloudEventData = (value: Record<string, unknown>): unknown => {
