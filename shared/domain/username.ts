@@ -57,7 +57,7 @@ export const foldToAscii = (text: string): string =>
   text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
-    .replace(/[ßæœøđðłþı]/gi, (letter) => {
+    .replace(/[ßẞæœøđðłþı]/gi, (letter) => {
       const folded = SPECIAL_FOLDS[letter.toLowerCase()] ?? letter;
       return letter === letter.toLowerCase() ? folded : folded.toUpperCase();
     });
