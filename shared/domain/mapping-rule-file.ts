@@ -188,9 +188,14 @@ const setIfPresent = (target: Record<string, unknown>, key: string, value: unkno
   if (value !== undefined) target[key] = value;
 };
 
-// Unparseable cells stay text so the schema reports them against their column.
+// Unparseable cells stay text so the schema reports them against their column. Exponents are
+// allowed because formatRulesCsv writes String(priority), e.g. "1e-7" or "1e+21".
 const numberCell = (value: string | undefined): unknown =>
-  value === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  value === undefined
+    ? undefined
+    : /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value)
+      ? Number(value)
+      : value;
 
 const booleanCell = (value: string | undefined): unknown => {
   if (value === undefined) return undefined;
