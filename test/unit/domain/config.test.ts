@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError, readConfig } from "../../../shared/config.js";
+
+const INSTANCE = "10a4c4eb-f57e-4d4c-b602-bf39176ced07";
+const REQUIRED = {
+  CONNECT_INSTANCE_ID: INSTANCE,
+  MAPPING_TABLE_NAME: "connect-onboarding-mappings",
+  EVENT_BUS_NAME: "onboarding-bus",
+  DLQ_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/onboarding-dlq",
+};
+
+const problemsOf = (env: Record<string, string | undefined>): readonly string[] => {
+  try {
+    readConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as ConfigurationError).problems;
+  }
+  throw new Error("expected a ConfigurationError");
+};
+
+describe("readConfig", () => {
+  it("fills the defaults around the required variables", () => {
+    expect(readConfig(REQUIRED)).toEqual({
+      instanceId: INSTANCE,
+      identityManagementType: "SAML",
+      mappingTableName: "connect-onboarding-mappings",
+      eventBusName: "onboarding-bus",
+      eventSource: "connect-onboarding",
+      dlqUrl: REQUIRED.DLQ_URL,
+      maxReceiveCount: 5,
+      usernameTemplate: "{workEmail}",
+      createUserRps: 1,
+      mappingCacheTtlSeconds: 60,
+      profileCacheTtlSeconds: 300,
+      serviceName: "connect-onboarding",
+      logLevel: "INFO",
+    });
+  });
+
+  it("reads every variable of DESIGN section 7", () => {
+    const config = readConfig({
+      ...REQUIRED,
+      IDENTITY_MANAGEMENT_TYPE: " connect_managed ",
+      EVENT_SOURCE: "hr.onboarding",
+      MAX_RECEIVE_COUNT: "8",
+      USERNAME_TEMPLATE: "{firstName}.{lastName}",
+      CONNECT_CREATE_USER_RPS: "1.5",
+      MAPPING_CACHE_TTL_SECONDS: "0",
+      PROFILE_CACHE_TTL_SECONDS: "600",
+      POWERTOOLS_SERVICE_NAME: "onboard",
+      POWERTOOLS_LOG_LEVEL: "debug",
+    });
+    expect(config).toMatchObject({
+      identityManagementType: "CONNECT_MANAGED",
+      eventSource: "hr.onboarding",
+      maxReceiveCount: 8,
+      usernameTemplate: "{firstName}.{lastName}",
+      createUserRps: 1.5,
+      mappingCacheTtlSeconds: 0,
+      profileCacheTtlSeconds: 600,
+      serviceName: "onboard",
+      logLevel: "DEBUG",
+    });
+  });
+
+  it("accepts an instance ARN and keeps only the instance ID", () => {
+    for (const arn of [
+      `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE}`,
+      `arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/${INSTANCE}`,
+      `  arn:aws:connect:eu-west-2:123456789012:instance/${INSTANCE}  `,
+    ]) {
+      expect(readConfig({ ...REQUIRED, CONNECT_INSTANCE_ID: arn }).instanceId).toBe(INSTANCE);
+    }
+  });
+
+  it("rejects an instance ARN of another kind", () => {
+    const problems = problemsOf({
+      ...REQUIRED,
+      CONNECT_INSTANCE_ID: `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE}/queue/q1`,
+    });
+    expect(problems).toEqual([expect.stringContaining("CONNECT_INSTANCE_ID")]);
+  });
+
+  it("names every bad variable in one ConfigurationError", () => {
+    let caught: unknown;
+    try {
+      readConfig({
+        IDENTITY_MANAGEMENT_TYPE: "LDAP",
+        CONNECT_CREATE_USER_RPS: "fast",
+        USERNAME_TEMPLATE: "{firstName}.{nickname}",
+        DLQ_URL: "",
+        EVENT_BUS_NAME: "   ",
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    const error = caught as ConfigurationError;
+    expect(error.name).toBe("ConfigurationError");
+    expect(error.problems).toHaveLength(7);
+    for (const name of [
+      "CONNECT_INSTANCE_ID",
+      "MAPPING_TABLE_NAME",
+      "EVENT_BUS_NAME",
+      "DLQ_URL",
+      "IDENTITY_MANAGEMENT_TYPE",
+      "CONNECT_CREATE_USER_RPS",
+      "USERNAME_TEMPLATE",
+    ]) {
+      expect(error.problems.filter((problem) => problem.startsWith(name))).toHaveLength(1);
+      expect(error.message).toContain(name);
+    }
+    expect(error.problems).toContain("CONNECT_INSTANCE_ID is required");
+    expect(error.message).toContain("nickname");
+    expect(error.message).toContain('"LDAP"');
+    expect(error.message).toContain('"fast"');
+  });
+
+  it.each([
+    ["MAX_RECEIVE_COUNT", "0"],
+    ["MAX_RECEIVE_COUNT", "2.5"],
+    ["MAX_RECEIVE_COUNT", "1001"],
+    ["CONNECT_CREATE_USER_RPS", "0"],
+    ["CONNECT_CREATE_USER_RPS", "-1"],
+    ["CONNECT_CREATE_USER_RPS", "Infinity"],
+    ["MAPPING_CACHE_TTL_SECONDS", "-1"],
+    ["PROFILE_CACHE_TTL_SECONDS", "sixty"],
+    ["POWERTOOLS_LOG_LEVEL", "verbose"],
+    ["IDENTITY_MANAGEMENT_TYPE", "saml2"],
+    ["USERNAME_TEMPLATE", "static-name"],
+    ["DLQ_URL", "onboarding-dlq"],
+    ["CONNECT_INSTANCE_ID", "not an id!"],
+  ])("rejects %s=%j, naming it", (name, value) => {
+    const problems = problemsOf({ ...REQUIRED, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(name);
+  });
+
+  it("treats blank variables as unset", () => {
+    expect(
+      readConfig({
+        ...REQUIRED,
+        IDENTITY_MANAGEMENT_TYPE: "",
+        MAX_RECEIVE_COUNT: "  ",
+        USERNAME_TEMPLATE: "",
+      }),
+    ).toMatchObject({
+      identityManagementType: "SAML",
+      maxReceiveCount: 5,
+      usernameTemplate: "{workEmail}",
+    });
+  });
+
+  it("accepts templates over any known employee field", () => {
+    const config = readConfig({
+      ...REQUIRED,
+      USERNAME_TEMPLATE: "{employeeId}-{jobCode}-{directoryUserId}",
+    });
+    expect(config.usernameTemplate).toBe("{employeeId}-{jobCode}-{directoryUserId}");
+  });
+});

@@ -1,0 +1,303 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type MappingRule, validateMappingRule } from "../../../shared/domain/mapping-rule.js";
+import {
+  CSV_COLUMNS,
+  formatOf,
+  formatRulesCsv,
+  parseRuleFile,
+  parseRulesCsv,
+  parseRulesJson,
+} from "../../../shared/domain/mapping-rule-file.js";
+import { rule } from "../../support/builders.js";
+
+const SEED = 20261128;
+
+const sample = (name: string) =>
+  readFileSync(new URL(`../../../events/${name}`, import.meta.url), "utf8");
+
+const HEADER = CSV_COLUMNS.join(",");
+const withoutTags = ({ tags: _tags, ...rest }: MappingRule) => rest;
+
+describe("the sample rule files", () => {
+  it("give the same rules from JSON and CSV, except the tags CSV has no column for", () => {
+    const json = parseRulesJson(sample("mappings.json"));
+    const csv = parseRulesCsv(sample("mappings.csv"));
+    expect(json.errors).toEqual([]);
+    expect(csv.errors).toEqual([]);
+    expect(json.rules).toHaveLength(6);
+    expect(csv.rules.map(withoutTags)).toEqual(json.rules.map(withoutTags));
+    expect(csv.rules.every((r) => Object.keys(r.tags).length === 0)).toBe(true);
+    expect(json.rules[0]?.tags).toEqual({ costCenter: "CC-100" });
+  });
+
+  it("round-trip through formatRulesCsv", () => {
+    const json = parseRulesJson(sample("mappings.json")).rules;
+    const again = parseRulesCsv(formatRulesCsv(json));
+    expect(again.errors).toEqual([]);
+    expect(again.rules).toEqual(json.map((r) => ({ ...r, tags: {} })));
+  });
+});
+
+describe("parseRulesCsv", () => {
+  it("uses the documented header", () => {
+    expect(HEADER).toBe(
+      "ruleId,priority,enabled,department,jobTitle,jobCode,location,country,employmentType,routingProfile,securityProfiles,hierarchyGroup,phoneType,autoAccept,afterContactWorkTimeLimit",
+    );
+  });
+
+  it("reads quoted cells holding commas, doubled quotes and line breaks", () => {
+    const csv = [
+      HEADER,
+      'r1,0,true,"Care, West",,,,,,"The ""A"" Routing","Agent|Spanish, QA","Line one\nline two",,,',
+    ].join("\n");
+    const { rules, errors } = parseRulesCsv(csv);
+    expect(errors).toEqual([]);
+    expect(rules).toEqual([
+      rule({
+        ruleId: "r1",
+        match: { department: "Care, West" },
+        routingProfile: 'The "A" Routing',
+        securityProfiles: ["Agent", "Spanish, QA"],
+        hierarchyGroup: "Line one\nline two",
+      }),
+    ]);
+  });
+
+  it("reads CRLF line endings and a UTF-8 byte order mark", () => {
+    const csv = `\uFEFF${HEADER}\r\nr1,5,false,Sales,,,,,,RP,Agent,,desk_phone,yes,15\r\nr2,,,,,,,,,RP,Agent,,,,\r\n`;
+    const { rules, errors } = parseRulesCsv(csv);
+    expect(errors).toEqual([]);
+    expect(rules).toEqual([
+      rule({
+        ruleId: "r1",
+        priority: 5,
+        enabled: false,
+        match: { department: "Sales" },
+        routingProfile: "RP",
+        phone: { type: "DESK_PHONE", autoAccept: true, afterContactWorkTimeLimit: 15 },
+      }),
+      rule({ ruleId: "r2", routingProfile: "RP" }),
+    ]);
+  });
+
+  it("reads a header-only file as no rules", () => {
+    expect(parseRulesCsv(`${HEADER}\n`)).toEqual({ rules: [], errors: [] });
+  });
+
+  it("reports every bad row with its line number and keeps the good ones", () => {
+    const csv = [
+      HEADER, // line 1
+      'good-1,0,true,Care,,,,,,RP,Agent,"Team', // line 2
+      'One",,,', // line 3 (same row as line 2)
+      "no-routing,0,true,Care,,,,,,,Agent,,,,", // line 4
+      "good-2,1,true,Sales,,,,,,RP,Agent,,DESK_PHONE,,", // line 5
+      "", // line 6: blank, skipped
+      "bad-priority,high,true,,,,,,,RP,Agent,,,,", // line 7
+      'bad-phone,0,true,"multi', // line 8
+      'line",,,,,,RP,Agent,,CELL_PHONE,,', // line 9 (same row as line 8)
+      "good-3,0,true,,,,,,,RP,Agent|Supervisor,,,,", // line 10
+    ].join("\n");
+    const { rules, errors } = parseRulesCsv(csv);
+    expect(rules.map((r) => r.ruleId)).toEqual(["good-1", "good-2", "good-3"]);
+    expect(rules[0]?.hierarchyGroup).toBe("Team\nOne");
+    expect(errors).toHaveLength(3);
+    expect(errors.map(({ where, ruleId }) => ({ where, ruleId }))).toEqual([
+      { where: "line 4", ruleId: "no-routing" },
+      { where: "line 7", ruleId: "bad-priority" },
+      { where: "line 8", ruleId: "bad-phone" },
+    ]);
+    expect(errors[0]?.message).toContain("routingProfile");
+    expect(errors[1]?.message).toContain("priority");
+    expect(errors[2]?.message).toContain("phone.type");
+  });
+
+  it("reports duplicate ruleIds and keeps the first", () => {
+    const csv = [
+      HEADER,
+      "dup,0,true,Care,,,,,,RP-1,Agent,,,,",
+      "other,0,true,,,,,,,RP,Agent,,,,",
+      "dup,9,true,Sales,,,,,,RP-2,Agent,,,,",
+    ].join("\n");
+    const { rules, errors } = parseRulesCsv(csv);
+    expect(rules.map((r) => [r.ruleId, r.routingProfile])).toEqual([
+      ["dup", "RP-1"],
+      ["other", "RP"],
+    ]);
+    expect(errors).toEqual([
+      { where: "line 4", ruleId: "dup", message: "duplicate ruleId (first at line 2)" },
+    ]);
+  });
+
+  it("reports unknown and missing columns on line 1, and reads no rules", () => {
+    const unknown = parseRulesCsv(`${HEADER},costCentre\nr1,0,true,,,,,,,RP,Agent,,,,,CC-1\n`);
+    expect(unknown.rules).toEqual([]);
+    expect(unknown.errors).toHaveLength(1);
+    expect(unknown.errors[0]?.where).toBe("line 1");
+    expect(unknown.errors[0]?.message).toContain('unknown column "costCentre"');
+
+    const missing = parseRulesCsv("ruleId,priority,routingProfile\nr1,0,RP\n");
+    expect(missing.rules).toEqual([]);
+    expect(missing.errors).toEqual([
+      expect.objectContaining({
+        where: "line 1",
+        message: expect.stringContaining('missing column "securityProfiles"'),
+      }),
+    ]);
+
+    const both = parseRulesCsv("ruleId,team\nr1,x\n");
+    expect(both.errors).toHaveLength(1);
+    expect(both.errors[0]?.message).toMatch(
+      /unknown column "team".*missing column "routingProfile".*missing column "securityProfiles"/,
+    );
+  });
+
+  it("accepts a subset of the columns in any order", () => {
+    const { rules, errors } = parseRulesCsv(
+      "securityProfiles,routingProfile,ruleId,location\nAgent|QA,RP,r1,austin\n",
+    );
+    expect(errors).toEqual([]);
+    expect(rules).toEqual([
+      rule({
+        ruleId: "r1",
+        routingProfile: "RP",
+        securityProfiles: ["Agent", "QA"],
+        match: { location: "austin" },
+      }),
+    ]);
+  });
+
+  it("reports an empty file as a missing header", () => {
+    expect(parseRulesCsv("")).toEqual({
+      rules: [],
+      errors: [{ where: "line 1", message: "missing the header row" }],
+    });
+  });
+});
+
+describe("parseRulesJson and parseRuleFile", () => {
+  it("reports a file that is not JSON or not an array", () => {
+    expect(parseRulesJson("{").errors).toEqual([
+      expect.objectContaining({
+        where: "file",
+        message: expect.stringContaining("not valid JSON"),
+      }),
+    ]);
+    expect(parseRulesJson('{"ruleId":"r1"}')).toEqual({
+      rules: [],
+      errors: [{ where: "file", message: "must be a JSON array of rules" }],
+    });
+  });
+
+  it("reports bad items by 1-based position and duplicates, keeping the good ones", () => {
+    const items = [
+      { ruleId: "a", routingProfile: "RP", securityProfiles: ["Agent"] },
+      { ruleId: "b", routingProfile: "RP" },
+      "not a rule",
+      { ruleId: "a", routingProfile: "RP", securityProfiles: ["Agent"] },
+    ];
+    const { rules, errors } = parseRulesJson(JSON.stringify(items));
+    expect(rules.map((r) => r.ruleId)).toEqual(["a"]);
+    expect(errors.map(({ where, ruleId }) => ({ where, ruleId }))).toEqual([
+      { where: "item 2", ruleId: "b" },
+      { where: "item 3", ruleId: undefined },
+      { where: "item 4", ruleId: "a" },
+    ]);
+    expect(errors[0]?.message).toContain("securityProfiles");
+    expect(errors[2]?.message).toBe("duplicate ruleId (first at item 1)");
+  });
+
+  it("chooses the format by file extension", () => {
+    expect(formatOf("rules.CSV")).toBe("csv");
+    expect(formatOf("rules.json")).toBe("json");
+    expect(formatOf("rules")).toBe("json");
+    expect(parseRuleFile(sample("mappings.csv"), "csv").rules).toHaveLength(6);
+    expect(parseRuleFile(sample("mappings.json"), "json").rules).toHaveLength(6);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Property: formatRulesCsv then parseRulesCsv gives the same rules (the CSV has no tags).
+
+const MATCH_COLUMNS = [
+  "department",
+  "jobTitle",
+  "jobCode",
+  "location",
+  "country",
+  "employmentType",
+];
+
+// Cell text with the characters CSV must quote, plus Unicode; "|" separates security profiles.
+const cellText = fc
+  .string({
+    unit: fc.oneof(
+      { weight: 6, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(",", '"', "\n", "\r\n", "\r", " ", "*", "é", "Jose\u0301"),
+      },
+      { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }) },
+    ),
+    minLength: 1,
+    maxLength: 12,
+  })
+  .filter((text) => text.trim() !== "" && !text.includes("|"));
+
+const priorityArb = fc.oneof(
+  fc.integer(),
+  fc.integer({ min: -1000, max: 1000 }).map((n) => n / 8),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
+);
+
+const candidateArb = fc.record(
+  {
+    ruleId: cellText,
+    priority: priorityArb,
+    enabled: fc.boolean(),
+    match: fc.dictionary(fc.constantFrom(...MATCH_COLUMNS), cellText, { maxKeys: 6 }),
+    routingProfile: cellText,
+    securityProfiles: fc.array(cellText, { minLength: 1, maxLength: 10 }),
+    hierarchyGroup: cellText,
+    phone: fc.record({
+      type: fc.constantFrom("SOFT_PHONE", "DESK_PHONE"),
+      autoAccept: fc.boolean(),
+      afterContactWorkTimeLimit: fc.nat(),
+    }),
+  },
+  { requiredKeys: ["ruleId", "routingProfile", "securityProfiles"] },
+);
+
+// Rules as the schema returns them: trimmed, defaulted, ruleIds unique.
+const rulesArb = fc
+  .uniqueArray(candidateArb, { maxLength: 6, selector: (candidate) => candidate.ruleId.trim() })
+  .map((candidates) =>
+    candidates.map((candidate) => {
+      const result = validateMappingRule(candidate);
+      if (!result.ok) throw new Error(`generator made an invalid rule: ${JSON.stringify(result)}`);
+      return result.rule;
+    }),
+  );
+
+describe("formatRulesCsv", () => {
+  it("writes the header and one line per rule, tags left out", () => {
+    const csv = formatRulesCsv([
+      rule({ ruleId: "r1", match: { jobTitle: "Agent*" }, tags: { costCenter: "CC-1" } }),
+    ]);
+    expect(csv).toBe(
+      `${HEADER}\nr1,0,true,,Agent*,,,,,Basic Routing Profile,Agent,,SOFT_PHONE,false,0\n`,
+    );
+  });
+
+  it("round-trips through parseRulesCsv", () => {
+    fc.assert(
+      fc.property(rulesArb, (rules) => {
+        const parsed = parseRulesCsv(formatRulesCsv(rules));
+        expect(parsed.errors).toEqual([]);
+        expect(parsed.rules).toEqual(rules);
+      }),
+      { numRuns: 400, seed: SEED },
+    );
+  });
+});
