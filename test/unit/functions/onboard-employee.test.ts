@@ -47,7 +47,7 @@ const ENV = {
   AWS_SECRET_ACCESS_KEY: "test",
 };
 Object.assign(process.env, ENV);
-const { createHandler } = await import("../../../functions/onboard-employee.js");
+const { createHandler } = await import("../../../functions/create-onboard-employee-handler.js");
 
 const PROFILES = {
   routing: [

@@ -1,0 +1,110 @@
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { MappingRule } from "../shared/domain/mapping-rule.js";
+import {
+  type ConnectEmulator,
+  type ConnectEmulatorOptions,
+  type ConnectSeed,
+  startConnectEmulator,
+} from "./connect/index.js";
+import { type MappingTable, startMappingTable } from "./dynamodb.js";
+import {
+  type EventBridgeEmulator,
+  type EventBridgeEmulatorOptions,
+  startEventBridgeEmulator,
+} from "./eventbridge/index.js";
+import { type Queues, startQueues } from "./sqs.js";
+
+export const LOCAL_REGION = "us-east-1";
+export const LOCAL_EVENT_BUS = "connect-onboarding";
+
+export interface LocalStackOptions {
+  readonly seed: ConnectSeed;
+  readonly rules: readonly MappingRule[];
+  /** The queue's redrive maxReceiveCount, and the function's MAX_RECEIVE_COUNT (default 5). */
+  readonly maxReceiveCount?: number;
+  readonly visibilityTimeoutSeconds?: number;
+  readonly connect?: ConnectEmulatorOptions;
+  readonly eventBridge?: Pick<EventBridgeEmulatorOptions, "entryFailureRate" | "random">;
+  /** Overrides for the function's configuration (DESIGN section 7). */
+  readonly functionEnv?: Readonly<Record<string, string>>;
+}
+
+export interface LocalStack {
+  readonly connect: ConnectEmulator;
+  readonly eventBridge: EventBridgeEmulator;
+  readonly queues: Queues;
+  readonly table: MappingTable;
+  /** The function's environment: its configuration, endpoints and dummy credentials. */
+  readonly env: Readonly<Record<string, string>>;
+  /** An SQS client on the stack, for sending hires and reading the DLQ. */
+  readonly sqs: SQSClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every AWS stand-in on loopback: the Connect and EventBridge emulators, fauxqs (queue
+ * and DLQ with its redrive policy) and dynalite (the mapping table, loaded with `rules`).
+ * SDK clients find them through the standard AWS_ENDPOINT_URL_* variables, which this sets in
+ * `process.env`: one stack per process at a time.
+ */
+export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+  const maxReceiveCount = options.maxReceiveCount ?? 5;
+  const [connect, eventBridge, queues, table] = await Promise.all([
+    startConnectEmulator(options.seed, options.connect),
+    startEventBridgeEmulator({ ...options.eventBridge, buses: [LOCAL_EVENT_BUS] }),
+    startQueues({
+      maxReceiveCount,
+      ...(options.visibilityTimeoutSeconds === undefined
+        ? {}
+        : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
+    }),
+    startMappingTable(),
+  ]);
+  const aws = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_CONNECT: connect.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+    AWS_ENDPOINT_URL_SQS: queues.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    // Powertools reads this from process.env itself. Metrics would print EMF documents, and
+    // CloudWatch is not part of the local stack.
+    POWERTOOLS_METRICS_DISABLED: "true",
+  };
+  const previous = Object.fromEntries(Object.keys(aws).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, aws);
+  await table.putRules(options.rules.map((rule) => ({ ...rule })));
+
+  const env = {
+    ...aws,
+    CONNECT_INSTANCE_ID: connect.instanceId,
+    IDENTITY_MANAGEMENT_TYPE: options.seed.instance.identityManagementType ?? "SAML",
+    MAPPING_TABLE_NAME: table.tableName,
+    EVENT_BUS_NAME: LOCAL_EVENT_BUS,
+    EVENT_SOURCE: "connect-onboarding",
+    DLQ_URL: queues.dlqUrl,
+    MAX_RECEIVE_COUNT: String(maxReceiveCount),
+    POWERTOOLS_SERVICE_NAME: "connect-onboarding",
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+    ...options.functionEnv,
+  };
+  const sqs = new SQSClient({ endpoint: queues.endpoint, region: LOCAL_REGION });
+
+  return {
+    connect,
+    eventBridge,
+    queues,
+    table,
+    env,
+    sqs,
+    async stop() {
+      sqs.destroy();
+      await Promise.all([connect.stop(), eventBridge.stop(), queues.stop(), table.stop()]);
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    },
+  };
+};
