@@ -47,7 +47,10 @@ export interface LambdaRunnerOptions {
   memoryLimitInMB?: number;
   /** Honour `batchItemFailures` (FunctionResponseTypes: ReportBatchItemFailures); default true. */
   reportBatchItemFailures?: boolean;
-  /** Long-poll wait per ReceiveMessage, 1 to 20 s (default 20, as Lambda's pollers use). */
+  /**
+   * Long-poll wait per ReceiveMessage, 1 to 20 s (default 1). Lambda's pollers wait 20 s, but
+   * stop() lets the poll under way finish (see `receive`), so a short wait keeps stops quick.
+   */
   pollWaitSeconds?: number;
   /** Called after every invocation, once its deletes are done. */
   onInvoke?: (stats: LambdaRunnerStats, invocation: InvocationReport) => void;
@@ -188,7 +191,7 @@ function resolveConfig(options: LambdaRunnerOptions): RunnerConfig {
     ),
     logStreamName: logStreamName(),
     reportBatchItemFailures: options.reportBatchItemFailures ?? true,
-    pollWaitSeconds: checkedInteger("pollWaitSeconds", options.pollWaitSeconds ?? 20, 1, 20),
+    pollWaitSeconds: checkedInteger("pollWaitSeconds", options.pollWaitSeconds ?? 1, 1, 20),
     onInvoke: options.onInvoke,
     onError: options.onError,
   };
@@ -347,12 +350,13 @@ class Runner {
           MessageSystemAttributeNames: ["All"],
           MessageAttributeNames: ["All"],
         }),
-        { abortSignal: signal },
+        // Not aborted on stop(): SQS (fauxqs too) may still hand messages to a long poll whose
+        // caller has gone, and they would sit invisible until the visibility timeout. Lambda's
+        // pollers never walk away from a poll either; what it returns gets invoked.
       );
       this.consecutivePollErrors = 0;
       return Messages;
     } catch (error) {
-      if (signal.aborted) return [];
       this.counters.pollErrors++;
       this.reportError(error);
       await this.backOff(signal);

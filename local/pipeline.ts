@@ -29,7 +29,7 @@ export interface DeadLetterReport {
 
 /** The `--json` document of DESIGN section 8. */
 export interface PipelineReport {
-  readonly users: ReportUser[];
+  readonly users: (Omit<ReportUser, "hierarchyGroupId"> & { hierarchyGroupId: string | null })[];
   readonly published: PublishedEvent[];
   readonly deadLetters: DeadLetterReport[];
   readonly stats: {
@@ -109,7 +109,10 @@ export const startConsumers = (
 };
 
 export const collectReport = async (stack: LocalStack): Promise<Omit<PipelineReport, "stats">> => ({
-  users: stack.connect.users(),
+  // Every key of DESIGN section 8 on every user: a user with no hierarchy group says null.
+  users: stack.connect
+    .users()
+    .map((user) => ({ ...user, hierarchyGroupId: user.hierarchyGroupId ?? null })),
   published: stack.eventBridge.events().map((event) => ({
     source: event.source,
     detailType: event.detailType,

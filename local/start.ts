@@ -7,8 +7,7 @@ import { parseArgs } from "node:util";
 import { parseMessageBody } from "../shared/domain/message-body.js";
 import { type ConnectSeed, parseConnectSeed } from "./connect/index.js";
 import { InputError, readEventBodies, readJsonFile, readMappingRules } from "./inputs.js";
-import { type PipelineReport, runPipeline } from "./pipeline.js";
-import { startLocalStack } from "./stack.js";
+import type { PipelineReport } from "./pipeline.js";
 
 const DEFAULTS = {
   events: "events/hires",
@@ -83,6 +82,13 @@ const main = async (): Promise<number> => {
     readEventBodies(args.events),
     readMappingRules(args.mappings),
     readSeed(args.seed),
+  ]);
+
+  // Loaded only once the arguments are good: a mistyped flag gets its one line, not the AWS
+  // SDK's start-up warnings as well.
+  const [{ startLocalStack }, { runPipeline }] = await Promise.all([
+    import("./stack.js"),
+    import("./pipeline.js"),
   ]);
 
   // Everything the stack and the handler print is a log, and logs go to stderr; stdout is

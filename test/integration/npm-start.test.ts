@@ -1,0 +1,124 @@
+/** `npm start` as a user runs it: a separate process on the default samples. */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TSX = `${ROOT}node_modules/.bin/tsx`;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const start = (...args: string[]): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(TSX, ["local/start.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: "INFO" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+
+describe("npm start", () => {
+  it("runs the samples and prints the JSON report of DESIGN section 8 alone on stdout", async () => {
+    const run = await start("--json");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(Object.keys(report).sort()).toEqual(["deadLetters", "published", "stats", "users"]);
+    expect(report.stats).toMatchObject({ received: 12, created: 4, alreadyExisted: 1, failed: 7 });
+    expect(report.stats.durationMs).toBeGreaterThan(0);
+    for (const user of report.users) {
+      expect(Object.keys(user).sort()).toEqual(
+        [
+          "arn",
+          "hierarchyGroupId",
+          "id",
+          "identityInfo",
+          "phoneConfig",
+          "routingProfileId",
+          "securityProfileIds",
+          "tags",
+          "username",
+        ].sort(),
+      );
+    }
+    expect(report.users).toHaveLength(6);
+    const jose = report.users.find(
+      (u: { username: string }) => u.username === "jose.nunez@example.com",
+    );
+    expect(jose.identityInfo).toMatchObject({ FirstName: "Pepe", LastName: "Núñez" });
+    expect(jose.phoneConfig).toMatchObject({
+      PhoneType: "SOFT_PHONE",
+      AutoAccept: false,
+      AfterContactWorkTimeLimit: 30,
+    });
+    expect(jose.tags).toEqual({
+      costCenter: "CC-100",
+      employeeId: "E12345",
+      managedBy: "connect-onboarding",
+    });
+    for (const event of report.published) {
+      expect(Object.keys(event).sort()).toEqual(["detail", "detailType", "source"]);
+      expect(typeof event.detail).toBe("object");
+    }
+    expect(report.deadLetters.map((l: { reason: string }) => l.reason).sort()).toEqual([
+      "InvalidEvent",
+      "InvalidJson",
+      "MissingDeskPhone",
+      "NoMappingRule",
+      "ProfileNotFound",
+      "UnsupportedEventType",
+      "UsernameTaken",
+    ]);
+    expect(report.deadLetters.map((l: { body: string }) => l.body)).toContain(
+      "this line is not JSON",
+    );
+    // The logs went to stderr, and carry no personal data.
+    expect(run.stderr).toContain("Hire provisioned");
+    expect(run.stderr).not.toContain("jose.nunez@example.com");
+    expect(run.stderr).not.toContain("Núñez");
+  }, 60_000);
+
+  it("prints a summary table by default", async () => {
+    const run = await start();
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^connect-onboarding on the local stack: 12 received, 4 created, 1 already existed, 7 in the DLQ/,
+    );
+    expect(run.stdout).toMatch(
+      /E12345\s+CREATED\s+jose\.nunez@example\.com \(rule cc-austin-agents\)/,
+    );
+    expect(run.stdout).toMatch(/E12351\s+DLQ ProfileNotFound/);
+  }, 60_000);
+
+  it.each([
+    [["--events", "no/such/file.json"], /^--events: no\/such\/file\.json does not exist$/],
+    [
+      ["--mappings", "events/connect-seed.json"],
+      /^--mappings: events\/connect-seed\.json file: must be a JSON array of rules$/,
+    ],
+    [
+      ["--connect-seed", "events/mappings.csv"],
+      /^--connect-seed: events\/mappings\.csv is not valid JSON/,
+    ],
+    [["--frobnicate"], /^Unknown option '--frobnicate'.*\(see --help\)$/],
+  ])("exits 1 with one clear line for %j", async (args, message) => {
+    const run = await start(...args);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    const lines = run.stderr.split("\n").filter((line) => line.trim() !== "");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
+});
