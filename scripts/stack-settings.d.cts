@@ -1,0 +1,41 @@
+/** Types for stack-settings.cjs (CommonJS, loaded by the framework through `${file(...)}`). */
+export interface StackSettings {
+  connectInstanceId: string;
+  identityManagementType: "SAML" | "CONNECT_MANAGED" | "EXISTING_DIRECTORY";
+  usernameTemplate: string;
+  eventBusName: string;
+  eventSource: string;
+  hrEventBusName: string;
+  hrEventSource: string;
+  createUserRps: number;
+  functionTimeout: number;
+  memorySize: number;
+  batchSize: number;
+  batchingWindow: number;
+  maximumConcurrency: number;
+  maxReceiveCount: number;
+  visibilityTimeout: number;
+  queueRetentionSeconds: number;
+  deadLetterRetentionSeconds: number;
+  logLevel: string;
+  logRetentionDays: number;
+  mappingCacheTtlSeconds: number;
+  profileCacheTtlSeconds: number;
+  metricsNamespace: string;
+  oldestMessageAgeAlarmSeconds: number;
+  alarmTopicArn: string;
+  deletionProtection: boolean;
+  tableDeletionPolicy: "Retain" | "Delete";
+}
+
+type Params = Readonly<Record<string, unknown>>;
+
+declare const resolveSettings: {
+  (sources: {
+    resolveVariable: (address: string) => Promise<unknown>;
+    resolveConfigurationProperty: (path: string[]) => Promise<unknown>;
+  }): Promise<StackSettings>;
+  deriveSettings(params: Params, context?: { region?: string }): StackSettings;
+  PARAM_NAMES: readonly string[];
+};
+export = resolveSettings;

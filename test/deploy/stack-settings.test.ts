@@ -1,0 +1,143 @@
+/**
+ * The build-time pieces that need no packaging: the stack-parameter validation that fails a
+ * bad `--param` before anything is deployed, and the esbuild plugin's source rewrite.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import type { StackSettings } from "../../scripts/stack-settings.cjs";
+
+const require = createRequire(import.meta.url);
+const { deriveSettings, PARAM_NAMES } =
+  require("../../scripts/stack-settings.cjs") as typeof import("../../scripts/stack-settings.cjs");
+const { inlineSchemaKeys, SCHEMA_MODULE } =
+  require("../../scripts/esbuild-plugins.cjs") as typeof import("../../scripts/esbuild-plugins.cjs");
+
+/** The `params.default` block of serverless.yml, read as flat `key: value` lines. */
+const defaultParams = async (): Promise<Record<string, string>> => {
+  const yml = await readFile(new URL("../../serverless.yml", import.meta.url), "utf8");
+  const block = /\nparams:\n {2}default:\n((?: {4}.*\n|\s*\n)+)/.exec(yml)?.[1] ?? "";
+  const params: Record<string, string> = {};
+  for (const [, key, value] of block.matchAll(/^ {4}(\w+): (.*)$/gm)) {
+    params[key as string] = (value as string).replace(/^"(.*)"$/, "$1");
+  }
+  return params;
+};
+
+const derive = async (overrides: Record<string, unknown> = {}): Promise<StackSettings> =>
+  deriveSettings({
+    ...(await defaultParams()),
+    connectInstanceId: "11111111-2222-4333-8444-555555555555",
+    ...overrides,
+  });
+
+describe("stack parameters", () => {
+  it("have a default in serverless.yml for every parameter the settings read", async () => {
+    expect(Object.keys(await defaultParams()).sort()).toEqual([...PARAM_NAMES].sort());
+  });
+
+  it("derive the visibility timeout from the function timeout and the batching window", async () => {
+    const settings = await derive({ functionTimeoutSeconds: "120", batchingWindowSeconds: "20" });
+    expect(settings.visibilityTimeout).toBe(6 * 120 + 20);
+  });
+
+  it("turn CLI strings into numbers and booleans", async () => {
+    const settings = await derive({ batchSize: "8", deletionProtection: "true" });
+    expect(settings.batchSize).toBe(8);
+    expect(settings.deletionProtection).toBe(true);
+    expect(settings.tableDeletionPolicy).toBe("Retain");
+  });
+
+  it("take the instance ID out of an instance ARN in the stack's Region", () => {
+    const settings = deriveSettings(
+      {
+        ...Object.fromEntries(PARAM_NAMES.map((name) => [name, ""])),
+        connectInstanceId: "arn:aws:connect:eu-west-2:123456789012:instance/abc-123",
+        identityManagementType: "saml",
+        createUserRps: 1,
+        functionTimeoutSeconds: 60,
+        memorySize: 512,
+        batchSize: 5,
+        batchingWindowSeconds: 5,
+        maximumConcurrency: 2,
+        maxReceiveCount: 5,
+        queueRetentionSeconds: 345600,
+        logLevel: "INFO",
+        logRetentionDays: 30,
+        mappingCacheTtlSeconds: 60,
+        profileCacheTtlSeconds: 300,
+        oldestMessageAgeAlarmSeconds: 900,
+        deletionProtection: false,
+      },
+      { region: "eu-west-2" },
+    );
+    expect(settings.connectInstanceId).toBe("abc-123");
+    expect(settings.identityManagementType).toBe("SAML");
+  });
+
+  it.each([
+    [{ connectInstanceId: "" }, "connectInstanceId is required"],
+    [{ connectInstanceId: "not an id!" }, "connectInstanceId must be"],
+    [{ maxReceiveCount: "4" }, "maxReceiveCount must be an integer from 5"],
+    [{ maximumConcurrency: "1" }, "maximumConcurrency must be an integer from 2"],
+    [{ batchSize: "50", batchingWindowSeconds: "0" }, "batchingWindowSeconds must be at least 1"],
+    [{ functionTimeoutSeconds: "901" }, "functionTimeoutSeconds must be an integer from 10 to 900"],
+    [{ queueRetentionSeconds: "1209600" }, "shorter than the DLQ's 14 days"],
+    [{ logRetentionDays: "31" }, "logRetentionDays must be one of"],
+    [{ identityManagementType: "LDAP" }, "identityManagementType must be one of"],
+    [{ createUserRps: "0" }, "createUserRps must be a number"],
+    [{ alarmTopicArn: "ops-alerts" }, "alarmTopicArn must be an SNS topic ARN"],
+    [{ deletionProtection: "yes" }, "deletionProtection must be true or false"],
+  ])("reject %o", async (overrides, message) => {
+    await expect(derive(overrides)).rejects.toThrow(message);
+  });
+
+  it("reject an instance ARN from another Region", () => {
+    expect(() =>
+      deriveSettings(
+        { connectInstanceId: "arn:aws:connect:eu-west-2:123456789012:instance/abc-123" },
+        { region: "us-east-1" },
+      ),
+    ).toThrow("names an instance in eu-west-2, but the stack deploys to us-east-1");
+  });
+});
+
+describe("the AWS SDK schema tree-shaking plugin", () => {
+  it("applies to the SDK's schema modules only", () => {
+    expect(
+      SCHEMA_MODULE.test("/p/node_modules/@aws-sdk/client-connect/dist-es/schemas/schemas_0.js"),
+    ).toBe(true);
+    expect(
+      SCHEMA_MODULE.test(
+        "/p/node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/schemas/schemas_0.js",
+      ),
+    ).toBe(true);
+    expect(SCHEMA_MODULE.test("/p/node_modules/@aws-sdk/client-connect/dist-es/index.js")).toBe(
+      false,
+    );
+    expect(SCHEMA_MODULE.test("/p/shared/schemas/schemas_0.js")).toBe(false);
+  });
+
+  it("inlines computed keys that name file-level string constants, and nothing else", () => {
+    const source = [
+      'const _h = "http";',
+      'const _e = "error";',
+      "const n0 = other();",
+      'export var A$ = [9, n0, { [_h]: ["PUT", "/users/{InstanceId}", 200] }, () => B$];',
+      "export var E$ = [-3, n0, { [_e]: _c, [_unknown]: 1 }, [], []];",
+      "const x = y[_h] ? a : b;",
+    ].join("\n");
+    const { source: result, rewritten } = inlineSchemaKeys(source);
+    expect(rewritten).toBe(2);
+    expect(result).toContain('{ "http": ["PUT", "/users/{InstanceId}", 200] }');
+    expect(result).toContain('{ "error": _c, [_unknown]: 1 }');
+    expect(result).toContain("y[_h] ? a : b");
+  });
+
+  it("leaves a module without string constants untouched", () => {
+    expect(inlineSchemaKeys("export var A$ = { [k]: 1 };")).toEqual({
+      source: "export var A$ = { [k]: 1 };",
+      rewritten: 0,
+    });
+  });
+});

@@ -1,0 +1,684 @@
+/**
+ * The deployable stack. Runs the package step once (`npm run package`'s script: `serverless
+ * package` offline, then the size report), and `serverless print` once for a prod stage with
+ * the optional features on; then asserts on the generated CloudFormation template, the
+ * artifact and the bundle, and runs the packaged handler in a fresh Node process against the
+ * local stack.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { isBuiltin } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { SQSBatchResponse } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConnectSeed } from "../../local/connect/index.js";
+import { LOCAL_EVENT_BUS, type LocalStack, startLocalStack } from "../../local/stack.js";
+import {
+  BUNDLE_ENTRY,
+  BUNDLE_LIMIT_BYTES,
+  FUNCTION_ARTIFACT,
+  OFFLINE_FRAMEWORK_ENV,
+  PLACEHOLDER_INSTANCE_ID,
+} from "../../scripts/bundle-budget.js";
+import { openZip, type ZipArchive } from "../../scripts/zip.js";
+import { readConfig } from "../../shared/config.js";
+import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";
+import {
+  activeResources,
+  asArray,
+  evaluateCondition,
+  type Json,
+  type Resource,
+  reference,
+  resolveIfs,
+  resourcesOfType,
+  type Statement,
+  type Template,
+} from "./cloudformation.js";
+
+const run = promisify(execFile);
+const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+
+const FUNCTION = "OnboardEmployeeLambdaFunction";
+const ROLE = "IamRoleLambdaExecution";
+const QUEUE = "OnboardingQueue";
+const DLQ = "DeadLetterQueue";
+const TABLE = "MappingTable";
+const ONE_MIB = 1_048_576;
+const FOURTEEN_DAYS = 1_209_600;
+
+/** The environment of DESIGN section 7, plus the metrics namespace. */
+const FUNCTION_ENVIRONMENT = [
+  "CONNECT_INSTANCE_ID",
+  "IDENTITY_MANAGEMENT_TYPE",
+  "MAPPING_TABLE_NAME",
+  "EVENT_BUS_NAME",
+  "EVENT_SOURCE",
+  "DLQ_URL",
+  "MAX_RECEIVE_COUNT",
+  "USERNAME_TEMPLATE",
+  "CONNECT_CREATE_USER_RPS",
+  "MAPPING_CACHE_TTL_SECONDS",
+  "PROFILE_CACHE_TTL_SECONDS",
+  "POWERTOOLS_SERVICE_NAME",
+  "POWERTOOLS_LOG_LEVEL",
+  "POWERTOOLS_METRICS_NAMESPACE",
+];
+
+/** An Fn::Sub pattern for an ARN in the stack's own partition, Region and account. */
+const inStack = (service: string, resource: string) =>
+  `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+
+// Connect ARNs per the Service Authorization Reference, in the stack's account and Region.
+const instanceArn = (id: string) => inStack("connect", `instance/${id}`);
+const connectGrants = (id: string): Record<string, string[]> => {
+  const instance = instanceArn(id);
+  return {
+    "connect:ListRoutingProfiles": [instance],
+    "connect:ListSecurityProfiles": [instance],
+    "connect:ListUserHierarchyGroups": [instance],
+    "connect:ListUsers": [instance],
+    "connect:SearchUsers": [instance],
+    "connect:DescribeUser": [`${instance}/agent/*`],
+    "connect:CreateUser": [
+      `${instance}/agent/*`,
+      `${instance}/agent-group/*`,
+      `${instance}/routing-profile/*`,
+      `${instance}/security-profile/*`,
+    ],
+    "connect:TagResource": [`${instance}/agent/*`],
+  };
+};
+
+/** Every action the function's role may perform: anything added must be added here too. */
+const ROLE_ACTIONS = [
+  ...Object.keys(connectGrants("x")),
+  "dynamodb:Scan",
+  "events:PutEvents",
+  "sqs:SendMessage",
+  // Added by the framework for the sqs event source.
+  "sqs:ReceiveMessage",
+  "sqs:DeleteMessage",
+  "sqs:GetQueueAttributes",
+  // Added by the framework for the function's log group.
+  "logs:CreateLogGroup",
+  "logs:CreateLogStream",
+  "logs:PutLogEvents",
+  "logs:TagResource",
+].sort();
+
+let packageOutput = "";
+let template: Template;
+let prod: { custom: { settings: Record<string, Json> } } & Record<string, Json>;
+let prodTemplate: Template;
+let zip: ZipArchive;
+let bundle: string;
+
+beforeAll(async () => {
+  const env = { ...process.env, ...OFFLINE_FRAMEWORK_ENV };
+  const [packaged, printed] = await Promise.all([
+    run(bin("tsx"), ["scripts/package.ts"], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 }),
+    run(
+      bin("serverless"),
+      [
+        "print",
+        "--format",
+        "json",
+        "--stage",
+        "prod",
+        "--param",
+        "connectInstanceId=arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555",
+        "--param",
+        "eventBusName=shared-events",
+        "--param",
+        "hrEventBusName=hr-events",
+        "--param",
+        "hrEventSource=workday",
+        "--param",
+        "alarmTopicArn=arn:aws:sns:us-east-1:123456789012:ops-alerts",
+      ],
+      { cwd: root, env, maxBuffer: 16 * 1024 * 1024 },
+    ),
+  ]);
+  packageOutput = `${packaged.stdout}\n${packaged.stderr}`;
+  template = JSON.parse(
+    await readFile(join(root, ".serverless", "cloudformation-template-update-stack.json"), "utf8"),
+  );
+  prod = JSON.parse(printed.stdout);
+  prodTemplate = prod.resources as unknown as Template;
+  zip = await openZip(join(root, ".serverless", FUNCTION_ARTIFACT));
+  const entry = zip.entries.find((e) => e.name === BUNDLE_ENTRY);
+  if (!entry) throw new Error(`${BUNDLE_ENTRY} is not in the artifact`);
+  bundle = zip.read(entry).toString("utf8");
+}, 180_000);
+
+const resource = (t: Template, name: string): Resource => {
+  const found = activeResources(t)[name];
+  if (!found) throw new Error(`no active resource ${name}`);
+  return found;
+};
+const props = (t: Template, name: string) => resource(t, name).Properties;
+/** The role's statements: compiled (package) or as configured (print, for the prod variant). */
+const statements = (t: Template): Statement[] =>
+  t === prodTemplate
+    ? (prod.provider as unknown as { iam: { role: { statements: Statement[] } } }).iam.role
+        .statements
+    : (
+        resource(t, ROLE).Properties.Policies as unknown as {
+          PolicyDocument: { Statement: Statement[] };
+        }[]
+      ).flatMap((policy) => policy.PolicyDocument.Statement);
+const eventSourceMapping = (t: Template) => {
+  const mappings = resourcesOfType(t, "AWS::Lambda::EventSourceMapping");
+  expect(mappings).toHaveLength(1);
+  return (mappings[0] as [string, Resource])[1].Properties;
+};
+const environment = (t: Template) =>
+  (props(t, FUNCTION).Environment as { Variables: Record<string, Json> }).Variables;
+
+describe("npm run package", () => {
+  it("prints the bundle's size in bytes, which is the size of the bundle in the artifact", () => {
+    const size = zip.entries.find((e) => e.name === BUNDLE_ENTRY)?.size;
+    expect(packageOutput).toContain(`bundle ${BUNDLE_ENTRY}: ${size} bytes`);
+    expect(Buffer.byteLength(bundle)).toBe(size);
+  });
+
+  it("keeps the minified bundle under 700 KB", () => {
+    expect(Buffer.byteLength(bundle)).toBeLessThan(BUNDLE_LIMIT_BYTES);
+  });
+
+  it("zips the bundle and nothing else: no source map, metafile, package.json or node_modules", () => {
+    expect(zip.entries.map((e) => e.name)).toEqual([BUNDLE_ENTRY]);
+  });
+
+  it("builds one minified ES module with the createRequire banner and no source map", () => {
+    expect(
+      bundle.startsWith(
+        "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      ),
+    ).toBe(true);
+    expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\};?\s*$/);
+    expect(bundle).not.toContain("sourceMappingURL");
+    // Minified: a few long lines, not one statement per line.
+    expect(bundle.split("\n").length).toBeLessThan(200);
+  });
+
+  it("bundles the AWS SDK and every other dependency: the bundle imports Node built-ins only", () => {
+    const specifiers = [
+      ...bundle.matchAll(/\bfrom\s*["']([^"']+)["']/g),
+      ...bundle.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
+      ...bundle.matchAll(/^import\s*["']([^"']+)["']/gm),
+    ].map((match) => match[1] as string);
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
+  });
+
+  it("keeps the schemas of the Connect operations the function calls, and only those", () => {
+    for (const path of [
+      "/users/{InstanceId}", // CreateUser
+      "/users/{InstanceId}/{UserId}", // DescribeUser
+      "/search-users",
+      "/users-summary/{InstanceId}",
+      "/routing-profiles-summary/{InstanceId}",
+      "/security-profiles-summary/{InstanceId}",
+      "/user-hierarchy-groups-summary/{InstanceId}",
+    ]) {
+      expect(bundle, path).toContain(`"${path}"`);
+    }
+    // Operations it never calls are tree-shaken (scripts/esbuild-plugins.cjs).
+    expect(bundle).not.toContain('"/contact-flows/{InstanceId}"');
+    expect(bundle).not.toContain('"/queues/{InstanceId}"');
+  });
+});
+
+describe("the function", () => {
+  it("runs on nodejs22.x, arm64, from the bundle's handler", () => {
+    const fn = props(template, FUNCTION);
+    expect(fn.Runtime).toBe("nodejs22.x");
+    expect(fn.Architectures).toEqual(["arm64"]);
+    expect(fn.Handler).toBe("functions/onboard-employee.handler");
+    expect(fn.Timeout).toBe(60);
+  });
+
+  it("gets every variable of DESIGN section 7, and nothing is left empty", () => {
+    const env = environment(template);
+    expect(Object.keys(env).sort()).toEqual([...FUNCTION_ENVIRONMENT].sort());
+    for (const [name, value] of Object.entries(env)) {
+      expect(resolveIfs(template, value), name).not.toBe("");
+    }
+    expect(env.CONNECT_INSTANCE_ID).toBe(PLACEHOLDER_INSTANCE_ID);
+    expect(env.MAPPING_TABLE_NAME).toEqual({ Ref: TABLE });
+    expect(env.DLQ_URL).toEqual({ Ref: DLQ });
+    expect(resolveIfs(template, env.EVENT_BUS_NAME as Json)).toEqual({ Ref: "EventBus" });
+    expect(env.IDENTITY_MANAGEMENT_TYPE).toBe("SAML");
+    expect(env.USERNAME_TEMPLATE).toBe("{workEmail}");
+    expect(env.EVENT_SOURCE).toBe("connect-onboarding");
+    // Connect's CreateUser quota is 2/s per account; two environments at 1/s each.
+    expect(env.CONNECT_CREATE_USER_RPS).toBe("1");
+    expect(env.POWERTOOLS_SERVICE_NAME).toBe("connect-onboarding");
+    expect(env.POWERTOOLS_LOG_LEVEL).toBe("DEBUG");
+  });
+
+  it("is configured with values its own cold-start validation accepts", () => {
+    const env = environment(template);
+    const local: Record<string, string> = {};
+    for (const [name, value] of Object.entries(env)) {
+      const resolved = resolveIfs(template, value);
+      local[name] =
+        typeof resolved === "string"
+          ? resolved
+          : name === "DLQ_URL"
+            ? "https://sqs.us-east-1.amazonaws.com/123456789012/dlq"
+            : `resolved-${reference(template, value)}`;
+    }
+    expect(() => readConfig(local)).not.toThrow();
+  });
+
+  it("tells the function the redrive policy's maxReceiveCount", () => {
+    const redrive = props(template, QUEUE).RedrivePolicy as { maxReceiveCount: number };
+    expect(Number(environment(template).MAX_RECEIVE_COUNT)).toBe(redrive.maxReceiveCount);
+  });
+
+  it("keeps its logs for a set time", () => {
+    const [[, logGroup] = []] = resourcesOfType(template, "AWS::Logs::LogGroup");
+    expect(logGroup?.Properties.LogGroupName).toBe(
+      "/aws/lambda/connect-onboarding-dev-onboardEmployee",
+    );
+    expect(logGroup?.Properties.RetentionInDays).toBe(14);
+  });
+});
+
+describe("the queues", () => {
+  it("encrypt at rest (SSE-SQS) and take messages up to 1 MiB, the parker's ceiling", () => {
+    for (const name of [QUEUE, DLQ]) {
+      expect(props(template, name).SqsManagedSseEnabled, name).toBe(true);
+      expect(props(template, name).MaximumMessageSize, name).toBe(ONE_MIB);
+    }
+  });
+
+  it("redrive to the DLQ after at least 5 receives", () => {
+    const redrive = props(template, QUEUE).RedrivePolicy as {
+      deadLetterTargetArn: Json;
+      maxReceiveCount: number;
+    };
+    expect(reference(template, redrive.deadLetterTargetArn)).toBe(`GetAtt:${DLQ}.Arn`);
+    expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
+  });
+
+  it("hold a message invisible for at least 6x the function timeout plus the batching window", () => {
+    const timeout = props(template, FUNCTION).Timeout as number;
+    const window = eventSourceMapping(template).MaximumBatchingWindowInSeconds as number;
+    expect(props(template, QUEUE).VisibilityTimeout as number).toBeGreaterThanOrEqual(
+      6 * timeout + window,
+    );
+  });
+
+  it("keep dead letters 14 days, longer than the onboarding queue keeps messages", () => {
+    const dlqRetention = props(template, DLQ).MessageRetentionPeriod as number;
+    expect(dlqRetention).toBe(FOURTEEN_DAYS);
+    expect(props(template, QUEUE).MessageRetentionPeriod as number).toBeLessThan(dlqRetention);
+  });
+
+  it("let only the onboarding queue use the DLQ", () => {
+    expect(props(template, DLQ).RedriveAllowPolicy).toEqual({
+      redrivePermission: "byQueue",
+      sourceQueueArns: [
+        {
+          "Fn::Sub": inStack("sqs", "connect-onboarding-dev-onboarding"),
+        },
+      ],
+    });
+    expect(props(template, QUEUE).QueueName).toBe("connect-onboarding-dev-onboarding");
+  });
+});
+
+describe("the event source mapping", () => {
+  it("feeds the onboarding queue to the function in batches, reporting failed records only", () => {
+    const mapping = eventSourceMapping(template);
+    expect(reference(template, mapping.EventSourceArn as Json)).toBe(`GetAtt:${QUEUE}.Arn`);
+    expect(reference(template, mapping.FunctionName as Json)).toBe(`GetAtt:${FUNCTION}.Arn`);
+    expect(mapping.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+    expect(mapping.BatchSize).toBe(5);
+    expect(mapping.MaximumBatchingWindowInSeconds).toBe(5);
+    expect(mapping.Enabled).toBe(true);
+  });
+
+  it("caps concurrency at 2, since Connect's CreateUser quota is per account", () => {
+    expect(eventSourceMapping(template).ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+  });
+});
+
+describe("the mapping table", () => {
+  it("is keyed by ruleId (S), on demand, with point-in-time recovery", () => {
+    const table = props(template, TABLE);
+    expect(table.KeySchema).toEqual([{ AttributeName: "ruleId", KeyType: "HASH" }]);
+    expect(table.AttributeDefinitions).toEqual([{ AttributeName: "ruleId", AttributeType: "S" }]);
+    expect(table.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it("can be deleted outside prod, and is protected and retained on prod", () => {
+    expect(props(template, TABLE).DeletionProtectionEnabled).toBe(false);
+    expect(resource(template, TABLE).DeletionPolicy).toBe("Delete");
+    expect(props(prodTemplate, TABLE).DeletionProtectionEnabled).toBe(true);
+    expect(resource(prodTemplate, TABLE).DeletionPolicy).toBe("Retain");
+    expect(resource(prodTemplate, TABLE).UpdateReplacePolicy).toBe("Retain");
+  });
+});
+
+describe("events", () => {
+  it("go to a bus the stack creates by default", () => {
+    expect(props(template, "EventBus").Name).toBe("connect-onboarding-dev");
+  });
+
+  it("go to an existing bus, by name, when one is given", () => {
+    expect(activeResources(prodTemplate).EventBus).toBeUndefined();
+    const env = (prod.provider as { environment: Record<string, Json> }).environment;
+    expect(resolveIfs(prodTemplate, env.EVENT_BUS_NAME as Json)).toBe("shared-events");
+    const publish = statements(prodTemplate).find((s) => s.Sid === "PublishOnboardingEvents");
+    expect(asArray(publish?.Resource as Json).map((r) => reference(prodTemplate, r))).toEqual([
+      inStack("events", "event-bus/shared-events"),
+    ]);
+  });
+
+  it("from HR are not routed unless an HR bus is given", () => {
+    expect(activeResources(template).HrEmployeeHiredRule).toBeUndefined();
+    expect(activeResources(template).HrEventsQueuePolicy).toBeUndefined();
+  });
+
+  it("from HR, when an HR bus is given, are routed from it to the onboarding queue", () => {
+    const rule = props(prodTemplate, "HrEmployeeHiredRule");
+    expect(rule.EventBusName).toBe("hr-events");
+    expect(rule.State).toBe("ENABLED");
+    expect(resolveIfs(prodTemplate, rule.EventPattern as Json)).toEqual({
+      "detail-type": ["Employee Hired", "EmployeeHired"],
+      source: ["workday"],
+    });
+    const [target] = rule.Targets as { Arn: Json; DeadLetterConfig: { Arn: Json } }[];
+    expect(reference(prodTemplate, target?.Arn as Json)).toBe(`GetAtt:${QUEUE}.Arn`);
+    expect(reference(prodTemplate, target?.DeadLetterConfig.Arn as Json)).toBe(`GetAtt:${DLQ}.Arn`);
+  });
+
+  it("from HR may be sent to the queue by that rule only", () => {
+    const policy = props(prodTemplate, "HrEventsQueuePolicy");
+    expect((policy.Queues as Json[]).map((q) => reference(prodTemplate, q))).toEqual([
+      `Ref:${QUEUE}`,
+      `Ref:${DLQ}`,
+    ]);
+    const document = policy.PolicyDocument as unknown as { Statement: Statement[] };
+    for (const statement of document.Statement) {
+      expect(statement.Effect).toBe("Allow");
+      expect((statement as unknown as { Principal: Json }).Principal).toEqual({
+        Service: "events.amazonaws.com",
+      });
+      expect(statement.Action).toBe("sqs:SendMessage");
+      expect(statement.Condition).toEqual({
+        ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": ["HrEmployeeHiredRule", "Arn"] } },
+      });
+    }
+    expect(document.Statement.map((s) => reference(prodTemplate, s.Resource))).toEqual([
+      `GetAtt:${QUEUE}.Arn`,
+      `GetAtt:${DLQ}.Arn`,
+    ]);
+  });
+});
+
+describe("alarms", () => {
+  const alarms = (t: Template) =>
+    resourcesOfType(t, "AWS::CloudWatch::Alarm").map(([, alarm]) => ({
+      namespace: alarm.Properties.Namespace,
+      metric: alarm.Properties.MetricName,
+      on: (alarm.Properties.Dimensions as { Name: string; Value: Json }[]).map(
+        (d) => `${d.Name}=${reference(t, d.Value)}`,
+      ),
+      statistic: alarm.Properties.Statistic,
+      threshold: alarm.Properties.Threshold,
+      comparison: alarm.Properties.ComparisonOperator,
+      actions: resolveIfs(t, alarm.Properties.AlarmActions ?? null) ?? [],
+    }));
+
+  it("watch the DLQ, the oldest message's age, and the function's errors and throttles", () => {
+    expect(alarms(template)).toEqual([
+      {
+        namespace: "AWS/SQS",
+        metric: "ApproximateNumberOfMessagesVisible",
+        on: [`QueueName=GetAtt:${DLQ}.QueueName`],
+        statistic: "Maximum",
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        actions: [],
+      },
+      {
+        namespace: "AWS/SQS",
+        metric: "ApproximateAgeOfOldestMessage",
+        on: [`QueueName=GetAtt:${QUEUE}.QueueName`],
+        statistic: "Maximum",
+        threshold: 900,
+        comparison: "GreaterThanOrEqualToThreshold",
+        actions: [],
+      },
+      {
+        namespace: "AWS/Lambda",
+        metric: "Errors",
+        on: [`FunctionName=Ref:${FUNCTION}`],
+        statistic: "Sum",
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        actions: [],
+      },
+      {
+        namespace: "AWS/Lambda",
+        metric: "Throttles",
+        on: [`FunctionName=Ref:${FUNCTION}`],
+        statistic: "Sum",
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        actions: [],
+      },
+    ]);
+  });
+
+  it("notify the alarm topic when one is given", () => {
+    for (const alarm of alarms(prodTemplate)) {
+      expect(alarm.actions).toEqual(["arn:aws:sns:us-east-1:123456789012:ops-alerts"]);
+    }
+  });
+});
+
+describe("the function's role (least privilege)", () => {
+  const grants = (t: Template) => {
+    const byAction = new Map<string, Set<string>>();
+    for (const statement of statements(t)) {
+      expect(statement.Effect).toBe("Allow");
+      for (const action of asArray(statement.Action)) {
+        const set = byAction.get(action) ?? new Set<string>();
+        for (const r of asArray(statement.Resource as Json)) set.add(reference(t, r));
+        byAction.set(action, set);
+      }
+    }
+    return byAction;
+  };
+
+  it("grants exactly the actions the function needs, with no wildcard action", () => {
+    expect([...grants(template).keys()].sort()).toEqual(ROLE_ACTIONS);
+    expect(resource(template, ROLE).Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it("never grants a '*' resource", () => {
+    for (const [action, resources] of grants(template)) {
+      for (const r of resources) expect(r, action).not.toBe("*");
+    }
+  });
+
+  it("scopes Connect to the instance and its agent, routing-profile, security-profile and agent-group resources", () => {
+    const byAction = grants(template);
+    for (const [action, expected] of Object.entries(connectGrants(PLACEHOLDER_INSTANCE_ID))) {
+      expect([...(byAction.get(action) ?? [])].sort(), action).toEqual([...expected].sort());
+    }
+    const prodGrants = grants(prodTemplate);
+    for (const [action, expected] of Object.entries(
+      connectGrants("11111111-2222-4333-8444-555555555555"),
+    )) {
+      expect([...(prodGrants.get(action) ?? [])].sort(), action).toEqual([...expected].sort());
+    }
+  });
+
+  it("reads only the mapping table, publishes only to the bus, parks only on the DLQ", () => {
+    const byAction = grants(template);
+    expect([...(byAction.get("dynamodb:Scan") ?? [])]).toEqual([`GetAtt:${TABLE}.Arn`]);
+    expect([...(byAction.get("events:PutEvents") ?? [])]).toEqual(["GetAtt:EventBus.Arn"]);
+    expect([...(byAction.get("sqs:SendMessage") ?? [])]).toEqual([`GetAtt:${DLQ}.Arn`]);
+    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) {
+      expect([...(byAction.get(action) ?? [])], action).toEqual([`GetAtt:${QUEUE}.Arn`]);
+    }
+    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) {
+      for (const r of byAction.get(action) ?? []) {
+        expect(r, action).toMatch(/:log-group:\/aws\/lambda\/connect-onboarding-dev/);
+      }
+    }
+  });
+
+  it("has one named statement per need", () => {
+    const named = statements(template).filter((s) => s.Sid !== undefined);
+    expect(named.map((s) => s.Sid)).toEqual([
+      "ConnectResolveProfilesByName",
+      "ConnectFindExistingUser",
+      "ConnectDescribeExistingUser",
+      "ConnectCreateUser",
+      "ConnectTagNewUser",
+      "ReadMappingRules",
+      "PublishOnboardingEvents",
+      "ParkFailedHires",
+    ]);
+    // Everything the framework adds unnamed is for logs and the event source.
+    for (const statement of statements(template).filter((s) => s.Sid === undefined)) {
+      for (const action of asArray(statement.Action)) expect(action).toMatch(/^(logs|sqs):/);
+    }
+  });
+});
+
+describe("the stack's conditions", () => {
+  it("evaluate as the default parameters say", () => {
+    expect(evaluateCondition(template, "CreateEventBus")).toBe(true);
+    expect(evaluateCondition(template, "RouteHrEvents")).toBe(false);
+    expect(evaluateCondition(template, "NotifyAlarmTopic")).toBe(false);
+    expect(evaluateCondition(prodTemplate, "CreateEventBus")).toBe(false);
+    expect(evaluateCondition(prodTemplate, "RouteHrEvents")).toBe(true);
+  });
+
+  it("leave prod logging at INFO for a year", () => {
+    const provider = prod.provider as {
+      environment: Record<string, Json>;
+      logRetentionInDays: Json;
+    };
+    expect(provider.environment.POWERTOOLS_LOG_LEVEL).toBe("INFO");
+    expect(provider.logRetentionInDays).toBe(365);
+  });
+});
+
+describe("the packaged handler", () => {
+  let stack: LocalStack | undefined;
+  let workDir: string | undefined;
+
+  afterAll(async () => {
+    await stack?.stop();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("runs in a fresh Node process on events/sqs/raw.json against the local stack", async () => {
+    const sample = (path: string) => readFile(join(root, "events", path), "utf8");
+    const seed = parseConnectSeed(JSON.parse(await sample("connect-seed.json")));
+    const rules = parseRulesJson(await sample("mappings.json")).rules;
+    stack = await startLocalStack({ seed, rules });
+
+    workDir = await mkdtemp(join(tmpdir(), "connect-onboarding-artifact-"));
+    // Unzip the artifact as Lambda would.
+    for (const entry of zip.entries) {
+      const target = join(workDir, "task", entry.name);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, zip.read(entry));
+    }
+    const resultFile = join(workDir, "result.json");
+    const runner = join(workDir, "invoke.mjs");
+    await writeFile(
+      runner,
+      [
+        'import { readFile, writeFile } from "node:fs/promises";',
+        'import { pathToFileURL } from "node:url";',
+        "const [bundle, eventFile, resultFile] = process.argv.slice(2);",
+        "const { handler } = await import(pathToFileURL(bundle).href);",
+        'const event = JSON.parse(await readFile(eventFile, "utf8"));',
+        "const started = Date.now();",
+        "const context = {",
+        '  functionName: "connect-onboarding-dev-onboardEmployee", functionVersion: "$LATEST",',
+        '  invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:connect-onboarding-dev-onboardEmployee",',
+        '  memoryLimitInMB: "512", awsRequestId: "packaged-handler-test", callbackWaitsForEmptyEventLoop: true,',
+        '  logGroupName: "/aws/lambda/connect-onboarding-dev-onboardEmployee", logStreamName: "test",',
+        "  getRemainingTimeInMillis: () => 60_000 - (Date.now() - started),",
+        "  done() {}, fail() {}, succeed() {},",
+        "};",
+        "const result = await handler(event, context);",
+        "await writeFile(resultFile, JSON.stringify(result));",
+      ].join("\n"),
+    );
+
+    // The template's environment, with what CloudFormation would fill in pointing at the stack.
+    const fromTemplate: Record<string, string> = {};
+    for (const [name, value] of Object.entries(environment(template))) {
+      const resolved = resolveIfs(template, value);
+      if (typeof resolved === "string") fromTemplate[name] = resolved;
+    }
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      ...fromTemplate,
+      ...pick(stack.env, [
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ENDPOINT_URL_CONNECT",
+        "AWS_ENDPOINT_URL_EVENTBRIDGE",
+        "AWS_ENDPOINT_URL_SQS",
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "POWERTOOLS_METRICS_DISABLED",
+      ]),
+      CONNECT_INSTANCE_ID: stack.connect.instanceId,
+      MAPPING_TABLE_NAME: stack.table.tableName,
+      EVENT_BUS_NAME: LOCAL_EVENT_BUS,
+      DLQ_URL: stack.queues.dlqUrl,
+      POWERTOOLS_LOG_LEVEL: "WARN",
+    };
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(FUNCTION_ENVIRONMENT));
+
+    await run(
+      process.execPath,
+      [runner, join(workDir, "task", BUNDLE_ENTRY), join(root, "events/sqs/raw.json"), resultFile],
+      { cwd: workDir, env, timeout: 60_000 },
+    );
+    const result = JSON.parse(await readFile(resultFile, "utf8")) as SQSBatchResponse;
+    expect(result).toEqual({ batchItemFailures: [] });
+
+    const created = stack.connect.users().find((u) => u.username === "jose.nunez@example.com");
+    expect(created?.tags).toMatchObject({
+      employeeId: "E12345",
+      managedBy: "connect-onboarding",
+      costCenter: "CC-100",
+    });
+    expect(stack.eventBridge.events()).toMatchObject([
+      {
+        eventBusName: LOCAL_EVENT_BUS,
+        source: "connect-onboarding",
+        detailType: "Connect User Created",
+        detail: { employeeId: "E12345", userArn: created?.arn, outcome: "CREATED" },
+      },
+    ]);
+  }, 90_000);
+});
+
+const pick = (source: Readonly<Record<string, string>>, keys: readonly string[]) =>
+  Object.fromEntries(
+    keys.filter((key) => source[key] !== undefined).map((key) => [key, source[key] as string]),
+  );
