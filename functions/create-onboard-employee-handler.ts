@@ -15,6 +15,7 @@ import { createAwsClients } from "../shared/adapters/aws-clients.js";
 import { ConnectInstance } from "../shared/adapters/connect-user-directory.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
 import { EventBridgePublisher } from "../shared/adapters/eventbridge-publisher.js";
+import { recordLogger } from "../shared/adapters/record-logger.js";
 import { SqsDeadLetterParker } from "../shared/adapters/sqs-dead-letter-parker.js";
 import { type Clock, systemClock } from "../shared/application/clock.js";
 import { CreateUserPacer } from "../shared/application/create-user-pacer.js";
@@ -95,7 +96,7 @@ export const createHandler = (
       maxReceiveCount: config.maxReceiveCount,
     },
     clock: clock,
-    logFor: (keys) => logger.createChild({ persistentKeys: { ...keys } }),
+    logFor: (keys) => recordLogger(logger, { ...keys }),
   });
 
   const countOutcome = (result: RecordResult): void => {
@@ -112,7 +113,8 @@ export const createHandler = (
     const deadline = clock.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
     const processRecord = async (record: SQSRecord): Promise<void> => {
       try {
-        countOutcome(await records.handle(record, deadline));
+        // Tracked, so the events of the batch's records share PutEvents calls.
+        countOutcome(await publisher.track(() => records.handle(record, deadline)));
       } catch (error) {
         metrics.addMetric("HiresRetried", MetricUnit.Count, 1);
         throw error;

@@ -107,8 +107,8 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
     createUserRps: number(
       "CONNECT_CREATE_USER_RPS",
       1,
-      (n) => n > 0 && n <= 1000,
-      "a number above 0 and at most 1000",
+      (n) => n > 0 && n <= 10_000,
+      "a number above 0 and at most 10000",
     ),
     mappingCacheTtlSeconds: number(
       "MAPPING_CACHE_TTL_SECONDS",

@@ -15,7 +15,15 @@ export interface PublisherOptions {
   /** Attempts per entry, counting the first; failed entries of a call are sent again alone. */
   readonly maxAttempts: number;
   readonly baseDelayMs: number;
+  /** The longest an entry waits for others to share its PutEvents call. */
+  readonly maxWaitMs: number;
 }
+
+export const DEFAULT_PUBLISHER_OPTIONS: PublisherOptions = {
+  maxAttempts: 4,
+  baseDelayMs: 50,
+  maxWaitMs: 50,
+};
 
 interface Pending {
   readonly entry: PutEventsRequestEntry;
@@ -24,34 +32,73 @@ interface Pending {
 }
 
 /**
- * Publishes to the bus in batches: events handed over in the same turn of the event loop (the
- * records of one batch finishing together) share PutEvents calls of up to 10 entries. Each
- * caller's promise settles with its own entry, so a record is done only once its event is on
- * the bus; entries the bus refused are retried, then reported, never dropped.
+ * Publishes to the bus in batches of up to 10 entries per PutEvents call. Work that may publish
+ * (a record) runs inside `track`; an entry waits for the other tracked work to reach the bus
+ * too, so the records of an invocation share calls, but never longer than `maxWaitMs`. Each
+ * caller's promise settles with its own entry: a record is done only once its event is on the
+ * bus, and entries the bus refused are retried, then reported, never dropped.
  */
 export class EventBridgePublisher implements ProvisioningEventPublisher {
   #pending: Pending[] = [];
+  /** Tracked work still running. */
+  #working = 0;
+  /** Entries handed to `publish` and not yet settled: queued here or in a PutEvents call. */
+  #unsettled = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly client: EventBridgeClient,
     private readonly eventBusName: string,
     private readonly clock: Clock,
-    private readonly options: PublisherOptions = { maxAttempts: 4, baseDelayMs: 50 },
+    private readonly options: PublisherOptions = DEFAULT_PUBLISHER_OPTIONS,
   ) {}
 
+  /** Runs work that may publish, so its entry can share a call with the others'. */
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.#working++;
+    try {
+      return await work();
+    } finally {
+      this.#working--;
+      this.schedule();
+    }
+  }
+
   publish(event: OutputEvent): Promise<void> {
-    return new Promise((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const entry: PutEventsRequestEntry = {
         EventBusName: this.eventBusName,
         Source: event.source,
         DetailType: event.detailType,
         Detail: JSON.stringify(event.detail),
       };
-      if (this.#pending.push({ entry, resolve, reject }) === 1) setImmediate(() => this.flush());
+      this.#unsettled++;
+      this.#pending.push({ entry, resolve, reject });
+      this.schedule();
+    }).finally(() => {
+      this.#unsettled--;
     });
   }
 
+  /**
+   * Sends at once (this turn of the event loop) when a call is full or when no tracked work
+   * could add an entry any more, that is every one is waiting on the bus; otherwise waits.
+   */
+  private schedule(): void {
+    if (this.#pending.length === 0) return;
+    if (this.#pending.length >= MAX_ENTRIES_PER_CALL || this.#unsettled >= this.#working) {
+      this.#immediate ??= setImmediate(() => this.flush());
+    } else {
+      this.#timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+    }
+  }
+
   private flush(): void {
+    clearTimeout(this.#timer);
+    clearImmediate(this.#immediate);
+    this.#timer = undefined;
+    this.#immediate = undefined;
     const pending = this.#pending;
     this.#pending = [];
     for (let i = 0; i < pending.length; i += MAX_ENTRIES_PER_CALL) {

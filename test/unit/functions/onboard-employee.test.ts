@@ -607,7 +607,7 @@ describe("cold start", () => {
       "EVENT_BUS_NAME is required",
       "DLQ_URL is required",
       "IDENTITY_MANAGEMENT_TYPE must be one of SAML, CONNECT_MANAGED, EXISTING_DIRECTORY",
-      'CONNECT_CREATE_USER_RPS must be a number above 0 and at most 1000 (got "fast")',
+      'CONNECT_CREATE_USER_RPS must be a number above 0 and at most 10000 (got "fast")',
     ]) {
       expect(message).toContain(variable);
     }
