@@ -62,18 +62,31 @@ export const runPipeline = async (
   };
 };
 
-/** Runs consumers until the onboarding queue holds nothing, visible or in flight. */
+/**
+ * Runs consumers until the onboarding queue holds nothing, visible or in flight. Resolves with
+ * the time from the consumers' start to that moment (their shutdown, up to one long poll more,
+ * is not counted).
+ */
 export const drainQueue = async (
   stack: LocalStack,
   options: PipelineOptions = {},
-): Promise<void> => {
+): Promise<{ drainedAfterMs: number }> => {
+  const started = performance.now();
   const runners = startConsumers(stack, options);
-  const isDone = async () =>
-    runners.every((runner) => runner.stats().inFlight === 0) &&
-    (await queueDepth(stack.sqs, stack.queues.queueUrl)).total === 0;
+  let drainedAfterMs: number | undefined;
+  const isDone = async () => {
+    if (drainedAfterMs !== undefined) return true;
+    const done =
+      runners.every((runner) => runner.stats().inFlight === 0) &&
+      (await queueDepth(stack.sqs, stack.queues.queueUrl)).total === 0;
+    if (done) {
+      drainedAfterMs ??= performance.now() - started;
+      // Every consumer stops now, not after its next poll finds the queue empty.
+      for (const runner of runners) void runner.stop();
+    }
+    return done;
+  };
   try {
-    // isDone looks at every consumer and the queue, so the first to see it true ends them all
-    // (the others may be waiting out a 20 s long poll on the empty queue).
     await Promise.race(
       runners.map((runner) =>
         runner.drain(isDone, { timeoutMs: options.drainTimeoutMs ?? 120_000 }),
@@ -82,6 +95,7 @@ export const drainQueue = async (
   } finally {
     await Promise.all(runners.map((runner) => runner.stop()));
   }
+  return { drainedAfterMs: drainedAfterMs ?? performance.now() - started };
 };
 
 /**

@@ -8,6 +8,7 @@ import { parseMessageBody } from "../shared/domain/message-body.js";
 import { type ConnectSeed, parseConnectSeed } from "./connect/index.js";
 import { InputError, readEventBodies, readJsonFile, readMappingRules } from "./inputs.js";
 import type { PipelineReport } from "./pipeline.js";
+import { routeStdoutToStderr } from "./stdout.js";
 
 const DEFAULTS = {
   events: "events/hires",
@@ -93,8 +94,7 @@ const main = async (): Promise<number> => {
 
   // Everything the stack and the handler print is a log, and logs go to stderr; stdout is
   // kept for the report alone.
-  const stdout = process.stdout.write.bind(process.stdout);
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  const stdout = routeStdoutToStderr();
   const stack = await startLocalStack({
     seed,
     rules,
@@ -106,9 +106,9 @@ const main = async (): Promise<number> => {
     report = await runPipeline(stack, bodies, { consumers: CONSUMERS, timeoutMs: 15_000 });
   } finally {
     await stack.stop();
-    process.stdout.write = stdout;
+    stdout.restore();
   }
-  stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : summaryTable(report));
+  stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : summaryTable(report));
   return 0;
 };
 
