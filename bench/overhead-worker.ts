@@ -1,0 +1,126 @@
+/**
+ * One side of the per-event overhead benchmark, in a fresh process so its memory is its own:
+ *   handler  - the real onboarding handler, batches of 10 SQS records, production log level;
+ *   baseline - only the SDK calls the handler cannot avoid: one CreateUser per hire (the 10 of
+ *              a batch concurrently, as the handler's records run) and one PutEvents per 10.
+ * Both talk to the same zero-latency emulators (endpoints from AWS_ENDPOINT_URL_*). Prints one
+ * JSON line: per-hire milliseconds for each round, and the process's peak RSS.
+ */
+import { randomUUID } from "node:crypto";
+import { ConnectClient, CreateUserCommand } from "@aws-sdk/client-connect";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import type { Context, SQSEvent } from "aws-lambda";
+import { hireBody } from "./workloads.js";
+
+const [mode = "handler", roundsArg = "5", perRoundArg = "400"] = process.argv.slice(2);
+const ROUNDS = Number(roundsArg);
+const PER_ROUND = Number(perRoundArg);
+const BATCH = 10;
+const WARM_UP = 50;
+const env = process.env as Record<string, string>;
+
+// Logs are part of the handler's cost, but not of this report: they are written, then dropped.
+process.stdout.write = (() => true) as typeof process.stdout.write;
+
+const context = (): Context =>
+  ({
+    functionName: "bench",
+    awsRequestId: randomUUID(),
+    invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:bench",
+    memoryLimitInMB: "512",
+    getRemainingTimeInMillis: () => 60_000,
+  }) as Context;
+
+const sqsEvent = (bodies: string[]): SQSEvent => ({
+  Records: bodies.map((body) => ({
+    messageId: randomUUID(),
+    receiptHandle: "bench",
+    body,
+    attributes: {
+      ApproximateReceiveCount: "1",
+      SentTimestamp: String(Date.now()),
+      SenderId: "bench",
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:bench",
+    awsRegion: "us-east-1",
+  })),
+});
+
+type RunBatch = (bodies: string[]) => Promise<void>;
+
+const handlerRunner = async (): Promise<RunBatch> => {
+  const { createHandler } = await import("../functions/create-onboard-employee-handler.js");
+  const handler = createHandler(env);
+  return async (bodies) => {
+    const response = await handler(sqsEvent(bodies), context());
+    if (response?.batchItemFailures.length) throw new Error("a benchmark hire failed");
+  };
+};
+
+/** The same requests the handler sends for these hires, built by hand once per hire. */
+const baselineRunner = async (): Promise<RunBatch> => {
+  const connect = new ConnectClient({});
+  const events = new EventBridgeClient({});
+  const profiles = JSON.parse(env.BENCH_PROFILES ?? "{}") as Record<string, string>;
+  return async (bodies) => {
+    const hires = bodies.map((body) => JSON.parse(body));
+    const created = await Promise.all(
+      hires.map((hire) =>
+        connect.send(
+          new CreateUserCommand({
+            InstanceId: env.CONNECT_INSTANCE_ID,
+            Username: hire.employee.workEmail,
+            IdentityInfo: {
+              FirstName: hire.employee.firstName,
+              LastName: hire.employee.lastName,
+              Email: hire.employee.workEmail,
+            },
+            PhoneConfig: {
+              PhoneType: "SOFT_PHONE",
+              AutoAccept: false,
+              AfterContactWorkTimeLimit: 30,
+            },
+            SecurityProfileIds: [profiles.securityProfileId as string],
+            RoutingProfileId: profiles.routingProfileId,
+            Tags: { employeeId: hire.employee.employeeId, managedBy: "connect-onboarding" },
+          }),
+        ),
+      ),
+    );
+    await events.send(
+      new PutEventsCommand({
+        Entries: created.map((user) => ({
+          EventBusName: env.EVENT_BUS_NAME,
+          Source: "connect-onboarding",
+          DetailType: "Connect User Created",
+          Detail: JSON.stringify({ userArn: user.UserArn, userId: user.UserId }),
+        })),
+      }),
+    );
+  };
+};
+
+const run = mode === "baseline" ? await baselineRunner() : await handlerRunner();
+const tag = `${mode}-${process.pid}`;
+let next = 0;
+const drain = async (count: number): Promise<void> => {
+  for (let done = 0; done < count; done += BATCH) {
+    await run(Array.from({ length: BATCH }, () => hireBody(tag, next++)));
+  }
+};
+
+await drain(WARM_UP);
+const perHireMs: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const started = performance.now();
+  await drain(PER_ROUND);
+  perHireMs.push((performance.now() - started) / PER_ROUND);
+}
+process.stderr.write(
+  `${JSON.stringify({ mode, perHireMs, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+);
+process.exit(0);
