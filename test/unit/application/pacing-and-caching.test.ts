@@ -26,6 +26,15 @@ describe("CreateUserPacer", () => {
     expect(clock.now()).toBe(1_000);
   });
 
+  it("lets slots under a millisecond apart through without a timer, keeping the average rate", async () => {
+    const clock = new FakeClock(0);
+    const pacer = new CreateUserPacer(10_000, clock);
+    for (let i = 0; i < 10; i++) await pacer.take();
+    expect(clock.sleeps).toEqual([]);
+    for (let i = 0; i < 10; i++) await pacer.take();
+    expect(clock.sleeps.length).toBeGreaterThan(0);
+  });
+
   it("does not bank unused time into a burst", async () => {
     const clock = new FakeClock(0);
     const pacer = new CreateUserPacer(2, clock);
