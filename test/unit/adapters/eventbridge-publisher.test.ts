@@ -7,11 +7,11 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { EventBridgePublisher } from "../../../shared/adapters/eventbridge-publisher.js";
 import { EventPublishFailedError } from "../../../shared/domain/failures.js";
-import { USER_CREATED } from "../../../shared/domain/output-events.js";
+import { type OutputEvent, USER_CREATED } from "../../../shared/domain/output-events.js";
 import { FakeClock } from "../../support/fake-clock.js";
 
 const bus = mockClient(EventBridgeClient);
-const event = (n: number) => ({
+const event = (n: number): OutputEvent => ({
   source: "connect-onboarding",
   detailType: USER_CREATED,
   detail: { n },
