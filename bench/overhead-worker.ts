@@ -61,7 +61,10 @@ const handlerRunner = async (): Promise<RunBatch> => {
   };
 };
 
-/** The same requests the handler sends for these hires, built by hand once per hire. */
+/**
+ * The same requests the handler sends for these hires (same fields, so the same bytes to
+ * serialise and sign), built by hand: no parsing, rules, logging or middleware.
+ */
 const baselineRunner = async (): Promise<RunBatch> => {
   const connect = new ConnectClient({});
   const events = new EventBridgeClient({});
@@ -69,35 +72,48 @@ const baselineRunner = async (): Promise<RunBatch> => {
   return async (bodies) => {
     const hires = bodies.map((body) => JSON.parse(body));
     const created = await Promise.all(
-      hires.map((hire) =>
-        connect.send(
+      hires.map(async ({ eventId, employee }) => {
+        const user = await connect.send(
           new CreateUserCommand({
             InstanceId: env.CONNECT_INSTANCE_ID,
-            Username: hire.employee.workEmail,
+            Username: employee.workEmail,
             IdentityInfo: {
-              FirstName: hire.employee.firstName,
-              LastName: hire.employee.lastName,
-              Email: hire.employee.workEmail,
+              FirstName: employee.firstName,
+              LastName: employee.lastName,
+              Email: employee.workEmail,
+              Mobile: employee.mobilePhone,
             },
-            PhoneConfig: {
-              PhoneType: "SOFT_PHONE",
-              AutoAccept: false,
-              AfterContactWorkTimeLimit: 30,
-            },
+            PhoneConfig: { PhoneType: "SOFT_PHONE", AutoAccept: false, AfterContactWorkTimeLimit: 30 },
             SecurityProfileIds: [profiles.securityProfileId as string],
             RoutingProfileId: profiles.routingProfileId,
-            Tags: { employeeId: hire.employee.employeeId, managedBy: "connect-onboarding" },
+            HierarchyGroupId: profiles.hierarchyGroupId,
+            Tags: { costCenter: "CC-100", employeeId: employee.employeeId, managedBy: "connect-onboarding" },
           }),
-        ),
-      ),
+        );
+        return { eventId, employee, user };
+      }),
     );
     await events.send(
       new PutEventsCommand({
-        Entries: created.map((user) => ({
+        Entries: created.map(({ eventId, employee, user }) => ({
           EventBusName: env.EVENT_BUS_NAME,
           Source: "connect-onboarding",
           DetailType: "Connect User Created",
-          Detail: JSON.stringify({ userArn: user.UserArn, userId: user.UserId }),
+          Detail: JSON.stringify({
+            eventId: randomUUID(),
+            sourceEventId: eventId,
+            employeeId: employee.employeeId,
+            instanceId: env.CONNECT_INSTANCE_ID,
+            userId: user.UserId,
+            userArn: user.UserArn,
+            username: employee.workEmail,
+            ruleId: "cc-agents",
+            routingProfileId: profiles.routingProfileId,
+            securityProfileIds: [profiles.securityProfileId],
+            hierarchyGroupId: profiles.hierarchyGroupId,
+            outcome: "CREATED",
+            occurredAt: new Date().toISOString(),
+          }),
         })),
       }),
     );

@@ -147,6 +147,7 @@ const overhead = async () => {
     const profiles = {
       routingProfileId: seed.routingProfiles?.find((p) => p.name === "Customer Care Routing")?.id,
       securityProfileId: seed.securityProfiles?.find((p) => p.name === "Agent")?.id,
+      hierarchyGroupId: seed.hierarchyGroups?.find((p) => p.name === "Remote Team")?.id,
     };
     const env = { ...process.env, ...stack.env, BENCH_PROFILES: JSON.stringify(profiles) };
     const args = (mode: string) => [
