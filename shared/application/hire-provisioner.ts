@@ -130,17 +130,19 @@ export class HireProvisioner {
       );
     }
     log.info("User already existed; adopting it", { userId: existing.userId });
+    // What the user really has, when the lookup says (every user has a routing profile, so a
+    // lookup that reports one reports the user's profiles); it may predate the current rule.
+    // A user in no hierarchy group must not be announced with the rule's group.
+    const reported = existing.routingProfileId !== undefined;
+    const hierarchyGroupId = reported ? existing.hierarchyGroupId : resolved.hierarchyGroupId;
     return {
       outcome: "ALREADY_EXISTED",
       userId: existing.userId,
       userArn: existing.userArn,
-      // What the user really has, when the lookup says; it may predate the current rule.
       profiles: {
         routingProfileId: existing.routingProfileId ?? resolved.routingProfileId,
         securityProfileIds: existing.securityProfileIds ?? resolved.securityProfileIds,
-        ...((existing.hierarchyGroupId ?? resolved.hierarchyGroupId)
-          ? { hierarchyGroupId: existing.hierarchyGroupId ?? resolved.hierarchyGroupId }
-          : {}),
+        ...(hierarchyGroupId ? { hierarchyGroupId } : {}),
       },
     };
   }
