@@ -1,17 +1,7 @@
 /** Deterministic inputs for the benchmarks: hires and rule sets from a seeded generator. */
 import type { MappingRule } from "../shared/domain/mapping-rule.js";
 
-/** mulberry32: small, seeded, good enough to spread benchmark inputs. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+export { seededRandom } from "../local/connect/testing.js";
 
 const FIRST = [
   "José",

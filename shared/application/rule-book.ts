@@ -1,6 +1,6 @@
 import type { Employee } from "../domain/employee-hired.js";
 import { NoMappingRuleError } from "../domain/failures.js";
-import { type MappingRule, RuleSet } from "../domain/mapping-rule.js";
+import { MATCH_ATTRIBUTES, type MappingRule, RuleSet } from "../domain/mapping-rule.js";
 import type { MappingRuleSource } from "../ports.js";
 import type { Clock, Log } from "./clock.js";
 import { TtlCache } from "./ttl-cache.js";
@@ -10,16 +10,6 @@ export interface RuleBookOptions {
   /** After a miss, reload rules older than this: an operator may just have added the rule. */
   readonly missRefreshMs: number;
 }
-
-/** Attributes quoted in a NoMappingRule message: what rules match on, never names or contacts. */
-const DESCRIBED_ATTRIBUTES = [
-  "department",
-  "jobTitle",
-  "jobCode",
-  "location",
-  "country",
-  "employmentType",
-];
 
 /** The mapping rules, cached per Lambda environment, answering "which rule fits this hire?". */
 export class RuleBook {
@@ -58,8 +48,9 @@ export class RuleBook {
   }
 }
 
+/** Quotes what rules match on, which is never a name or a contact detail. */
 const describe = (employee: Employee): string => {
-  const parts = DESCRIBED_ATTRIBUTES.filter((key) => employee.attributes[key]).map(
+  const parts = MATCH_ATTRIBUTES.filter((key) => employee.attributes[key]).map(
     (key) => `${key}=${JSON.stringify(employee.attributes[key])}`,
   );
   return parts.length > 0 ? parts.join(", ") : "an employee with no department, job or location";

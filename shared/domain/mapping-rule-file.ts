@@ -1,16 +1,11 @@
-import { type MappingRule, validateMappingRule } from "./mapping-rule.js";
+import { MATCH_ATTRIBUTES, type MappingRule, validateMappingRule } from "./mapping-rule.js";
 
 /** The CSV columns of DESIGN section 3, in their documented order. */
 export const CSV_COLUMNS = [
   "ruleId",
   "priority",
   "enabled",
-  "department",
-  "jobTitle",
-  "jobCode",
-  "location",
-  "country",
-  "employmentType",
+  ...MATCH_ATTRIBUTES,
   "routingProfile",
   "securityProfiles",
   "hierarchyGroup",
@@ -18,15 +13,6 @@ export const CSV_COLUMNS = [
   "autoAccept",
   "afterContactWorkTimeLimit",
 ] as const;
-
-const MATCH_COLUMNS = [
-  "department",
-  "jobTitle",
-  "jobCode",
-  "location",
-  "country",
-  "employmentType",
-];
 
 /** A problem in a rules file, located so an operator can fix the row. */
 export interface RuleFileError {
@@ -110,7 +96,7 @@ export const formatRulesCsv = (rules: readonly MappingRule[]): string => {
       rule.ruleId,
       String(rule.priority),
       String(rule.enabled),
-      ...MATCH_COLUMNS.map((column) => rule.match[column] ?? ""),
+      ...MATCH_ATTRIBUTES.map((column) => rule.match[column] ?? ""),
       rule.routingProfile,
       rule.securityProfiles.join("|"),
       rule.hierarchyGroup ?? "",
@@ -160,7 +146,7 @@ const csvRowToRule = (row: Record<string, string>): Record<string, unknown> => {
     return value === undefined || value === "" ? undefined : value;
   };
   const match: Record<string, string> = {};
-  for (const column of MATCH_COLUMNS) {
+  for (const column of MATCH_ATTRIBUTES) {
     const value = cell(column);
     if (value !== undefined) match[column] = value;
   }

@@ -3,6 +3,19 @@ import * as z from "zod/mini";
 export const PHONE_TYPES = ["SOFT_PHONE", "DESK_PHONE"] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
 
+/**
+ * The employee attributes rules usually match on: the CSV layout's match columns. A rule's
+ * `match` may name any other employee attribute too.
+ */
+export const MATCH_ATTRIBUTES = [
+  "department",
+  "jobTitle",
+  "jobCode",
+  "location",
+  "country",
+  "employmentType",
+] as const;
+
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
 
 const PhoneSchema = z.object({
