@@ -83,11 +83,19 @@ const baselineRunner = async (): Promise<RunBatch> => {
               Email: employee.workEmail,
               Mobile: employee.mobilePhone,
             },
-            PhoneConfig: { PhoneType: "SOFT_PHONE", AutoAccept: false, AfterContactWorkTimeLimit: 30 },
+            PhoneConfig: {
+              PhoneType: "SOFT_PHONE",
+              AutoAccept: false,
+              AfterContactWorkTimeLimit: 30,
+            },
             SecurityProfileIds: [profiles.securityProfileId as string],
             RoutingProfileId: profiles.routingProfileId,
             HierarchyGroupId: profiles.hierarchyGroupId,
-            Tags: { costCenter: "CC-100", employeeId: employee.employeeId, managedBy: "connect-onboarding" },
+            Tags: {
+              costCenter: "CC-100",
+              employeeId: employee.employeeId,
+              managedBy: "connect-onboarding",
+            },
           }),
         );
         return { eventId, employee, user };
