@@ -146,3 +146,17 @@ const byWinnerOrder = (a: RuleMatch, b: RuleMatch): number =>
   b.rule.priority - a.rule.priority ||
   b.specificity - a.specificity ||
   (a.rule.ruleId < b.rule.ruleId ? -1 : a.rule.ruleId > b.rule.ruleId ? 1 : 0);
+
+/**
+ * The enabled rules in the order `select` tries them, each with its specificity. Analyses of a
+ * whole table (which rules can never win) must walk the very order the function uses.
+ */
+export const rankRules = (rules: readonly MappingRule[]): RuleMatch[] =>
+  rules
+    .filter((rule) => rule.enabled)
+    .map(compileRule)
+    .sort(byWinnerOrder)
+    .map(({ rule, specificity }) => ({ rule, specificity }));
+
+/** How match values and employee attributes are compared: trimmed, NFC, lower-cased. */
+export const foldMatchValue = (value: string): string => fold(value);

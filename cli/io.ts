@@ -1,0 +1,86 @@
+/**
+ * What a command may touch of the outside world besides AWS: its two output streams, whether
+ * a person is watching, and the signal that asks it to stop. Tests run commands in-process by
+ * handing in their own.
+ */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** stderr is a terminal: progress may redraw one line with "\r" instead of printing lines. */
+  readonly interactive: boolean;
+  /**
+   * For commands that stop cleanly: from this call on, Ctrl-C aborts the signal instead of
+   * ending the process, and the command finishes the message in hand, then stops.
+   */
+  readonly interruptible: () => AbortSignal;
+}
+
+/** Exit codes: scripts tell "found problems" from "called me wrong". */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** The command line itself is wrong (exit 2). */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** The command ran but could not do its job: unreadable file, AWS error, ... (exit 1). */
+export class OperationError extends Error {
+  override readonly name = "OperationError";
+}
+
+/** One line, whatever the error: AWS SDK errors carry their service error name. */
+export const describeError = (error: unknown): string => {
+  if (error instanceof UsageError || error instanceof OperationError) return error.message;
+  if (error instanceof Error) {
+    const message = error.message.split("\n")[0]?.trim() || "(no message)";
+    return error.name && error.name !== "Error" ? `${error.name}: ${message}` : message;
+  }
+  return String(error);
+};
+
+/** Runs an AWS call, turning its failure into one line that says what was being done. */
+export const attempt = async <T>(what: string, operation: () => Promise<T>): Promise<T> => {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof OperationError) throw error;
+    throw new OperationError(`${what}: ${describeError(error)}`, { cause: error });
+  }
+};
+
+export const printJson = (io: CliIo, value: unknown): void => {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+};
+
+/** Left-aligned columns for human output; the last column is not padded. */
+export const table = (rows: readonly (readonly string[])[], indent = "  "): string => {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return rows
+    .map(
+      (row) =>
+        indent +
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+          .join("  ")
+          .trimEnd(),
+    )
+    .join("\n");
+};
+
+/** Sleeps, but wakes at once when the signal aborts. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });

@@ -1,0 +1,97 @@
+import type { MappingRule } from "../../shared/domain/mapping-rule.js";
+import { formatOf, parseRuleFile } from "../../shared/domain/mapping-rule-file.js";
+import { type AwsOptions, dynamoDbClient } from "../aws.js";
+import { readText } from "../event-file.js";
+import { type CliIo, EXIT, OperationError, printJson, table } from "../io.js";
+import { diffRules, type RuleDiff } from "./diff.js";
+import { describeRuleFileError, plural } from "./rule-file.js";
+import { scanTable, writeRules } from "./table.js";
+
+export interface ImportOptions extends AwsOptions {
+  readonly table: string;
+  readonly dryRun?: boolean;
+  readonly prune?: boolean;
+  readonly json?: boolean;
+}
+
+/**
+ * Validates the whole file first and writes nothing if any row is bad; then shows the diff
+ * against the table and writes only what differs (and, with --prune, deletes what the file
+ * does not have).
+ */
+export const runImport = async (
+  file: string,
+  options: ImportOptions,
+  io: CliIo,
+): Promise<number> => {
+  const { rules, errors } = parseRuleFile(await readText(file), formatOf(file));
+  if (errors.length > 0) {
+    if (options.json) printJson(io, { file, table: options.table, errors, written: null });
+    for (const error of errors) io.stderr(`${describeRuleFileError(file, error)}\n`);
+    throw new OperationError(`${file}: ${plural(errors.length, "invalid rule")}; nothing written`);
+  }
+  const client = dynamoDbClient(options);
+  try {
+    const diff = diffRules(rules, await scanTable(client, options.table));
+    const puts: MappingRule[] = [...diff.added, ...diff.changed.map((change) => change.rule)];
+    const deletes = options.prune ? diff.notInFile.map((item) => item.key) : [];
+    const written = options.dryRun ? null : await writeRules(client, options.table, puts, deletes);
+    if (options.json) printJson(io, importReport(file, options, diff, written));
+    else io.stdout(renderImport(file, options, diff, written));
+    return EXIT.ok;
+  } finally {
+    client.destroy();
+  }
+};
+
+const importReport = (
+  file: string,
+  options: ImportOptions,
+  diff: RuleDiff,
+  written: { puts: number; deletes: number } | null,
+) => ({
+  file,
+  table: options.table,
+  dryRun: Boolean(options.dryRun),
+  added: diff.added.map((rule) => rule.ruleId),
+  changed: diff.changed.map(({ rule, fields }) => ({ ruleId: rule.ruleId, fields })),
+  removed: options.prune ? diff.notInFile.map((item) => item.key) : [],
+  kept: options.prune ? [] : diff.notInFile.map((item) => item.key),
+  unchanged: diff.unchanged.length,
+  written,
+});
+
+const renderImport = (
+  file: string,
+  options: ImportOptions,
+  diff: RuleDiff,
+  written: { puts: number; deletes: number } | null,
+): string => {
+  const rows: string[][] = [
+    ...diff.added.map((rule) => ["+", "added", rule.ruleId, describeMatch(rule)]),
+    ...diff.changed.map(({ rule, fields }) => ["~", "changed", rule.ruleId, fields.join(", ")]),
+    ...diff.notInFile.map((item) =>
+      options.prune
+        ? ["-", "removed", item.key, ""]
+        : ["=", "kept", item.key, "not in the file; --prune would delete it"],
+    ),
+  ];
+  const lines = [
+    `${file} against table ${options.table}: ${rows.length === 0 ? "no differences" : ""}`.trimEnd(),
+    ...(rows.length > 0 ? [table(rows)] : []),
+    `  ${plural(diff.unchanged.length, "rule")} unchanged`,
+  ];
+  const puts = diff.added.length + diff.changed.length;
+  const deletes = options.prune ? diff.notInFile.length : 0;
+  lines.push(
+    written
+      ? `Wrote ${plural(written.puts, "rule")}, deleted ${written.deletes}.`
+      : `Dry run: would write ${plural(puts, "rule")} and delete ${deletes}; nothing written.`,
+  );
+  return `${lines.join("\n")}\n`;
+};
+
+const describeMatch = (rule: MappingRule): string => {
+  const keys = Object.entries(rule.match).map(([key, value]) => `${key}=${value}`);
+  return `priority ${rule.priority}, ${keys.length > 0 ? keys.join(" ") : "matches everyone"}${rule.enabled ? "" : ", disabled"}`;
+};

@@ -1,0 +1,326 @@
+/**
+ * The `onboard` command line: option parsing and help only. Each action loads its command
+ * module (and with it the AWS SDK) once the arguments are known to be good, so `--help` and
+ * usage errors answer at once and print nothing but themselves.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type CliIo, describeError, EXIT, UsageError } from "./io.js";
+import { dlqReasons } from "./reasons.js";
+import { functionDefaults } from "./settings.js";
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
+
+const IDENTITY_TYPES = ["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"];
+
+/** Runs one command line; resolves to the exit code, never throws. */
+export const runCli = async (argv: readonly string[], io: CliIo): Promise<number> => {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+};
+
+const reportError = (error: unknown, io: CliIo): number => {
+  if (error instanceof CommanderError) {
+    // Commander has printed its message (or the help) already.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") {
+      return EXIT.ok;
+    }
+    return EXIT.usage;
+  }
+  io.stderr(`error: ${describeError(error)}\n`);
+  if (process.env.ONBOARD_DEBUG && error instanceof Error && error.stack) {
+    io.stderr(`${error.stack}\n`);
+  }
+  return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+};
+
+export const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
+  const program = new Command("onboard")
+    .description(
+      "Operate connect-onboarding: plan a hire, manage the mapping table, inspect and replay the dead-letter queue.",
+    )
+    .version(VERSION)
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(text),
+    })
+    .exitOverride()
+    .showSuggestionAfterError()
+    .addOption(
+      new Option(
+        "--endpoint <url>",
+        "send every AWS call to this URL (a local stack); otherwise AWS_ENDPOINT_URL_<SERVICE> or AWS itself",
+      ).argParser(url),
+    )
+    .option("--region <region>", "AWS Region (default: AWS_REGION or the profile's region)")
+    .option("--profile <name>", "profile from the shared AWS config files (default: AWS_PROFILE)")
+    .addHelpText(
+      "after",
+      `
+Credentials come from the AWS SDK's standard chain. Exit codes: 0 success, 1 problems found or
+the operation failed, 2 wrong usage, 130 interrupted.`,
+    );
+
+  addPlan(program, io, setExit);
+  addMappings(program, io, setExit);
+  addDlq(program, io, setExit);
+  addSend(program, io, setExit);
+  return program;
+};
+
+type SetExit = (code: number) => void;
+
+// Global options (--endpoint, --region, --profile) may come before or after the command.
+const options = <T>(command: Command): T => command.optsWithGlobals() as T;
+
+const addPlan = (program: Command, io: CliIo, setExit: SetExit): void => {
+  const defaults = functionDefaults();
+  program
+    .command("plan")
+    .description(
+      "Dry run: what the function would do with a hire, and why. Writes nothing anywhere.",
+    )
+    .argument(
+      "<event-file>",
+      ".json (one body or an array), .jsonl (one body per line) or a folder",
+    )
+    .addOption(new Option("--mappings <file>", "rules from a JSON or CSV file").conflicts("table"))
+    .option("--table <name>", "rules from the mapping table")
+    .option(
+      "--instance-id <id>",
+      "Connect instance ID or ARN: resolve profiles, check the username",
+    )
+    .addOption(
+      new Option(
+        "--identity-management-type <type>",
+        `${IDENTITY_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
+      )
+        .default(defaults.identityManagementType)
+        .argParser(oneOf(IDENTITY_TYPES)),
+    )
+    .option(
+      "--username-template <template>",
+      "as the function's USERNAME_TEMPLATE",
+      defaults.usernameTemplate,
+    )
+    .addOption(
+      new Option("--item <n>", "plan only the n-th body of the file (from 1)").argParser(
+        positiveInteger,
+      ),
+    )
+    .option("--json", "print the plan as JSON (an array when the file holds several bodies)")
+    .addHelpText(
+      "after",
+      `
+JSON: {"event","matches":[{"ruleId","priority","specificity"}],"winner":{"ruleId"}|null,
+       "request":{CreateUser input}|null,"failure":{"reason","message"}|null}
+Exits 1 when a hire would fail. CONNECT_MANAGED requests show a placeholder, never a password.
+
+Example:
+  onboard plan events/hires/01-new-hires.json --table connect-onboarding-mappings \\
+    --instance-id 5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10`,
+    )
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      const { runPlan } = await import("./plan-command.js");
+      setExit(await runPlan(file, options(command), io));
+    });
+};
+
+const addMappings = (program: Command, io: CliIo, setExit: SetExit): void => {
+  const mappings = program
+    .command("mappings")
+    .description("Load, export and check the mapping table.");
+
+  mappings
+    .command("import")
+    .description(
+      "Validate every rule in the file (all errors at once, nothing written if any), show the diff against the table, then write.",
+    )
+    .argument("<file>", "rules as a JSON array (.json) or CSV (.csv)")
+    .requiredOption("--table <name>", "the mapping table")
+    .option("--dry-run", "show the diff, write nothing")
+    .option("--prune", "also delete rules the file does not have")
+    .option("--json", "print the diff as JSON")
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      const { runImport } = await import("./mappings/import.js");
+      setExit(await runImport(file, options(command), io));
+    });
+
+  mappings
+    .command("export")
+    .description("Print the table's rules, sorted by ruleId.")
+    .requiredOption("--table <name>", "the mapping table")
+    .addOption(
+      new Option("--format <format>", "json keeps everything; csv has no tags column")
+        .choices(["json", "csv"])
+        .default("json"),
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { runExport } = await import("./mappings/export.js");
+      setExit(await runExport(options(command), io));
+    });
+
+  mappings
+    .command("validate")
+    .description(
+      "Check rules: invalid or duplicate rules, rules that can never win (shadowed), and with --instance-id every profile and hierarchy group.",
+    )
+    .argument("[file]", "check a rules file instead of the table")
+    .option("--table <name>", "the mapping table")
+    .option("--instance-id <id>", "Connect instance ID or ARN to resolve profiles against")
+    .option("--hires <event-file>", "recent hires: report departments and locations no rule covers")
+    .option("--json", "print the findings as JSON")
+    .addHelpText("after", "\nExits 1 when there are errors; warnings alone exit 0.")
+    .action(async (file: string | undefined, _opts: unknown, command: Command) => {
+      const { runValidate } = await import("./mappings/validate.js");
+      setExit(await runValidate(file, options(command), io));
+    });
+};
+
+const addDlq = (program: Command, io: CliIo, setExit: SetExit): void => {
+  const dlq = program.command("dlq").description("Inspect and replay the dead-letter queue.");
+
+  dlq
+    .command("list")
+    .description(
+      "Messages grouped by failure reason: counts, oldest age, sample employee IDs. Consumes nothing.",
+    )
+    .requiredOption("--queue-url <url>", "the dead-letter queue", url)
+    .addOption(
+      new Option(
+        "--visibility-timeout <seconds>",
+        "how long each message is hidden while the list is read",
+      )
+        .default(30)
+        .argParser(visibilityTimeout),
+    )
+    .option("--json", "print the groups as JSON")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runDlqList } = await import("./dlq/list.js");
+      setExit(await runDlqList(options(command), io));
+    });
+
+  const reasons = dlqReasons();
+  dlq
+    .command("replay")
+    .description(
+      "Send messages back to the queue (failure attributes stripped, replayCount added), deleting each from the DLQ only after its send succeeded.",
+    )
+    .requiredOption("--from <url>", "the dead-letter queue", url)
+    .requiredOption("--to <url>", "the queue the function reads", url)
+    .addOption(
+      new Option("--reason <code>", "only messages parked with this reason (repeatable)").argParser(
+        collect(oneOf(reasons)),
+      ),
+    )
+    .addOption(
+      new Option("--employee <id>", "only this employee's messages (repeatable)").argParser(
+        collect((value) => value.trim()),
+      ),
+    )
+    .addOption(
+      new Option("--rate <n>", "messages per second at most").default(10).argParser(positiveNumber),
+    )
+    .addOption(new Option("--max <n>", "replay at most n messages").argParser(positiveInteger))
+    .option("--dry-run", "show what would be replayed, send and delete nothing")
+    .addOption(
+      new Option(
+        "--visibility-timeout <seconds>",
+        "how long messages are held hidden while the replay runs",
+      )
+        .default(60)
+        .argParser(visibilityTimeout),
+    )
+    .option("--json", "print the final counts as JSON")
+    .addHelpText(
+      "after",
+      `
+Reasons: ${reasons.join(", ")}.
+Ctrl-C stops after the message in hand: every message is then in the DLQ or sent, never neither
+(Ctrl-C twice quits at once; a message may then be both, and replays are idempotent).`,
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { runDlqReplay } = await import("./dlq/replay.js");
+      setExit(await runDlqReplay(options(command), io));
+    });
+};
+
+const addSend = (program: Command, io: CliIo, setExit: SetExit): void => {
+  program
+    .command("send")
+    .description("Enqueue hires as an HR system would, verbatim (for smoke tests).")
+    .argument(
+      "<event-file>",
+      ".json (one body or an array), .jsonl (one body per line) or a folder",
+    )
+    .requiredOption("--queue-url <url>", "the queue the function reads", url)
+    .option("--json", "print the message IDs as JSON")
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      const { runSend } = await import("./send.js");
+      setExit(await runSend(file, options(command), io));
+    });
+};
+
+function url(value: string): string {
+  if (!/^https?:\/\/\S+$/.test(value)) throw new InvalidArgumentError("must be an http(s) URL");
+  return value;
+}
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new InvalidArgumentError("must be a number above 0");
+  }
+  return number;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) {
+    throw new InvalidArgumentError("must be a whole number from 1");
+  }
+  return number;
+}
+
+/** SQS's own bounds for a visibility timeout. */
+function visibilityTimeout(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 43_200) {
+    throw new InvalidArgumentError("must be a whole number of seconds from 1 to 43200");
+  }
+  return number;
+}
+
+function oneOf(allowed: readonly string[]) {
+  return (value: string): string => {
+    const found = allowed.find(
+      (candidate) => candidate.toLowerCase() === value.trim().toLowerCase(),
+    );
+    if (!found) throw new InvalidArgumentError(`must be one of ${allowed.join(", ")}`);
+    return found;
+  };
+}
+
+/** A repeatable option; a comma-separated value counts as several. */
+function collect(parse: (value: string) => string) {
+  return (value: string, previous: string[] | undefined): string[] => [
+    ...(previous ?? []),
+    ...value
+      .split(",")
+      .filter((part) => part.trim() !== "")
+      .map(parse),
+  ];
+}

@@ -1,0 +1,80 @@
+/** Running `onboard` in tests: as a process (what an operator runs), or in-process (faster). */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { runCli } from "../../cli/program.js";
+import type { LocalStack } from "../../local/stack.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * `node cli/onboard.js ...` with the stack's AWS_ENDPOINT_URL_* and dummy credentials. The AWS
+ * SDK's notice about this machine's Node version is switched off (its documented switch) so
+ * stderr holds what the CLI says; `sdkNotice` keeps it, to show when the SDK is not loaded.
+ */
+export const spawnOnboard = (
+  args: readonly string[],
+  stack?: LocalStack,
+  { sdkNotice = false, unset = [] as readonly string[] } = {},
+): ChildProcessWithoutNullStreams => {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...stack?.env,
+    ...(sdkNotice ? {} : { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
+  };
+  for (const name of unset) delete env[name];
+  return spawn(process.execPath, ["cli/onboard.js", ...args], { cwd: ROOT, env });
+};
+
+export const finished = (child: ChildProcessWithoutNullStreams): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+
+export const onboard = (
+  args: readonly string[],
+  stack?: LocalStack,
+  options: { sdkNotice?: boolean; unset?: readonly string[] } = {},
+): Promise<Run> => finished(spawnOnboard(args, stack, options));
+
+/** The non-blank lines of an output stream. */
+export const linesOf = (text: string): string[] =>
+  text.split("\n").filter((line) => line.trim() !== "");
+
+/**
+ * The same command line in this process: clients find the stack through the AWS_ENDPOINT_URL_*
+ * variables it set on process.env.
+ */
+export const onboardInProcess = async (
+  args: readonly string[],
+  options: { interactive?: boolean; signal?: AbortSignal } = {},
+): Promise<Run> => {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    interactive: options.interactive ?? false,
+    interruptible: () => options.signal ?? new AbortController().signal,
+  });
+  return { code, signal: null, stdout, stderr };
+};
