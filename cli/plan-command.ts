@@ -1,6 +1,6 @@
 import { ConnectInstance } from "../shared/adapters/connect-user-directory.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
-import type { MappingRule } from "../shared/domain/mapping-rule.js";
+import { MATCH_ATTRIBUTES, type MappingRule } from "../shared/domain/mapping-rule.js";
 import { PROFILE_LABEL } from "../shared/domain/profile-ref.js";
 import { type AwsOptions, connectClient, dynamoDbClient } from "./aws.js";
 import { readEventBodies } from "./event-file.js";
@@ -97,17 +97,8 @@ export const renderPlan = (where: string, details: PlanDetails): string => {
   return `${lines.join("\n")}\n`;
 };
 
-const MATCHED_ATTRIBUTES = [
-  "department",
-  "jobTitle",
-  "jobCode",
-  "location",
-  "country",
-  "employmentType",
-];
-
 const describeEmployee = (employee: Readonly<Record<string, string>>): string[] => {
-  const shown = MATCHED_ATTRIBUTES.filter((key) => employee[key] !== undefined).map(
+  const shown = MATCH_ATTRIBUTES.filter((key) => employee[key] !== undefined).map(
     (key) => `${key}=${JSON.stringify(employee[key])}`,
   );
   return [
