@@ -52,7 +52,13 @@ export class OnboardingRecordHandler {
   async handle(record: SQSRecord, deadline: number): Promise<RecordResult> {
     const parsed = parseMessageBody(record.body);
     if (!parsed.ok) {
-      const log = this.deps.logFor({ messageId: record.messageId, ...parsed.hints });
+      // The same keys as a valid hire's lines: the hint's eventId is the sourceEventId.
+      const { eventId, employeeId } = parsed.hints;
+      const log = this.deps.logFor({
+        messageId: record.messageId,
+        ...(employeeId ? { employeeId } : {}),
+        ...(eventId ? { sourceEventId: eventId } : {}),
+      });
       return this.park(record, parsed.error, parsed.hints, log);
     }
     const { event } = parsed;
