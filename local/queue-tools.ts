@@ -7,6 +7,26 @@ import {
 
 /** SendMessageBatch takes at most 10 entries. */
 const SEND_BATCH = 10;
+/** ...and at most 1 MiB of message bodies in all (SQS refuses more with BatchRequestTooLong). */
+const SEND_BATCH_BYTES = 1024 * 1024;
+
+/** Consecutive bodies in chunks SendMessageBatch accepts: 10 entries, 1 MiB together. */
+const batches = (bodies: readonly string[]): { start: number; chunk: string[] }[] => {
+  const out: { start: number; chunk: string[] }[] = [];
+  let bytes = 0;
+  bodies.forEach((body, i) => {
+    const size = Buffer.byteLength(body, "utf8");
+    const last = out.at(-1);
+    if (!last || last.chunk.length >= SEND_BATCH || bytes + size > SEND_BATCH_BYTES) {
+      out.push({ start: i, chunk: [body] });
+      bytes = size;
+    } else {
+      last.chunk.push(body);
+      bytes += size;
+    }
+  });
+  return out;
+};
 
 /** Sends each body verbatim, in order; returns the message IDs SQS assigned. */
 export const sendBodies = async (
@@ -15,8 +35,7 @@ export const sendBodies = async (
   bodies: readonly string[],
 ): Promise<string[]> => {
   const ids: string[] = [];
-  for (let start = 0; start < bodies.length; start += SEND_BATCH) {
-    const chunk = bodies.slice(start, start + SEND_BATCH);
+  for (const { start, chunk } of batches(bodies)) {
     const output = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
