@@ -23,12 +23,18 @@ export class CreateUserPacer {
     this.#intervalMs = 1000 / requestsPerSecond;
   }
 
-  /** Waits for this caller's slot. */
-  async take(): Promise<void> {
+  /**
+   * Waits for this caller's slot and returns true. When the slot would come after `notAfter`,
+   * returns false at once and reserves nothing: a caller that cannot call CreateUser before its
+   * function must return should not wait into the Lambda timeout (nor hold a slot it cannot use).
+   */
+  async take(notAfter = Number.POSITIVE_INFINITY): Promise<boolean> {
     const now = this.clock.now();
     const slot = Math.max(this.#nextSlot, now);
+    if (slot > notAfter) return false;
     this.#nextSlot = slot + this.#intervalMs;
     if (slot - now > TOLERANCE_MS) await this.clock.sleep(slot - now);
+    return true;
   }
 
   /** Connect said "too fast": hold every caller back, not just the one that was throttled. */

@@ -49,6 +49,9 @@ interface ConnectUser {
   readonly profiles: ResolvedProfiles;
 }
 
+/** What pacedCreate returns when no CreateUser slot comes before the deadline. */
+const NO_SLOT = Symbol("no CreateUser slot before the deadline");
+
 /**
  * The use case: one hire becomes one Connect user and one "Connect User Created" event.
  * Safe to run again for the same hire: the second run adopts the user the first one made.
@@ -104,7 +107,20 @@ export class HireProvisioner {
     deadline: number,
     log: Log,
   ): Promise<ConnectUser> {
-    const created = await this.retrying(() => this.pacedCreate(request), deadline, log, true);
+    const created = await this.retrying(
+      () => this.pacedCreate(request, deadline),
+      deadline,
+      log,
+      true,
+    );
+    if (created === NO_SLOT) {
+      // The pace leaves this record no CreateUser call before the function must return: SQS
+      // delivers it again, instead of the whole batch running into the Lambda timeout (which
+      // loses every record's outcome, and on the last delivery their reasons too).
+      throw new ConnectThrottledError(
+        "CreateUser: no paced slot left before the function must return",
+      );
+    }
     if (created.status === "created") {
       return {
         outcome: "CREATED",
@@ -147,8 +163,8 @@ export class HireProvisioner {
     };
   }
 
-  private async pacedCreate(request: CreateUserRequest) {
-    await this.deps.pacer.take();
+  private async pacedCreate(request: CreateUserRequest, deadline: number) {
+    if (!(await this.deps.pacer.take(deadline))) return NO_SLOT;
     return this.deps.users.createUser(request);
   }
 

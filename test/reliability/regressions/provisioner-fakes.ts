@@ -39,6 +39,7 @@ export const fakeWorld = (options: {
   rules: MappingRule[];
   createUser: (request: CreateUserRequest) => Promise<CreateUserResult>;
   findUser: (username: string) => Promise<ExistingUser | undefined>;
+  createUserRps?: number;
 }): FakeWorld => {
   const clock = new FakeClock();
   const published: OutputEvent[] = [];
@@ -60,7 +61,7 @@ export const fakeWorld = (options: {
       clock,
     ),
     users,
-    pacer: new CreateUserPacer(100, clock),
+    pacer: new CreateUserPacer(options.createUserRps ?? 100, clock),
     publisher: {
       publish: async (event) => {
         published.push(event);
