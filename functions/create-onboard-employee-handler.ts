@@ -34,6 +34,12 @@ import { generatePassword } from "../shared/domain/password.js";
 const MISS_REFRESH_MS = 1_000;
 /** Time kept back from the Lambda timeout to report the batch and park what must be parked. */
 const SAFETY_MARGIN_MS = 3_000;
+/**
+ * ...but never more than this share of the invocation: with a short timeout (Lambda's default
+ * is 3 s) a fixed 3 s would put the deadline before the invocation starts, leaving no time to
+ * retry anything or to take a single paced CreateUser slot.
+ */
+const SAFETY_MARGIN_SHARE = 0.2;
 
 export type OnboardEmployeeHandler = (
   event: SQSEvent,
@@ -110,7 +116,9 @@ export const createHandler = (
   };
 
   const onboardEmployees: OnboardEmployeeHandler = async (event, context) => {
-    const deadline = clock.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
+    const remaining = context.getRemainingTimeInMillis();
+    const margin = Math.min(SAFETY_MARGIN_MS, remaining * SAFETY_MARGIN_SHARE);
+    const deadline = clock.now() + remaining - margin;
     const processRecord = async (record: SQSRecord): Promise<void> => {
       try {
         // Tracked, so the events of the batch's records share PutEvents calls.
