@@ -1,0 +1,448 @@
+/**
+ * Fuzzing the handler in process: well over 10,000 generated message bodies (valid hires in
+ * every envelope, mutated hires, arbitrary JSON, arbitrary text, huge bodies, other event
+ * types) in batches of 1 to 10, against mocked AWS clients that fail at random (Connect
+ * throttling, 5xx, resets, full instance, duplicates owned by someone else, a lagging search
+ * index; PutEvents partial and total failures; DLQ and mapping-table outages). For every batch:
+ * - the handler never throws;
+ * - the response is valid: itemIdentifiers are unique messageIds of the batch;
+ * - every record is classified exactly once: provisioned (its created-event accepted by the
+ *   bus), parked (the DLQ took it with a reason code), or reported in batchItemFailures;
+ * - a record on its last delivery is parked, never handed back, unless the DLQ itself failed.
+ * Fixed seed: the same bodies and the same faults on every run.
+ */
+import {
+  ConnectClient,
+  CreateUserCommand,
+  DescribeUserCommand,
+  DuplicateResourceException,
+  InternalServiceException,
+  InvalidParameterException,
+  LimitExceededException,
+  ListRoutingProfilesCommand,
+  ListSecurityProfilesCommand,
+  ListUserHierarchyGroupsCommand,
+  ListUsersCommand,
+  type ListUsersCommandInput,
+  ResourceNotFoundException,
+  SearchUsersCommand,
+  type SearchUsersCommandInput,
+  ThrottlingException,
+} from "@aws-sdk/client-connect";
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandInput,
+} from "@aws-sdk/client-eventbridge";
+import { SendMessageCommand, type SendMessageCommandInput, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import fc from "fast-check";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import sampleRules from "../../events/mappings.json" with { type: "json" };
+import { seededRandom } from "../../local/connect/testing.js";
+import { parseMessageBody } from "../../shared/domain/message-body.js";
+import { LogCapture } from "../reliability/support/observe.js";
+import { FakeClock } from "../support/fake-clock.js";
+import { lambdaContext, sqsRecord } from "../support/lambda-events.js";
+
+const SEED = 20_261_128;
+const RUNS = 2_000;
+const MIN_BODIES = 10_000;
+const MAX_RECEIVE_COUNT = 5;
+const INSTANCE_ID = "5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10";
+const INSTANCE_ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
+
+const ENV = {
+  CONNECT_INSTANCE_ID: INSTANCE_ID,
+  MAPPING_TABLE_NAME: "onboarding-mappings",
+  EVENT_BUS_NAME: "onboarding",
+  DLQ_URL: "http://sqs.us-east-1.localhost/123456789012/onboarding-dlq",
+  MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+  CONNECT_CREATE_USER_RPS: "50",
+  POWERTOOLS_LOG_LEVEL: "DEBUG",
+  POWERTOOLS_METRICS_DISABLED: "true",
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "fuzz",
+  AWS_SECRET_ACCESS_KEY: "fuzz",
+};
+Object.assign(process.env, ENV);
+const { createHandler } = await import("../../functions/create-onboard-employee-handler.js");
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+// Mostly plausible values with a tail of hostile ones, so every path gets its share.
+const NAMES = ["José", "  Zoë ", "Søren", "\u200Fיעל", "🦄 Uni", "O'Brien", "Ann", "Łukasz"];
+const name = fc.oneof(
+  { weight: 40, arbitrary: fc.constantFrom(...NAMES) },
+  { weight: 2, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 8 }) },
+  { weight: 1, arbitrary: fc.constantFrom("A".repeat(101), "Bell\u0007", " ", "\u001b[31m") },
+);
+const email = fc.oneof(
+  { weight: 20, arbitrary: fc.stringMatching(/^[a-z]{1,8}\.[a-z]{1,8}@example\.com$/) },
+  { weight: 1, arbitrary: fc.emailAddress() },
+  { weight: 1, arbitrary: fc.constantFrom("not-an-email", "", " a@b.co ", "x@y") },
+);
+const phone = fc.oneof(
+  { weight: 20, arbitrary: fc.constantFrom("+14155550100", "+1 (415) 555-0100", "+15125550199") },
+  { weight: 1, arbitrary: fc.constantFrom("555", "+0123", "(415) 555-0100") },
+  { weight: 1, arbitrary: fc.string({ maxLength: 16 }) },
+);
+const attribute = (values: string[]) =>
+  fc.oneof({ weight: 20, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: name });
+const employee = fc.record(
+  {
+    employeeId: fc.oneof(
+      { weight: 6, arbitrary: fc.stringMatching(/^E[0-9]{1,6}$/) },
+      { weight: 1, arbitrary: fc.integer() },
+      { weight: 1, arbitrary: name },
+    ),
+    firstName: name,
+    lastName: name,
+    preferredFirstName: name,
+    workEmail: email,
+    mobilePhone: phone,
+    deskPhoneNumber: phone,
+    department: attribute([
+      "Customer Care",
+      "Customer Care",
+      " customer care ",
+      "CUSTOMER CARE",
+      "Sales",
+      "Sales",
+      "Quality",
+      "Finance",
+    ]),
+    jobTitle: attribute(["Agent I", "Agent II", "Team Supervisor", "Analyst"]),
+    location: attribute(["Austin", "Remote", "Kraków"]),
+    directoryUserId: fc.string({ maxLength: 10 }),
+  },
+  { requiredKeys: ["employeeId", "firstName", "lastName", "workEmail"] },
+);
+const canonical = fc.record({
+  eventType: fc.oneof(
+    { weight: 20, arbitrary: fc.constant("EmployeeHired") },
+    { weight: 1, arbitrary: fc.constantFrom("EmployeeTerminated", " EmployeeHired ", 42, null) },
+  ),
+  eventId: fc.oneof(
+    { weight: 8, arbitrary: fc.stringMatching(/^wd-[a-f0-9]{6}$/) },
+    { weight: 1, arbitrary: name },
+  ),
+  occurredAt: fc.constant("2026-11-28T10:00:00Z"),
+  employee,
+});
+
+type Json = Record<string, unknown>;
+const envelopes: ((event: Json) => unknown)[] = [
+  (event) => event,
+  (event) => ({
+    version: "0",
+    id: "eb-1",
+    "detail-type": "Employee Hired",
+    source: "hr",
+    detail: event,
+  }),
+  (event) => ({ "detail-type": "EmployeeHired", id: "eb-2", detail: event.employee }),
+  (event) => ({ Type: "Notification", MessageId: "sns-1", Message: JSON.stringify(event) }),
+  (event) => ({ specversion: "1.0", type: "com.hr.employee.hired", id: "ce-1", data: event }),
+  (event) => ({
+    specversion: "1.0",
+    type: "employee.hired",
+    id: "ce-2",
+    data: JSON.stringify(event),
+  }),
+  (event) => ({
+    specversion: "1.0",
+    type: "x.employee.hired",
+    id: "ce-3",
+    data_base64: Buffer.from(JSON.stringify(event)).toString("base64"),
+  }),
+  (event) => ({ "detail-type": "Employee Terminated", detail: event }),
+  // SNS carrying EventBridge carrying CloudEvents: deeper than any real pipeline nests.
+  (event) => ({
+    Type: "Notification",
+    Message: JSON.stringify({
+      "detail-type": "Employee Hired",
+      detail: { specversion: "1.0", type: "employee.hired", data: event },
+    }),
+  }),
+];
+const enveloped = fc
+  .tuple(canonical, fc.nat(envelopes.length - 1))
+  .map(([event, i]) => JSON.stringify((envelopes[i] as (e: Json) => unknown)(event)));
+
+/** A valid-looking hire with one field replaced by arbitrary JSON, or removed. */
+const mutated = fc
+  .tuple(canonical, fc.boolean(), fc.string({ maxLength: 12 }), fc.option(fc.jsonValue()))
+  .map(([event, inEmployee, key, value]) => {
+    const target: Json = inEmployee ? (event.employee as Json) : event;
+    const keys = Object.keys(target);
+    const chosen = keys[key.length % Math.max(1, keys.length)] ?? key;
+    if (value === null) delete target[chosen];
+    else target[chosen] = value;
+    return JSON.stringify(event);
+  });
+
+const HUGE = [
+  JSON.stringify({
+    eventType: "EmployeeHired",
+    eventId: "big",
+    employee: { notes: "x".repeat(270_000) },
+  }),
+  "[".repeat(300_000),
+];
+const TRICKY = [
+  "",
+  " ",
+  "{",
+  "null",
+  "[]",
+  '"EmployeeHired"',
+  "\uFEFF{}",
+  '{"__proto__":{"eventType":"EmployeeHired"}}',
+  '{"Type":"Notification","Message":"{\\"Type\\":\\"Notification\\",\\"Message\\":\\"{}\\"}"}',
+  '{"specversion":"1.0","type":"employee.hired","data_base64":"!!!"}',
+  '{"detail-type":"Employee Hired","detail":null}',
+  `{"eventType":"EmployeeHired","eventId":"e","employee":${"[".repeat(5_000)}${"]".repeat(5_000)}}`,
+];
+const body = fc.oneof(
+  { weight: 16, arbitrary: enveloped },
+  { weight: 4, arbitrary: mutated },
+  { weight: 2, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
+  { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.constantFrom(...TRICKY) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 0, max: 40 })
+      .map((n) => (n === 0 ? HUGE[0] : n === 1 ? HUGE[1] : TRICKY[0]) as string),
+  },
+);
+const batch = fc.array(fc.record({ body, receiveCount: fc.integer({ min: 1, max: 6 }) }), {
+  minLength: 1,
+  maxLength: 10,
+});
+
+// ---------------------------------------------------------------------------------------------
+// AWS, mocked, failing at random
+
+const connect = mockClient(ConnectClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+const eventBridge = mockClient(EventBridgeClient);
+const sqs = mockClient(SQSClient);
+
+const meta = { $metadata: {} };
+const reset = () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+
+interface World {
+  random: () => number;
+  users: Map<string, { id: string; owner: string; username: string }>;
+  /** Entries the bus accepted. */
+  accepted: { detailType: string; detail: Json }[];
+  /** messageIds the DLQ took, and those whose parking the DLQ refused. */
+  parked: Set<string>;
+  parkRefused: Set<string>;
+}
+let world: World;
+
+const chance = (p: number) => world.random() < p;
+
+const installMocks = () => {
+  const profiles = (list: string, items: { Id: string; Name: string }[]) => () => {
+    if (chance(0.01)) throw new InternalServiceException({ message: "injected", ...meta });
+    return { [list]: items };
+  };
+  connect.on(ListRoutingProfilesCommand).callsFake(
+    profiles("RoutingProfileSummaryList", [
+      { Id: "rp-1", Name: "Basic Routing Profile" },
+      { Id: "rp-2", Name: "Customer Care Routing" },
+      { Id: "rp-3", Name: "Sales Routing" },
+    ]),
+  );
+  connect.on(ListSecurityProfilesCommand).callsFake(
+    profiles("SecurityProfileSummaryList", [
+      { Id: "sp-1", Name: "Agent" },
+      { Id: "sp-2", Name: "CallCenterManager" },
+      { Id: "sp-3", Name: "Spanish QA" },
+    ]),
+  );
+  connect.on(ListUserHierarchyGroupsCommand).callsFake(
+    profiles("UserHierarchyGroupSummaryList", [
+      { Id: "hg-1", Name: "Austin Team 1" },
+      { Id: "hg-2", Name: "Remote Team" },
+      { Id: "hg-3", Name: "Sales East" },
+    ]),
+  );
+  connect.on(CreateUserCommand).callsFake((input: { Username: string; Tags?: Json }) => {
+    const key = input.Username.toLowerCase();
+    const draw = world.random();
+    if (draw < 0.05) throw new ThrottlingException({ message: "Rate exceeded", ...meta });
+    if (draw < 0.09) throw new InternalServiceException({ message: "injected", ...meta });
+    if (draw < 0.11) throw reset();
+    if (draw < 0.13) throw new LimitExceededException({ message: "users per instance", ...meta });
+    if (draw < 0.15) throw new InvalidParameterException({ message: "rejected", ...meta });
+    if (draw < 0.18 && !world.users.has(key))
+      world.users.set(key, { id: `other-${key}`, owner: "SOMEONE-ELSE", username: key });
+    if (world.users.has(key)) throw new DuplicateResourceException({ message: "exists", ...meta });
+    const id = `u-${world.users.size + 1}`;
+    world.users.set(key, { id, owner: String(input.Tags?.employeeId), username: input.Username });
+    // Written, but the response is lost.
+    if (chance(0.05)) throw reset();
+    return { UserId: id, UserArn: `${INSTANCE_ARN}/agent/${id}` };
+  });
+  const summary = (user: { id: string; owner: string; username: string }) => ({
+    Id: user.id,
+    Arn: `${INSTANCE_ARN}/agent/${user.id}`,
+    Username: user.username,
+    Tags: { employeeId: user.owner },
+    RoutingProfileId: "rp-2",
+    SecurityProfileIds: ["sp-1"],
+  });
+  connect.on(SearchUsersCommand).callsFake((input: SearchUsersCommandInput) => {
+    if (chance(0.05)) throw new ThrottlingException({ message: "Rate exceeded", ...meta });
+    // The index lags: a fresh user is not found, the ListUsers fallback must.
+    if (chance(0.2)) return { Users: [] };
+    const wanted = String(input.SearchCriteria?.StringCondition?.Value).toLowerCase();
+    const user = world.users.get(wanted);
+    return { Users: user ? [summary(user)] : [] };
+  });
+  connect.on(ListUsersCommand).callsFake((input: ListUsersCommandInput) => {
+    if (chance(0.05)) throw new InternalServiceException({ message: "injected", ...meta });
+    const all = [...world.users.values()];
+    const page = input.NextToken ? all.slice(1) : all.slice(0, 1);
+    return {
+      UserSummaryList: page.map((user) => ({ Id: user.id, Username: user.username })),
+      ...(input.NextToken || all.length <= 1 ? {} : { NextToken: "page-2" }),
+    };
+  });
+  connect.on(DescribeUserCommand).callsFake((input: { UserId: string }) => {
+    const user = [...world.users.values()].find((candidate) => candidate.id === input.UserId);
+    if (!user || chance(0.03)) throw new ResourceNotFoundException({ message: "gone", ...meta });
+    return { User: summary(user) };
+  });
+  dynamo.on(ScanCommand).callsFake(() => {
+    if (chance(0.03)) throw Object.assign(new Error("injected"), { name: "InternalServerError" });
+    return { Items: structuredClone(sampleRules) };
+  });
+  eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => {
+    if (chance(0.03)) throw Object.assign(new Error("injected"), { name: "InternalException" });
+    const entries = input.Entries ?? [];
+    const results = entries.map((entry) => {
+      if (chance(0.1)) return { ErrorCode: "InternalFailure", ErrorMessage: "injected" };
+      world.accepted.push({
+        detailType: String(entry.DetailType),
+        detail: JSON.parse(entry.Detail ?? "{}") as Json,
+      });
+      return { EventId: `eb-${world.accepted.length}` };
+    });
+    return {
+      FailedEntryCount: results.filter((result) => "ErrorCode" in result).length,
+      Entries: results,
+    };
+  });
+  sqs.on(SendMessageCommand).callsFake((input: SendMessageCommandInput) => {
+    const messageId = String(input.MessageAttributes?.sourceMessageId?.StringValue);
+    if (chance(0.05)) {
+      world.parkRefused.add(messageId);
+      throw Object.assign(new Error("injected"), { name: "InternalError" });
+    }
+    if (!input.MessageAttributes?.failureReason?.StringValue)
+      throw new Error("parked without a reason");
+    world.parked.add(messageId);
+    const reason = String(input.MessageAttributes?.failureReason?.StringValue);
+    reasons[reason] = (reasons[reason] ?? 0) + 1;
+    return { MessageId: `dlq-${world.parked.size}` };
+  });
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/** Messages parked, by reason code: every path of the taxonomy must be reached. */
+const reasons: Record<string, number> = {};
+const logs = new LogCapture();
+beforeAll(() => {
+  installMocks();
+  logs.start();
+});
+afterAll(() => logs.stop());
+
+it(`classifies every one of ${MIN_BODIES}+ generated bodies and never throws`, async () => {
+  let bodies = 0;
+  const outcomes = { provisioned: 0, parked: 0, retried: 0 };
+  await fc.assert(
+    fc.asyncProperty(batch, fc.integer(), async (items, faultSeed) => {
+      world = {
+        random: seededRandom(faultSeed),
+        users: new Map(),
+        accepted: [],
+        parked: new Set(),
+        parkRefused: new Set(),
+      };
+      bodies += items.length;
+      const records: SQSRecord[] = items.map((item, i) =>
+        sqsRecord(item.body, { messageId: `m-${bodies}-${i}`, receiveCount: item.receiveCount }),
+      );
+      const handler = createHandler(process.env, { clock: new FakeClock() });
+      let response: SQSBatchResponse;
+      try {
+        response = (await handler({ Records: records }, lambdaContext())) as SQSBatchResponse;
+      } catch (error) {
+        throw new Error(`the handler threw: ${String(error)}`);
+      }
+
+      const ids = new Set(records.map((record) => record.messageId));
+      expect(Array.isArray(response?.batchItemFailures)).toBe(true);
+      const failed = response.batchItemFailures.map((item) => item.itemIdentifier);
+      expect(new Set(failed).size).toBe(failed.length);
+      for (const id of failed) expect(ids.has(id)).toBe(true);
+
+      for (const [i, record] of records.entries()) {
+        const inFailures = failed.includes(record.messageId);
+        const parked = world.parked.has(record.messageId);
+        const item = items[i] as { receiveCount: number };
+        expect(inFailures && parked, `${record.messageId} both parked and retried`).toBe(false);
+        if (inFailures) {
+          outcomes.retried++;
+          // On the last delivery the function parks; only a DLQ outage may hand it back.
+          if (item.receiveCount >= MAX_RECEIVE_COUNT)
+            expect(world.parkRefused.has(record.messageId), "last attempt handed back").toBe(true);
+          continue;
+        }
+        if (parked) {
+          outcomes.parked++;
+          continue;
+        }
+        // Neither retried nor parked: it must be a hire whose created-event the bus accepted.
+        const parsed = parseMessageBody(record.body);
+        expect(parsed.ok, `record ${i} vanished: ${record.body.slice(0, 120)}`).toBe(true);
+        if (!parsed.ok) continue;
+        const announced = world.accepted.some(
+          (event) =>
+            event.detailType === "Connect User Created" &&
+            event.detail.sourceEventId === parsed.event.eventId &&
+            event.detail.employeeId === parsed.event.employee.employeeId,
+        );
+        expect(announced, `record ${i} provisioned without a created-event`).toBe(true);
+        outcomes.provisioned++;
+      }
+    }),
+    { seed: SEED, numRuns: RUNS, endOnFailure: true },
+  );
+  logs.stop();
+  console.log(
+    `FUZZ bodies=${bodies} batches=${RUNS} provisioned=${outcomes.provisioned} parked=${outcomes.parked} retried=${outcomes.retried} seed=${SEED} parked-by-reason=${JSON.stringify(reasons)}`,
+  );
+  expect(bodies).toBeGreaterThanOrEqual(MIN_BODIES);
+  expect(outcomes.provisioned).toBeGreaterThan(0);
+  expect(outcomes.parked).toBeGreaterThan(0);
+  expect(outcomes.retried).toBeGreaterThan(0);
+  for (const reason of ["InvalidJson", "InvalidEvent", "UnsupportedEventType", "PayloadTooLarge"])
+    expect(reasons[reason], reason).toBeGreaterThan(0);
+  for (const reason of ["NoMappingRule", "ProfileNotFound", "MissingDeskPhone", "UsernameTaken"])
+    expect(reasons[reason], reason).toBeGreaterThan(0);
+  for (const reason of ["ConnectRejected", "UserQuotaExceeded", "ConnectUnavailable"])
+    expect(reasons[reason], reason).toBeGreaterThan(0);
+}, 300_000);

@@ -1,0 +1,701 @@
+/**
+ * One reliability scenario on the local stack: the emulators, queues and mapping table of
+ * `startLocalStack`, Lambda environments polling the queue through the event source mapping
+ * runner, log capture, and the invariants of issue 5 checked from the emulators' state (Connect
+ * users, recorded bus events, the DLQ), never from the handler's own account.
+ */
+import { readFileSync } from "node:fs";
+import {
+  DeleteMessageBatchCommand,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
+import { createHandler } from "../../../functions/create-onboard-employee-handler.js";
+import type { ConnectSeed, ReportUser, SeedUser } from "../../../local/connect/index.js";
+import { seededRandom } from "../../../local/connect/testing.js";
+import type { RecordedEvent } from "../../../local/eventbridge/put-events.js";
+import {
+  createLambdaRunner,
+  type LambdaRunner,
+  queueDepth,
+  type SqsLambdaHandler,
+} from "../../../local/lambda-runner.js";
+import { peekMessages, type QueuedMessage, sendBodies } from "../../../local/queue-tools.js";
+import { type LocalStack, startLocalStack } from "../../../local/stack.js";
+import { sampleRules, sampleSeed } from "../../support/local-stack.js";
+import type { Hire, Poison } from "./hires.js";
+import { type ConnectCallStats, LogCapture, observeConnectCalls } from "./observe.js";
+import { type Figures, recordFigures } from "./report.js";
+
+const USER_CREATED = "Connect User Created";
+const PROVISIONING_FAILED = "Connect User Provisioning Failed";
+
+/** Per scenario: generous, since the drain itself gives up after two minutes. */
+export const SCENARIO_TIMEOUT_MS = 180_000;
+
+/** A CreateUser quota (and every other API's) far above what a scenario needs. */
+export const HIGH_QUOTAS: ConnectSeed["quotas"] = Object.fromEntries(
+  [
+    "CreateUser",
+    "DescribeUser",
+    "SearchUsers",
+    "ListUsers",
+    "ListRoutingProfiles",
+    "ListSecurityProfiles",
+    "ListUserHierarchyGroups",
+  ].map((api) => [api, { rps: 1_000, burst: 200 }]),
+);
+
+export interface ScenarioOptions {
+  readonly name: string;
+  readonly seed: number;
+  /** Merged into the sample Connect seed (quotas default to HIGH_QUOTAS). */
+  readonly connect?: Partial<ConnectSeed>;
+  /** Users that exist before the scenario (hires they belong to end as ALREADY_EXISTED). */
+  readonly preExisting?: readonly SeedUser[];
+  readonly visibilityTimeoutSeconds?: number;
+  readonly maxReceiveCount?: number;
+  readonly functionEnv?: Readonly<Record<string, string>>;
+}
+
+export interface ConsumerOptions {
+  /** Lambda environments, each with its own handler instance (default 2). */
+  readonly count?: number;
+  readonly batchSize?: number;
+  readonly maximumBatchingWindowMs?: number;
+  readonly timeoutMs?: number;
+  /** Replaces what a runner invokes, e.g. to crash an environment or deliver a record twice. */
+  readonly wrap?: (handler: SqsLambdaHandler, index: number) => SqsLambdaHandler;
+}
+
+/** What must happen to a valid hire. */
+export type Expected =
+  /** `ruleId` when the winning rule is not the one the generator aimed at (a rule added later). */
+  | { readonly kind: "provisioned"; readonly ruleId?: string }
+  | { readonly kind: "parked"; readonly reason: string }
+  /** Either: the quota scenario cannot say in advance which hires fit. */
+  | { readonly kind: "provisioned-or-parked"; readonly reason: string };
+
+export const PROVISIONED: Expected = { kind: "provisioned" };
+
+/** Users of nobody in the scenario, so that a lookup by ListUsers has pages to go through. */
+export const fillerUsers = (count: number): SeedUser[] =>
+  Array.from({ length: count }, (_, i) => ({
+    username: `filler.${i}@example.com`,
+    routingProfileId: "8f1e2d3c-0001-4a5b-8c7d-100000000001",
+    securityProfileIds: ["7a6b5c4d-0002-4e3f-9a8b-200000000002"],
+    tags: { employeeId: `FILLER-${i}` },
+  }));
+
+export interface Expectations {
+  /** Every distinct valid hire sent, however many times. */
+  readonly hires: readonly Hire[];
+  readonly poison?: readonly Poison[];
+  readonly expected?: (hire: Hire) => Expected;
+  /** Security profiles added during the run (name → ID), for the expected-profile check. */
+  readonly addedProfiles?: Readonly<Record<string, string>>;
+  /** Rules added to the mapping table during the run, as they were written. */
+  readonly addedRules?: readonly RawRule[];
+}
+
+export interface Verdict {
+  readonly figures: Figures;
+  readonly violations: string[];
+}
+
+export class Scenario {
+  readonly faults: Record<string, number> = {};
+  readonly random: () => number;
+  readonly #runners: LambdaRunner[] = [];
+  #pendingHandlers = 0;
+  #timeouts = 0;
+  #messages = 0;
+  readonly #startedAt = Date.now();
+
+  private constructor(
+    readonly name: string,
+    readonly stack: LocalStack,
+    readonly logs: LogCapture,
+    private readonly connectCalls: { stats: ConnectCallStats; restore(): void },
+    private readonly initialUserIds: ReadonlySet<string>,
+    private readonly catalog: ProfileCatalog,
+    seed: number,
+  ) {
+    this.random = seededRandom(seed ^ 0x5eed);
+  }
+
+  static async start(options: ScenarioOptions): Promise<Scenario> {
+    const base = sampleSeed({ quotas: { ...HIGH_QUOTAS, maxUsers: 2_000 } });
+    const seed = sampleSeed({
+      ...options.connect,
+      quotas: { ...HIGH_QUOTAS, maxUsers: 2_000, ...options.connect?.quotas },
+      users: [...(base.users ?? []), ...(options.preExisting ?? [])],
+    });
+    const logs = new LogCapture().start();
+    const connectCalls = observeConnectCalls();
+    try {
+      const stack = await startLocalStack({
+        seed,
+        rules: sampleRules(),
+        maxReceiveCount: options.maxReceiveCount ?? 5,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+        // Seeded fault rolls and IDs: the same scenario injects the same faults in the same order.
+        connect: { random: seededRandom(options.seed) },
+        eventBridge: { random: seededRandom(options.seed + 1) },
+        functionEnv: {
+          POWERTOOLS_LOG_LEVEL: "DEBUG",
+          // Two environments share the account's quota (the emulator's), as in production.
+          CONNECT_CREATE_USER_RPS: "200",
+          ...options.functionEnv,
+        },
+      });
+      return new Scenario(
+        options.name,
+        stack,
+        logs,
+        connectCalls,
+        new Set(stack.connect.users().map((user) => user.id)),
+        profileCatalog(seed),
+        options.seed,
+      );
+    } catch (error) {
+      logs.stop();
+      connectCalls.restore();
+      throw error;
+    }
+  }
+
+  count(kind: string, n = 1): void {
+    this.faults[kind] = (this.faults[kind] ?? 0) + n;
+  }
+
+  /** Lambda environments polling the queue; they persist (warm caches) across drains. */
+  consumers(options: ConsumerOptions = {}): LambdaRunner[] {
+    const runners = Array.from({ length: options.count ?? 2 }, (_, i) => {
+      const inner = createHandler(this.stack.env);
+      return createLambdaRunner({
+        sqsClient: this.stack.sqs,
+        queueUrl: this.stack.queues.queueUrl,
+        queueArn: this.stack.queues.queueArn,
+        handler: this.tracked(options.wrap ? options.wrap(inner, i) : inner),
+        batchSize: options.batchSize ?? 10,
+        maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? 0,
+        maximumConcurrency: 1,
+        timeoutMs: options.timeoutMs ?? 10_000,
+        functionName: `${this.name}-${i + 1}`,
+      });
+    });
+    this.#runners.push(...runners);
+    return runners;
+  }
+
+  /** Counts invocations still running, including those the runner gave up on (timed out). */
+  tracked(handler: SqsLambdaHandler): SqsLambdaHandler {
+    return async (event, context) => {
+      this.#pendingHandlers++;
+      try {
+        return await handler(event, context);
+      } catch (error) {
+        // middy's early timeout: the function ran into its Lambda timeout.
+        if (error instanceof Error && error.name === "TimeoutError") this.#timeouts++;
+        throw error;
+      } finally {
+        this.#pendingHandlers--;
+      }
+    };
+  }
+
+  async send(bodies: readonly string[]): Promise<string[]> {
+    this.#messages += bodies.length;
+    return sendBodies(this.stack.sqs, this.stack.queues.queueUrl, bodies);
+  }
+
+  /**
+   * Runs the consumers until the queue holds nothing (visible, in flight or delayed) and no
+   * invocation is running; returns false if that took longer than `timeoutMs`.
+   */
+  async drain(runners: readonly LambdaRunner[], timeoutMs = 120_000): Promise<boolean> {
+    for (const runner of runners) runner.start();
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        const idle =
+          this.#pendingHandlers === 0 && runners.every((runner) => runner.stats().inFlight === 0);
+        if (idle && (await queueDepth(this.stack.sqs, this.stack.queues.queueUrl)).total === 0) {
+          return true;
+        }
+        if (Date.now() > deadline) return false;
+        await sleep(100);
+      }
+    } finally {
+      await Promise.all(runners.map((runner) => runner.stop()));
+    }
+  }
+
+  /**
+   * The operator's replay: every DLQ message back onto the onboarding queue with its attributes
+   * (as an SQS move task does), under a NEW message ID, then deleted from the DLQ.
+   */
+  async redriveDlq(): Promise<number> {
+    const { sqs, queues } = this.stack;
+    let moved = 0;
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queues.dlqUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 60,
+          MessageAttributeNames: ["All"],
+        }),
+      );
+      if (Messages.length === 0) return moved;
+      // One by one: a parked body may be close to SQS's 1 MiB, which is also a batch's limit.
+      for (const message of Messages) {
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: queues.queueUrl,
+            MessageBody: message.Body ?? "",
+            MessageAttributes: message.MessageAttributes as Record<string, MessageAttributeValue>,
+          }),
+        );
+      }
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queues.dlqUrl,
+          Entries: Messages.map((message, i) => ({
+            Id: `d${i}`,
+            ReceiptHandle: message.ReceiptHandle,
+          })),
+        }),
+      );
+      moved += Messages.length;
+      this.#messages += Messages.length;
+    }
+  }
+
+  /** Checks every invariant and returns the figures with the list of violations. */
+  async verify(expectations: Expectations, drained: boolean): Promise<Verdict> {
+    const { stack } = this;
+    const violations: string[] = [];
+    if (!drained) violations.push("the queue did not drain in time");
+    // A runner may have abandoned an invocation (timeout); let it finish before reading state.
+    for (let i = 0; i < 300 && this.#pendingHandlers > 0; i++) await sleep(100);
+
+    const users = stack.connect.users();
+    const events = stack.eventBridge.events();
+    const letters = await peekMessages(stack.sqs, stack.queues.dlqUrl);
+    const depth = await queueDepth(stack.sqs, stack.queues.queueUrl);
+    if (depth.total > 0) violations.push(`${depth.total} message(s) still on the onboarding queue`);
+
+    const usersByEmployee = groupBy(users, (user) => user.tags.employeeId ?? "");
+    const created = events.filter((event) => event.detailType === USER_CREATED);
+    const failed = events.filter((event) => event.detailType === PROVISIONING_FAILED);
+    const createdByEmployee = groupBy(created, (event) => String(event.detail.employeeId));
+    const lettersByBody = groupBy(letters, (letter) => letter.body);
+    const rules = ruleTable(
+      expectations.addedProfiles ?? {},
+      expectations.addedRules ?? [],
+      this.catalog,
+    );
+
+    const parked: Record<string, number> = {};
+    let usersCreated = 0;
+    let alreadyExisted = 0;
+    let duplicates = 0;
+    let lost = 0;
+    let deadLettered = 0;
+    const park = (found: QueuedMessage) => {
+      const reason = found.attributes.failureReason;
+      if (reason) parked[reason] = (parked[reason] ?? 0) + 1;
+      else deadLettered++;
+    };
+    const expectedFailures: Record<string, number> = {};
+    const knownBodies = new Set<string>();
+
+    for (const hire of expectations.hires) {
+      knownBodies.add(hire.body);
+      const expected = expectations.expected?.(hire) ?? PROVISIONED;
+      const mine = usersByEmployee.get(hire.employeeId) ?? [];
+      const announced = createdByEmployee.get(hire.employeeId) ?? [];
+      const dlq = lettersByBody.get(hire.body) ?? [];
+      const label = `hire ${hire.employeeId} (${hire.envelope}, ${hire.target})`;
+      if (mine.length > 1) {
+        duplicates += mine.length - 1;
+        violations.push(`${label}: ${mine.length} Connect users`);
+      }
+      if (dlq.length > 1) violations.push(`${label}: ${dlq.length} copies in the DLQ`);
+      const provisioned = mine.length > 0 && announced.length > 0;
+      if (provisioned) {
+        const user = mine[0] as ReportUser;
+        if (this.initialUserIds.has(user.id)) alreadyExisted++;
+        else usersCreated++;
+        if (dlq.length > 0)
+          violations.push(`${label}: provisioned and also in the DLQ (${reasonOf(dlq[0])})`);
+        if (expected.kind === "parked")
+          violations.push(`${label}: provisioned, expected parked as ${expected.reason}`);
+        else {
+          const ruleId = (expected.kind === "provisioned" && expected.ruleId) || hire.target;
+          violations.push(...this.checkProvisioned(label, hire, ruleId, user, announced, rules));
+        }
+      } else if (dlq.length > 0) {
+        park(dlq[0] as QueuedMessage);
+        const reason = reasonOf(dlq[0]);
+        if (expected.kind === "provisioned")
+          violations.push(`${label}: parked as ${reason}, expected provisioned`);
+        else if (reason !== expected.reason)
+          violations.push(`${label}: parked as ${reason}, expected ${expected.reason}`);
+        if (mine.length > 0) violations.push(`${label}: parked but has a Connect user`);
+        expectedFailures[reason] = (expectedFailures[reason] ?? 0) + 1;
+        const announcedFailure = failed.some(
+          (event) => event.detail.employeeId === hire.employeeId && event.detail.reason === reason,
+        );
+        if (!announcedFailure) violations.push(`${label}: parked without a failed-event`);
+      } else {
+        lost++;
+        violations.push(
+          mine.length > 0
+            ? `${label}: LOST: Connect user ${mine[0]?.id} exists but no created-event and no DLQ entry`
+            : `${label}: LOST: no user, no DLQ entry`,
+        );
+      }
+    }
+
+    // A body too big to park whole is parked cut to fit, flagged bodyTruncated.
+    const truncated = letters.filter((letter) => letter.attributes.bodyTruncated === "true");
+    for (const poison of expectations.poison ?? []) {
+      knownBodies.add(poison.body);
+      const cut = truncated.filter((letter) => poison.body.startsWith(letter.body));
+      for (const letter of cut) knownBodies.add(letter.body);
+      const dlq = lettersByBody.get(poison.body) ?? cut;
+      const label = `poison ${poison.label}`;
+      if (dlq.length === 0) {
+        lost++;
+        violations.push(`${label}: LOST: not in the DLQ`);
+        continue;
+      }
+      if (dlq.length > 1) violations.push(`${label}: ${dlq.length} copies in the DLQ`);
+      park(dlq[0] as QueuedMessage);
+      const reason = reasonOf(dlq[0]);
+      if (reason !== poison.reason)
+        violations.push(`${label}: parked as ${reason}, expected ${poison.reason}`);
+      expectedFailures[reason] = (expectedFailures[reason] ?? 0) + 1;
+      if (
+        poison.eventId &&
+        !failed.some(
+          (event) =>
+            event.detail.sourceEventId === poison.eventId && event.detail.reason === poison.reason,
+        )
+      ) {
+        violations.push(`${label}: no failed-event for ${poison.eventId}`);
+      }
+    }
+    // Failed-events of bodies too broken to name: one distinct eventId per parked message.
+    for (const [reason, count] of Object.entries(expectedFailures)) {
+      const distinct = new Set(
+        failed.filter((event) => event.detail.reason === reason).map((e) => e.detail.eventId),
+      );
+      if (distinct.size < count)
+        violations.push(`${count} parked as ${reason} but only ${distinct.size} failed-event(s)`);
+    }
+
+    const hireIds = new Set(expectations.hires.map((hire) => hire.employeeId));
+    const stray = users.filter(
+      (user) => !this.initialUserIds.has(user.id) && !hireIds.has(user.tags.employeeId ?? ""),
+    );
+    duplicates += stray.length;
+    for (const user of stray)
+      violations.push(`stray Connect user ${user.username} (employeeId ${user.tags.employeeId})`);
+    for (const letter of letters) {
+      if (!knownBodies.has(letter.body))
+        violations.push(`DLQ holds a message no scenario sent: ${letter.body.slice(0, 80)}`);
+    }
+    violations.push(...this.checkPrivacy(expectations, events, letters));
+    violations.push(...this.checkLogKeys(expectations));
+
+    const received = expectations.hires.length + (expectations.poison?.length ?? 0);
+    const accounted =
+      usersCreated +
+      alreadyExisted +
+      deadLettered +
+      Object.values(parked).reduce((sum, n) => sum + n, 0);
+    if (received !== accounted + lost)
+      violations.push(`accounting: received ${received} != accounted ${accounted} + lost ${lost}`);
+
+    const connectStats = stack.connect.stats();
+    const callErrors = this.connectCalls.stats.errors;
+    const newUsers = users.filter((user) => !this.initialUserIds.has(user.id)).length;
+    const faults: Record<string, number> = {
+      "connect-throttled": sum(Object.values(connectStats).map((s) => s.throttled)),
+      "connect-5xx": callErrors["5xx"] ?? 0,
+      "connect-dropped": callErrors.dropped ?? 0,
+      // The emulator wrote the user but the response never arrived.
+      "connect-dropped-after-write": Math.max(0, newUsers - (connectStats.CreateUser?.ok ?? 0)),
+      "connect-user-quota-full": callErrors.LimitExceededException ?? 0,
+      "eventbridge-entry-failures": stack.eventBridge.stats().failedEntries,
+      ...this.faults,
+    };
+    // The function keeps time back to report its batch: it must never run into the timeout.
+    const invocationTimeouts =
+      this.#timeouts + sum(this.#runners.map((runner) => runner.stats().timeouts));
+    if (invocationTimeouts > 0)
+      violations.push(`${invocationTimeouts} invocation(s) ran into the function timeout`);
+    const figures: Figures = {
+      scenario: this.name,
+      hires: expectations.hires.length,
+      poison: expectations.poison?.length ?? 0,
+      messages: this.#messages,
+      deliveries: sum(this.#runners.map((runner) => runner.stats().records)),
+      invocationTimeouts,
+      faults: Object.fromEntries(Object.entries(faults).filter(([, n]) => n > 0)),
+      usersCreated,
+      alreadyExisted,
+      duplicates,
+      lost,
+      parked,
+      deadLettered,
+      createdEvents: created.length,
+      failedEvents: failed.length,
+      logLines: this.logs.lines().length,
+      durationMs: Date.now() - this.#startedAt,
+    };
+    return { figures, violations };
+  }
+
+  private checkProvisioned(
+    label: string,
+    hire: Hire,
+    ruleId: string,
+    user: ReportUser,
+    announced: RecordedEvent[],
+    rules: RuleTable,
+  ): string[] {
+    const problems: string[] = [];
+    const rule = rules[ruleId];
+    const preExisting = this.initialUserIds.has(user.id);
+    if (!preExisting) {
+      if (user.username !== hire.username)
+        problems.push(`${label}: username ${user.username}, expected ${hire.username}`);
+      if (!rule) problems.push(`${label}: provisioned although no rule applies`);
+      else {
+        const actual = {
+          routingProfileId: user.routingProfileId,
+          securityProfileIds: [...user.securityProfileIds].sort(),
+          hierarchyGroupId: user.hierarchyGroupId ?? null,
+          phoneType: user.phoneConfig.PhoneType,
+          deskPhone: user.phoneConfig.DeskPhoneNumber ?? null,
+          tags: user.tags,
+        };
+        const wanted = {
+          routingProfileId: rule.routingProfileId,
+          securityProfileIds: [...rule.securityProfileIds].sort(),
+          hierarchyGroupId: rule.hierarchyGroupId,
+          phoneType: rule.phoneType,
+          deskPhone: rule.phoneType === "DESK_PHONE" ? String(hire.employee.deskPhoneNumber) : null,
+          tags: { ...rule.tags, employeeId: hire.employeeId, managedBy: "connect-onboarding" },
+        };
+        if (JSON.stringify(actual) !== JSON.stringify(wanted))
+          problems.push(
+            `${label}: Connect user has ${JSON.stringify(actual)}, rule ${ruleId} gives ${JSON.stringify(wanted)}`,
+          );
+      }
+      const info = user.identityInfo;
+      if (info.FirstName !== hire.firstName || info.LastName !== hire.lastName)
+        problems.push(`${label}: identity names differ from the hire's (NFC, trimmed)`);
+      if (info.Email !== hire.workEmail) problems.push(`${label}: Email is not the work email`);
+    }
+    const eventIds = new Set(announced.map((event) => event.detail.eventId));
+    if (eventIds.size !== 1)
+      problems.push(`${label}: created-events carry ${eventIds.size} eventIds`);
+    for (const event of announced) {
+      const d = event.detail;
+      if (d.userArn !== user.arn || d.userId !== user.id)
+        problems.push(`${label}: created-event names ${d.userArn}, Connect has ${user.arn}`);
+      if (d.sourceEventId !== hire.eventId)
+        problems.push(`${label}: created-event sourceEventId ${String(d.sourceEventId)}`);
+      if (d.ruleId !== ruleId) problems.push(`${label}: created-event ruleId ${d.ruleId}`);
+      if (preExisting && d.outcome !== "ALREADY_EXISTED")
+        problems.push(`${label}: outcome ${d.outcome} for a user that existed before`);
+      if (
+        d.routingProfileId !== user.routingProfileId ||
+        JSON.stringify([...(d.securityProfileIds as string[])].sort()) !==
+          JSON.stringify([...user.securityProfileIds].sort()) ||
+        (d.hierarchyGroupId ?? null) !== (user.hierarchyGroupId ?? null)
+      )
+        problems.push(
+          `${label}: created-event profiles ${JSON.stringify([d.routingProfileId, d.securityProfileIds, d.hierarchyGroupId])} differ from the Connect user's ${JSON.stringify([user.routingProfileId, user.securityProfileIds, user.hierarchyGroupId])}`,
+        );
+    }
+    return problems;
+  }
+
+  /** No name, email or phone number of any message, and no password, in any log line. */
+  private checkPrivacy(
+    expectations: Expectations,
+    events: RecordedEvent[],
+    letters: QueuedMessage[],
+  ): string[] {
+    const text = this.logs.text();
+    const lower = text.toLowerCase();
+    const problems: string[] = [];
+    const values = new Set<string>();
+    for (const item of [...expectations.hires, ...(expectations.poison ?? [])])
+      for (const value of item.privateValues) values.add(value);
+    const leaked = [...values].filter((value) => {
+      // Short ASCII strings occur in ordinary words; names from other scripts do not.
+      const minimum = /^[\x20-\x7e]*$/.test(value) ? 4 : 2;
+      return value.trim().length >= minimum && lower.includes(value.toLowerCase());
+    });
+    if (leaked.length > 0)
+      problems.push(`log lines hold ${leaked.length} private value(s): ${leaked.slice(0, 5)}`);
+    const published = JSON.stringify(events);
+    const dlq = JSON.stringify(letters);
+    for (const password of this.connectCalls.stats.passwords) {
+      if (text.includes(password)) problems.push("a password appears in a log line");
+      if (published.includes(password)) problems.push("a password appears in a bus event");
+      if (dlq.includes(password)) problems.push("a password appears in the DLQ");
+    }
+    return problems;
+  }
+
+  /**
+   * DESIGN section 6: logs are structured JSON keyed by employeeId and sourceEventId, so an
+   * operator can go from a DLQ entry or a bus event to the log lines of its hire.
+   */
+  private checkLogKeys(expectations: Expectations): string[] {
+    const keyed = new Set<string>();
+    for (const line of this.logs.lines()) {
+      if (!line.startsWith("{")) continue;
+      try {
+        const entry = JSON.parse(line) as { sourceEventId?: unknown; employeeId?: unknown };
+        if (typeof entry.sourceEventId === "string")
+          keyed.add(`${entry.sourceEventId}|${String(entry.employeeId ?? "")}`);
+      } catch {
+        // Not a log entry of the function (a runtime warning): nothing to key.
+      }
+    }
+    const missing = [
+      ...expectations.hires.map((hire) => `${hire.eventId}|${hire.employeeId}`),
+      ...(expectations.poison ?? [])
+        .filter((poison) => poison.eventId)
+        .map((poison) => `${poison.eventId}|${poison.employeeId ?? ""}`),
+    ].filter((key) => !keyed.has(key));
+    return missing.length === 0
+      ? []
+      : [
+          `${missing.length} message(s) have no log line keyed by their sourceEventId and employeeId, e.g. ${missing.slice(0, 3)}`,
+        ];
+  }
+
+  /** Calls the function made to a Connect API, as the SDK client saw them. */
+  callsTo(api: string): number {
+    return this.connectCalls.stats.calls[api] ?? 0;
+  }
+
+  get passwordsSent(): number {
+    return this.connectCalls.stats.passwords.size;
+  }
+
+  /** Stops everything; prints and records the figures when given. */
+  async stop(verdict?: Verdict): Promise<void> {
+    await Promise.all(this.#runners.map((runner) => runner.stop()));
+    this.logs.stop();
+    this.connectCalls.restore();
+    await this.stack.stop();
+    if (verdict) recordFigures(verdict.figures, this.logs.text());
+  }
+}
+
+const reasonOf = (letter: QueuedMessage | undefined): string =>
+  letter?.attributes.failureReason ?? "MaxReceiveCountExceeded";
+
+const sum = (values: readonly number[]): number => values.reduce((total, n) => total + n, 0);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+};
+
+/** Profile names of the seed, by kind, to IDs: what a rule's names must resolve to. */
+interface ProfileCatalog {
+  readonly routing: ReadonlyMap<string, string>;
+  readonly security: ReadonlyMap<string, string>;
+  readonly hierarchy: ReadonlyMap<string, string>;
+}
+
+const profileCatalog = (seed: ConnectSeed): ProfileCatalog => {
+  const index = (profiles: readonly { id?: string; name: string }[] | undefined) =>
+    new Map((profiles ?? []).map((profile) => [profile.name, profile.id ?? ""]));
+  return {
+    routing: index(seed.routingProfiles),
+    security: index(seed.securityProfiles),
+    hierarchy: index(seed.hierarchyGroups),
+  };
+};
+
+interface ExpectedRule {
+  readonly routingProfileId: string | undefined;
+  readonly securityProfileIds: readonly (string | undefined)[];
+  readonly hierarchyGroupId: string | null;
+  readonly phoneType: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+type RuleTable = Partial<Record<string, ExpectedRule>>;
+
+export interface RawRule {
+  ruleId: string;
+  routingProfile: string;
+  securityProfiles: string[];
+  hierarchyGroup?: string;
+  phone?: { type?: string };
+  tags?: Record<string, string>;
+}
+
+/** The sample rules, read from events/mappings.json as JSON (not through the product). */
+const ruleTable = (
+  added: Readonly<Record<string, string>>,
+  addedRules: readonly RawRule[],
+  catalog: ProfileCatalog,
+): RuleTable => {
+  const raw = JSON.parse(
+    readFileSync(new URL("../../../events/mappings.json", import.meta.url), "utf8"),
+  ) as RawRule[];
+  const table: RuleTable = {};
+  for (const rule of [...raw, ...addedRules]) {
+    table[rule.ruleId] = {
+      routingProfileId: catalog.routing.get(rule.routingProfile),
+      securityProfileIds: rule.securityProfiles.map(
+        (name) => catalog.security.get(name) ?? added[name],
+      ),
+      hierarchyGroupId: rule.hierarchyGroup
+        ? (catalog.hierarchy.get(rule.hierarchyGroup) ?? null)
+        : null,
+      phoneType: rule.phone?.type ?? "SOFT_PHONE",
+      tags: rule.tags ?? {},
+    };
+  }
+  return table;
+};
+
+/**
+ * Connect users that already exist for some hires, tagged for their employee, before the run.
+ * Every other one differs in case (made by hand): Connect compares usernames without case.
+ */
+export const preExistingUsers = (hires: readonly Hire[]): SeedUser[] =>
+  hires.map((hire, i) => ({
+    username: i % 2 === 1 ? hire.username.toUpperCase() : hire.username,
+    identityInfo: { FirstName: "Existing", LastName: "Agent", Email: hire.workEmail },
+    routingProfileId: "8f1e2d3c-0001-4a5b-8c7d-100000000001",
+    securityProfileIds: ["7a6b5c4d-0002-4e3f-9a8b-200000000002"],
+    tags: { employeeId: hire.employeeId, managedBy: "connect-onboarding" },
+  }));
