@@ -436,6 +436,11 @@ it(`classifies every one of ${MIN_BODIES}+ generated bodies and never throws`, a
     `FUZZ bodies=${bodies} batches=${RUNS} provisioned=${outcomes.provisioned} parked=${outcomes.parked} retried=${outcomes.retried} seed=${SEED} parked-by-reason=${JSON.stringify(reasons)}`,
   );
   expect(bodies).toBeGreaterThanOrEqual(MIN_BODIES);
+  // Names are too varied to search for here, but contacts have a shape: none in any log line.
+  const text = logs.text();
+  expect(text.length).toBeGreaterThan(0);
+  expect(text.match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g) ?? []).toEqual([]);
+  expect(text.match(/\+\d{8,15}/g) ?? []).toEqual([]);
   expect(outcomes.provisioned).toBeGreaterThan(0);
   expect(outcomes.parked).toBeGreaterThan(0);
   expect(outcomes.retried).toBeGreaterThan(0);
