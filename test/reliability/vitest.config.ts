@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["test/reliability/**/*.test.ts", "test/fuzz/**/*.test.ts"],
+    globalSetup: ["test/reliability/support/fresh-report.ts"],
     environment: "node",
     pool: "forks",
     maxWorkers: 5,
