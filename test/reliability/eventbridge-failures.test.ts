@@ -66,14 +66,16 @@ it(
       name: "eventbridge-outage-then-redrive",
       seed: 5,
       preExisting: preExistingUsers(hires.slice(0, 5)),
-      visibilityTimeoutSeconds: 1,
+      // 2 s: the last delivery spends ~0.7 s in the publisher's backoff (the created-event, then
+      // the failed-event) before parking; 1 s left too little room on a loaded 2-core runner.
+      visibilityTimeoutSeconds: 2,
     });
     let verdict: Verdict | undefined;
     try {
       const { eventBridge, sqs, queues } = scenario.stack;
       eventBridge.setEntryFailureRate(1);
       scenario.count("eventbridge-down-for-all-deliveries");
-      const consumers = scenario.consumers({ timeoutMs: 1_000 });
+      const consumers = scenario.consumers({ timeoutMs: 2_000 });
       await scenario.send(hires.map((hire) => hire.body));
       const first = await scenario.drain(consumers);
       // Five deliveries, then the function parked each hire itself, with the reason, although
