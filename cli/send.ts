@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { sendMessageBatches } from "../shared/adapters/sqs-send-batches.js";
 import { parseMessageBody } from "../shared/domain/message-body.js";
 import { type AwsOptions, sqsClient } from "./aws.js";
 import { readEventBodies } from "./event-file.js";
@@ -9,9 +10,6 @@ export interface SendOptions extends AwsOptions {
   readonly queueUrl: string;
   readonly json?: boolean;
 }
-
-/** SendMessageBatch takes at most 10 entries. */
-const BATCH = 10;
 
 /**
  * Enqueues each body verbatim, as an HR system would, bad ones included (a smoke test may want
@@ -30,8 +28,7 @@ export const runSend = async (file: string, options: SendOptions, io: CliIo): Pr
   const sqs = sqsClient(options);
   const messageIds: string[] = [];
   try {
-    for (let start = 0; start < bodies.length; start += BATCH) {
-      const chunk = bodies.slice(start, start + BATCH);
+    for (const { start, items: chunk } of sendMessageBatches(bodies, ({ body }) => body)) {
       const output = await attempt(`sending to ${options.queueUrl}`, () =>
         sqs.send(
           new SendMessageBatchCommand({

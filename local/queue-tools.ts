@@ -4,29 +4,10 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { sendMessageBatches } from "../shared/adapters/sqs-send-batches.js";
 
-/** SendMessageBatch takes at most 10 entries. */
-const SEND_BATCH = 10;
-/** ...and at most 1 MiB of message bodies in all (SQS refuses more with BatchRequestTooLong). */
-const SEND_BATCH_BYTES = 1024 * 1024;
-
-/** Consecutive bodies in chunks SendMessageBatch accepts: 10 entries, 1 MiB together. */
-const batches = (bodies: readonly string[]): { start: number; chunk: string[] }[] => {
-  const out: { start: number; chunk: string[] }[] = [];
-  let bytes = 0;
-  bodies.forEach((body, i) => {
-    const size = Buffer.byteLength(body, "utf8");
-    const last = out.at(-1);
-    if (!last || last.chunk.length >= SEND_BATCH || bytes + size > SEND_BATCH_BYTES) {
-      out.push({ start: i, chunk: [body] });
-      bytes = size;
-    } else {
-      last.chunk.push(body);
-      bytes += size;
-    }
-  });
-  return out;
-};
+/** ChangeMessageVisibilityBatch takes at most 10 entries. */
+const VISIBILITY_BATCH = 10;
 
 /** Sends each body verbatim, in order; returns the message IDs SQS assigned. */
 export const sendBodies = async (
@@ -35,7 +16,7 @@ export const sendBodies = async (
   bodies: readonly string[],
 ): Promise<string[]> => {
   const ids: string[] = [];
-  for (const { start, chunk } of batches(bodies)) {
+  for (const { start, items: chunk } of sendMessageBatches(bodies, (body) => body)) {
     const output = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
@@ -98,11 +79,11 @@ export const peekMessages = async (sqs: SQSClient, queueUrl: string): Promise<Qu
       });
     }
   }
-  for (let start = 0; start < handles.length; start += SEND_BATCH) {
+  for (let start = 0; start < handles.length; start += VISIBILITY_BATCH) {
     await sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: queueUrl,
-        Entries: handles.slice(start, start + SEND_BATCH).map((handle, i) => ({
+        Entries: handles.slice(start, start + VISIBILITY_BATCH).map((handle, i) => ({
           Id: `v${start + i}`,
           ReceiptHandle: handle,
           VisibilityTimeout: 0,
