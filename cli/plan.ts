@@ -4,7 +4,8 @@
  * the failure a plan reports is the one the hire would be parked with.
  */
 
-import { silentLog, systemClock } from "../shared/application/clock.js";
+import { systemClock } from "../shared/application/clock.js";
+import { silentLog } from "../shared/application/log.js";
 import {
   ProfileResolver,
   type ProfileResolverOptions,

@@ -1,5 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { Log } from "../application/clock.js";
+import type { Log } from "../application/log.js";
 
 /**
  * A per-record child of the function's logger: every line carries the record's keys

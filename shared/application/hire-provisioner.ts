@@ -13,8 +13,9 @@ import {
 } from "../domain/failures.js";
 import { type Outcome, userCreatedEvent } from "../domain/output-events.js";
 import type { ConnectUserDirectory, ProvisioningEventPublisher } from "../ports.js";
-import type { Clock, Log } from "./clock.js";
+import type { Clock } from "./clock.js";
 import type { CreateUserPacer } from "./create-user-pacer.js";
+import type { Log } from "./log.js";
 import type { ProfileResolver } from "./profile-resolver.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import type { RuleBook } from "./rule-book.js";

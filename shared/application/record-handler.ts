@@ -7,8 +7,9 @@ import {
 import { type FailureHints, parseMessageBody } from "../domain/message-body.js";
 import { bodyDigest, type Outcome, provisioningFailedEvent } from "../domain/output-events.js";
 import type { DeadLetterParker, MessageAttribute, ProvisioningEventPublisher } from "../ports.js";
-import type { Clock, Log } from "./clock.js";
+import type { Clock } from "./clock.js";
 import type { HireProvisioner } from "./hire-provisioner.js";
+import type { Log } from "./log.js";
 
 export interface RecordHandlerSettings {
   readonly instanceId: string;

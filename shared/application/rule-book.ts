@@ -2,7 +2,8 @@ import type { Employee } from "../domain/employee-hired.js";
 import { NoMappingRuleError } from "../domain/failures.js";
 import { MATCH_ATTRIBUTES, type MappingRule, RuleSet } from "../domain/mapping-rule.js";
 import type { MappingRuleSource } from "../ports.js";
-import type { Clock, Log } from "./clock.js";
+import type { Clock } from "./clock.js";
+import type { Log } from "./log.js";
 import { TtlCache } from "./ttl-cache.js";
 
 export interface RuleBookOptions {

@@ -4,7 +4,7 @@
  * group the Connect user does not have.
  */
 import { expect, it } from "vitest";
-import { silentLog } from "../../../shared/application/clock.js";
+import { silentLog } from "../../../shared/application/log.js";
 import { hiredEvent, rule } from "../../support/builders.js";
 import { fakeWorld, INSTANCE_ID } from "./provisioner-fakes.js";
 

@@ -4,8 +4,8 @@
  * a parked hire could not be found by the key every other line (and DESIGN section 6) uses.
  */
 import { expect, it } from "vitest";
-import type { Log } from "../../../shared/application/clock.js";
 import type { HireProvisioner } from "../../../shared/application/hire-provisioner.js";
+import type { Log } from "../../../shared/application/log.js";
 import {
   OnboardingRecordHandler,
   type RecordKeys,

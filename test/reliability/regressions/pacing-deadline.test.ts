@@ -8,8 +8,8 @@
  * back to SQS at once (ConnectThrottled), the others' outcomes reported.
  */
 import { expect, it } from "vitest";
-import { silentLog } from "../../../shared/application/clock.js";
 import { CreateUserPacer } from "../../../shared/application/create-user-pacer.js";
+import { silentLog } from "../../../shared/application/log.js";
 import { ConnectThrottledError } from "../../../shared/domain/failures.js";
 import { hiredEvent, rule } from "../../support/builders.js";
 import { FakeClock } from "../../support/fake-clock.js";

@@ -2,9 +2,10 @@
  * A HireProvisioner over in-memory ports, for regression tests of defects the reliability
  * suite found: the real application services, fakes only where AWS would be.
  */
-import { silentLog } from "../../../shared/application/clock.js";
+
 import { CreateUserPacer } from "../../../shared/application/create-user-pacer.js";
 import { HireProvisioner } from "../../../shared/application/hire-provisioner.js";
+import { silentLog } from "../../../shared/application/log.js";
 import { ProfileResolver } from "../../../shared/application/profile-resolver.js";
 import { DEFAULT_RETRY_POLICY } from "../../../shared/application/retry.js";
 import { RuleBook } from "../../../shared/application/rule-book.js";
