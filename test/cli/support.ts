@@ -3,15 +3,11 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runCli } from "../../cli/program.js";
 import type { LocalStack } from "../../local/stack.js";
+import { finished, type Run } from "../support/processes.js";
+
+export { finished, type Run };
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-export interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /**
  * `node cli/onboard.js ...` with the stack's AWS_ENDPOINT_URL_* and dummy credentials. The AWS
@@ -31,20 +27,6 @@ export const spawnOnboard = (
   for (const name of unset) delete env[name];
   return spawn(process.execPath, ["cli/onboard.js", ...args], { cwd: ROOT, env });
 };
-
-export const finished = (child: ChildProcessWithoutNullStreams): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
 
 export const onboard = (
   args: readonly string[],

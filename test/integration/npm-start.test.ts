@@ -2,33 +2,18 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { finished, type Run } from "../support/processes.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 const start = (...args: string[]): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(TSX, ["local/start.ts", ...args], {
+  finished(
+    spawn(TSX, ["local/start.ts", ...args], {
       cwd: ROOT,
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: "INFO" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
 
 describe("npm start", () => {
   it("runs the samples and prints the JSON report of DESIGN section 8 alone on stdout", async () => {
