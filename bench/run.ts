@@ -29,7 +29,7 @@ const BUNDLE = join(ROOT, ".esbuild/.build/functions/onboard-employee.mjs");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 const THROUGHPUT = { hires: 300, quotaRps: 20, burst: 5, consumers: 2 };
-const OVERHEAD = { pairs: 3, rounds: 5, perRound: 400 };
+const OVERHEAD = { pairs: 4, rounds: 5, perRound: 400 };
 const COLD_STARTS = 15;
 const RULES = { count: 5_000, lookups: 5_000 };
 
