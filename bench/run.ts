@@ -29,7 +29,7 @@ const BUNDLE = join(ROOT, ".esbuild/.build/functions/onboard-employee.mjs");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 const THROUGHPUT = { hires: 300, quotaRps: 20, burst: 5, consumers: 2 };
-const OVERHEAD = { pairs: 4, rounds: 5, perRound: 400 };
+const OVERHEAD = { pairedProcesses: 2, rounds: 8, perRound: 400, memoryRounds: 5 };
 const COLD_STARTS = 15;
 const RULES = { count: 5_000, lookups: 5_000 };
 
@@ -129,8 +129,12 @@ const audit = async (stack: LocalStack, hires: number) => {
 
 // 2 and 4b. Per-event overhead and memory ------------------------------------------------------
 
-interface WorkerResult {
-  readonly perHireMs: number[];
+interface PairedResult {
+  readonly handlerMs: number[];
+  readonly baselineMs: number[];
+}
+
+interface AloneResult {
   readonly peakRssMb: number;
 }
 
@@ -150,27 +154,26 @@ const overhead = async () => {
       hierarchyGroupId: seed.hierarchyGroups?.find((p) => p.name === "Remote Team")?.id,
     };
     const env = { ...process.env, ...stack.env, BENCH_PROFILES: JSON.stringify(profiles) };
-    const args = (mode: string) => [
-      "bench/overhead-worker.ts",
-      mode,
-      String(OVERHEAD.rounds),
-      String(OVERHEAD.perRound),
-    ];
-    const handler: WorkerResult[] = [];
-    const baseline: WorkerResult[] = [];
-    // Alternated, so drift on a shared machine hits both sides alike.
-    for (let pair = 0; pair < OVERHEAD.pairs; pair++) {
-      handler.push(lastJsonLine(await run(TSX, args("handler"), env)));
-      baseline.push(lastJsonLine(await run(TSX, args("baseline"), env)));
+    const workerBundle = await bundle("bench/overhead-worker.ts", "overhead-worker");
+    const worker = async <T>(mode: string, rounds: number) =>
+      lastJsonLine<T>(
+        await run(
+          process.execPath,
+          [workerBundle, mode, String(rounds), String(OVERHEAD.perRound)],
+          env,
+        ),
+      );
+    const paired: PairedResult[] = [];
+    for (let i = 0; i < OVERHEAD.pairedProcesses; i++) {
+      paired.push(await worker<PairedResult>("paired", OVERHEAD.rounds));
     }
-    const perHireMs = median(handler.flatMap((r) => r.perHireMs));
-    const baselinePerHireMs = median(baseline.flatMap((r) => r.perHireMs));
+    const handlerAlone = await worker<AloneResult>("handler", OVERHEAD.memoryRounds);
+    const baselineAlone = await worker<AloneResult>("baseline", OVERHEAD.memoryRounds);
+    const perHireMs = median(paired.flatMap((r) => r.handlerMs));
+    const baselinePerHireMs = median(paired.flatMap((r) => r.baselineMs));
     return {
       overhead: { perHireMs, baselinePerHireMs, ratio: perHireMs / baselinePerHireMs },
-      memory: {
-        peakRssMb: median(handler.map((r) => r.peakRssMb)),
-        baselinePeakRssMb: median(baseline.map((r) => r.peakRssMb)),
-      },
+      memory: { peakRssMb: handlerAlone.peakRssMb, baselinePeakRssMb: baselineAlone.peakRssMb },
     };
   } finally {
     await stack.stop();
@@ -179,12 +182,15 @@ const overhead = async () => {
 
 // 3. Cold start ----------------------------------------------------------------------------------
 
-/** The baseline, built with the options and plugins the deployed bundle is built with. */
-const buildBaseline = async (): Promise<string> => {
-  const outfile = join(WORK, "baseline-clients.mjs");
+/**
+ * Bundles an entry point with the options and plugins the deployed bundle is built with, so
+ * what is measured runs as it would on Lambda: minified, tree-shaken, no TypeScript loader.
+ */
+const bundle = async (entry: string, name: string): Promise<string> => {
+  const outfile = join(WORK, `${name}.mjs`);
   const plugins = createRequire(import.meta.url)("../scripts/esbuild-plugins.cjs");
   await build({
-    entryPoints: [join(ROOT, "bench/baseline-entry.ts")],
+    entryPoints: [join(ROOT, entry)],
     outfile,
     bundle: true,
     minify: true,
@@ -206,7 +212,7 @@ const INIT_PROBE = `const t = performance.now(); await import(process.env.BENCH_
 
 const coldStart = async () => {
   await run(TSX, ["scripts/package.ts"]);
-  const baselineBundle = await buildBaseline();
+  const baselineBundle = await bundle("bench/baseline-entry.ts", "baseline-clients");
   const functionEnv = {
     ...process.env,
     AWS_REGION: "us-east-1",
