@@ -123,7 +123,8 @@ const phoneConfig = (event: EmployeeHired, rule: MappingRule): CreateUserRequest
 };
 
 const checkNameLength = (name: string, max: number, field: string): void => {
-  if ([...name].length > max) {
+  // Connect counts characters; UTF-16 length is an upper bound, so most names skip the count.
+  if (name.length > max && [...name].length > max) {
     throw new InvalidEventError(`employee.${field}: is longer than ${max} characters`, [
       `employee.${field}`,
     ]);

@@ -11,10 +11,9 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
+// Strings arrive trimmed and NFC-normalised from `compact`, which reads every field anyway.
 const text = (max: number) =>
   z.string().check(
-    z.trim(),
-    z.normalize("NFC"),
     z.minLength(1),
     z.maxLength(max),
     z.refine((value) => !CONTROL.test(value), { message: "contains control characters" }),
@@ -31,7 +30,7 @@ const EmployeeSchema = z.object({
   firstName: text(MAX_NAME_LENGTH),
   lastName: text(MAX_NAME_LENGTH),
   preferredFirstName: z.optional(text(MAX_NAME_LENGTH)),
-  workEmail: z.string().check(z.trim(), z.regex(EMAIL, "must be an email address")),
+  workEmail: z.string().check(z.regex(EMAIL, "must be an email address")),
   mobilePhone: z.optional(phone),
   deskPhoneNumber: z.optional(phone),
   department: z.optional(text(MAX_TEXT_LENGTH)),
@@ -67,6 +66,7 @@ export type EmployeeHired = Omit<z.infer<typeof EventSchema>, "employee"> & {
 
 /** The names every template and rule may rely on; unknown attributes are allowed too. */
 export const KNOWN_EMPLOYEE_FIELDS: readonly string[] = Object.keys(EmployeeSchema.shape);
+const KNOWN = new Set(KNOWN_EMPLOYEE_FIELDS);
 
 export type EventValidation =
   | { readonly ok: true; readonly event: EmployeeHired }
@@ -90,8 +90,10 @@ export const validateEmployeeHired = (candidate: Record<string, unknown>): Event
       })),
     };
   }
-  const attributes = scalarAttributes(employee as Record<string, unknown>);
-  Object.assign(attributes, result.data.employee);
+  const attributes = {
+    ...unknownScalars(employee as Record<string, unknown>),
+    ...result.data.employee,
+  };
   return { ok: true, event: { ...result.data, employee: { ...result.data.employee, attributes } } };
 };
 
@@ -101,6 +103,7 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 // HRIS exports often carry numeric IDs; a number is never a valid name, so only IDs are coerced.
 const NUMERIC_ID_FIELDS = new Set(["eventId", "employeeId", "managerEmployeeId"]);
 
+/** Drops absent values, trims and NFC-normalises text, and reads numeric IDs as text. */
 const compact = (value: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(value)) {
@@ -108,7 +111,11 @@ const compact = (value: Record<string, unknown>): Record<string, unknown> => {
     // and let the schema read required fields from it. It is an unknown field: ignore it.
     if (key === "__proto__") continue;
     if (raw === null || raw === undefined) continue;
-    if (typeof raw === "string" && raw.trim() === "") continue;
+    if (typeof raw === "string") {
+      const cleaned = raw.trim().normalize("NFC");
+      if (cleaned !== "") out[key] = cleaned;
+      continue;
+    }
     const numericId =
       typeof raw === "number" && Number.isSafeInteger(raw) && NUMERIC_ID_FIELDS.has(key);
     out[key] = numericId ? String(raw) : raw;
@@ -119,10 +126,12 @@ const compact = (value: Record<string, unknown>): Record<string, unknown> => {
 const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((node, key) => (isRecord(node) ? node[key as string] : undefined), root);
 
-const scalarAttributes = (employee: Record<string, unknown>): Record<string, string> => {
+/** The fields the schema does not know, as text; the known ones come from the parse. */
+const unknownScalars = (employee: Record<string, unknown>): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(employee)) {
-    if (typeof value === "string") out[key] = value.trim().normalize("NFC");
+    if (KNOWN.has(key)) continue;
+    if (typeof value === "string") out[key] = value;
     else if (typeof value === "boolean") out[key] = String(value);
     else if (typeof value === "number" && Number.isFinite(value)) out[key] = String(value);
   }

@@ -85,12 +85,15 @@ interface CompiledRule extends RuleMatch {
  */
 export class RuleSet {
   readonly #rules: readonly CompiledRule[];
+  /** The attributes any rule looks at: the only ones worth folding for a lookup. */
+  readonly #keys: readonly string[];
 
   constructor(rules: readonly MappingRule[]) {
     this.#rules = rules
       .filter((rule) => rule.enabled)
       .map(compileRule)
       .sort(byWinnerOrder);
+    this.#keys = [...new Set(this.#rules.flatMap(({ rule }) => Object.keys(rule.match)))];
   }
 
   get size(): number {
@@ -99,13 +102,13 @@ export class RuleSet {
 
   /** The winning rule for these employee attributes, if any rule applies. */
   select(attributes: Readonly<Record<string, string>>): MappingRule | undefined {
-    const folded = foldAll(attributes);
+    const folded = foldKeys(attributes, this.#keys);
     return this.#rules.find((rule) => rule.matches(folded))?.rule;
   }
 
   /** Every applicable rule, winner first: what `onboard plan` shows. */
   matchesFor(attributes: Readonly<Record<string, string>>): RuleMatch[] {
-    const folded = foldAll(attributes);
+    const folded = foldKeys(attributes, this.#keys);
     return this.#rules
       .filter((rule) => rule.matches(folded))
       .map(({ rule, specificity }) => ({ rule, specificity }));
@@ -134,9 +137,15 @@ const compileCondition = (key: string, pattern: string): Matcher => {
 
 const fold = (value: string): string => value.trim().normalize("NFC").toLowerCase();
 
-const foldAll = (attributes: Readonly<Record<string, string>>): Record<string, string> => {
+const foldKeys = (
+  attributes: Readonly<Record<string, string>>,
+  keys: readonly string[],
+): Record<string, string> => {
   const folded: Record<string, string> = Object.create(null);
-  for (const key of Object.keys(attributes)) folded[key] = fold(attributes[key] ?? "");
+  for (const key of keys) {
+    // Own properties only: a rule keyed "constructor" must not read Object.prototype's.
+    if (Object.hasOwn(attributes, key)) folded[key] = fold(attributes[key] ?? "");
+  }
   return folded;
 };
 
