@@ -105,35 +105,44 @@ export const createHandler = (
     logFor: (keys) => recordLogger(logger, { ...keys }),
   });
 
-  const countOutcome = (result: RecordResult): void => {
-    const metric =
-      result.kind === "parked"
-        ? "HiresParked"
-        : result.outcome === "CREATED"
-          ? "UsersCreated"
-          : "UsersAlreadyExisted";
-    metrics.addMetric(metric, MetricUnit.Count, 1);
-  };
-
   const onboardEmployees: OnboardEmployeeHandler = async (event, context) => {
     const remaining = context.getRemainingTimeInMillis();
     const margin = Math.min(SAFETY_MARGIN_MS, remaining * SAFETY_MARGIN_SHARE);
     const deadline = clock.now() + remaining - margin;
+    const tally = { UsersCreated: 0, UsersAlreadyExisted: 0, HiresParked: 0, HiresRetried: 0 };
     const processRecord = async (record: SQSRecord): Promise<void> => {
       try {
         // Tracked, so the events of the batch's records share PutEvents calls.
-        countOutcome(await publisher.track(() => records.handle(record, deadline)));
+        tally[outcomeMetric(await publisher.track(() => records.handle(record, deadline)))]++;
       } catch (error) {
-        metrics.addMetric("HiresRetried", MetricUnit.Count, 1);
+        tally.HiresRetried++;
         throw error;
       }
     };
     // A processor per invocation: its state is per batch, and local runs share environments.
-    return processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    const response = await processPartialResponse(
+      event,
+      processRecord,
+      new BatchProcessor(EventType.SQS),
+      {
+        context,
+        throwOnFullBatchFailure: false,
+      },
+    );
+    // One summary line and one data point per metric for the batch.
+    logger.info("Batch processed", { records: event.Records.length, ...tally });
+    for (const [name, count] of Object.entries(tally)) {
+      if (count > 0) metrics.addMetric(name, MetricUnit.Count, count);
+    }
+    return response;
   };
 
   return middy(onboardEmployees).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 };
+
+const outcomeMetric = (result: RecordResult) =>
+  result.kind === "parked"
+    ? "HiresParked"
+    : result.outcome === "CREATED"
+      ? "UsersCreated"
+      : "UsersAlreadyExisted";

@@ -72,7 +72,7 @@ export class HireProvisioner {
       deadline,
       log,
     );
-    await publisher.publish(
+    const announced = publisher.publish(
       userCreatedEvent(
         settings.eventSource,
         {
@@ -89,6 +89,14 @@ export class HireProvisioner {
         new Date(clock.now()),
       ),
     );
+    // Logged while the event is on its way rather than after: off the batch's critical path.
+    // Should the bus refuse it, the record handler logs the retry.
+    log.info("Connect user ready", {
+      outcome: user.outcome,
+      userId: user.userId,
+      ruleId: rule.ruleId,
+    });
+    await announced;
     return {
       outcome: user.outcome,
       userId: user.userId,

@@ -71,11 +71,7 @@ export class OnboardingRecordHandler {
     });
     try {
       const provisioned = await this.deps.provisioner.provision(event, deadline, log);
-      log.info("Hire provisioned", {
-        outcome: provisioned.outcome,
-        userId: provisioned.userId,
-        ruleId: provisioned.ruleId,
-      });
+      log.debug("Hire provisioned and announced");
       return { kind: "provisioned", ...provisioned };
     } catch (error) {
       const failure = toProvisioningFailure(error);

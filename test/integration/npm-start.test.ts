@@ -70,7 +70,8 @@ describe("npm start", () => {
       "this line is not JSON",
     );
     // The logs went to stderr, and carry no personal data.
-    expect(run.stderr).toContain("Hire provisioned");
+    expect(run.stderr).toContain("Connect user ready");
+    expect(run.stderr).toContain("Batch processed");
     expect(run.stderr).not.toContain("jose.nunez@example.com");
     expect(run.stderr).not.toContain("Núñez");
   }, 60_000);

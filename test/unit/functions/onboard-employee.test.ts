@@ -590,6 +590,48 @@ describe("privacy", () => {
   });
 });
 
+describe("batch summary", () => {
+  it("logs one INFO line per batch with its outcomes, after the records' own lines", async () => {
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, "write").mockImplementation(capture);
+    vi.spyOn(process.stderr, "write").mockImplementation(capture);
+    connect
+      .on(CreateUserCommand, { Username: "e3@example.com" })
+      .rejects(connectError(InternalServiceException, "internal"));
+
+    await run(
+      [
+        sqsRecord(hireBody({ employeeId: "E1", workEmail: "e1@example.com" })),
+        sqsRecord("not json"),
+        sqsRecord(hireBody({ employeeId: "E3", workEmail: "e3@example.com" })),
+      ],
+      { POWERTOOLS_LOG_LEVEL: "INFO" },
+    );
+    vi.restoreAllMocks();
+
+    const logged = lines.map((line) => JSON.parse(line));
+    expect(
+      logged.filter((l) => l.message === "Connect user ready").map((l) => l.employeeId),
+    ).toEqual(["E1"]);
+    const summary = logged.filter((l) => l.message === "Batch processed");
+    expect(summary).toEqual([
+      expect.objectContaining({
+        level: "INFO",
+        records: 3,
+        UsersCreated: 1,
+        UsersAlreadyExisted: 0,
+        HiresParked: 1,
+        HiresRetried: 1,
+      }),
+    ]);
+    expect(logged.indexOf(summary[0])).toBe(logged.length - 1);
+  });
+});
+
 describe("cold start", () => {
   it("names every bad variable in one clear error", () => {
     const attempt = () =>
