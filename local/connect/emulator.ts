@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { close, listen } from "../http-server.js";
 import { FaultTable } from "./faults.js";
 import { DEFAULT_QUOTAS, parseConnectSeed, parseFaults, parseQuota } from "./seed.js";
 import { createConnectServer } from "./server.js";
@@ -77,14 +77,7 @@ export async function startConnectEmulator(
   const server = createConnectServer({ state, buckets, faults, stats, now, random });
 
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, host);
   const urlHost = host.includes(":") ? `[${host}]` : host;
 
   const addProfile = (kind: ProfileKind) => (profile: SeedProfile) =>
@@ -113,10 +106,6 @@ export async function startConnectEmulator(
     addSecurityProfile: addProfile("securityProfile"),
     addRoutingProfile: addProfile("routingProfile"),
     addHierarchyGroup: addProfile("hierarchyGroup"),
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: () => close(server),
   };
 }

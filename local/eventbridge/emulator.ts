@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { close, listen } from "../http-server.js";
 import { BodyTooLarge, readBody, sendError, sendJson } from "./protocol.js";
 import {
   busNameOf,
@@ -182,22 +182,4 @@ function checkedRate(rate: number): number {
     throw new RangeError(`entryFailureRate must be between 0 and 1, got ${rate}`);
   }
   return rate;
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    // The SDK keeps sockets alive; without this, close() waits for them to time out.
-    server.closeAllConnections();
-  });
 }
