@@ -4,15 +4,8 @@
  */
 import { ConnectError, invalidParameter, notFound } from "./errors.js";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_MAX_USERS, DEFAULT_REGION } from "./seed.js";
-import type {
-  ConnectSeed,
-  IdentityInfo,
-  IdentityManagementType,
-  PhoneConfig,
-  ReportUser,
-  SeedProfile,
-} from "./types.js";
-import type { ChannelConfigs, CreateUserInput } from "./validation.js";
+import type { ConnectSeed, IdentityManagementType, ReportUser, SeedProfile } from "./types.js";
+import type { CreateUserInput } from "./validation.js";
 
 export type ProfileKind = "routingProfile" | "securityProfile" | "hierarchyGroup";
 
@@ -46,19 +39,11 @@ export interface ProfileRecord {
   tags: Record<string, string>;
 }
 
-export interface UserRecord {
+/** A user as the instance keeps it: what CreateUser was given, plus identity and history. */
+export interface UserRecord extends CreateUserInput {
   id: string;
   arn: string;
   seq: number;
-  username: string;
-  identityInfo: IdentityInfo;
-  phoneConfig: PhoneConfig;
-  directoryUserId?: string;
-  securityProfileIds: string[];
-  routingProfileId: string;
-  hierarchyGroupId?: string;
-  tags: Record<string, string>;
-  channelConfigs: ChannelConfigs;
   /** When the search index starts seeing the user (`-Infinity` for seeded users). */
   createdAt: number;
   /** When the user was deleted (search keeps seeing it for `searchLagMs`). */
