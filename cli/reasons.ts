@@ -1,3 +1,4 @@
+import { REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
 import type { ReasonCode } from "../shared/domain/failures.js";
 
 // Every reason code the function may park a message with (transient ones too: it parks those
@@ -26,6 +27,3 @@ const PARKED_REASONS: Readonly<Record<ReasonCode, true>> = {
 
 /** The codes `dlq replay --reason` accepts: a typo must not silently select nothing. */
 export const dlqReasons = (): string[] => [...Object.keys(PARKED_REASONS), REDRIVEN_BY_SQS];
-
-/** What the local report calls a message SQS moved itself, without the function's attributes. */
-export const REDRIVEN_BY_SQS = "MaxReceiveCountExceeded";

@@ -1,4 +1,5 @@
 import { createHandler } from "../functions/create-onboard-employee-handler.js";
+import { REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
 import { USER_CREATED } from "../shared/domain/output-events.js";
 import type { ReportUser } from "./connect/index.js";
 import { createLambdaRunner, type LambdaRunner, queueDepth } from "./lambda-runner.js";
@@ -40,9 +41,6 @@ export interface PipelineReport {
     readonly durationMs: number;
   };
 }
-
-/** What SQS's own redrive leaves when the function could not park a message itself. */
-const REDRIVEN_BY_SQS = "MaxReceiveCountExceeded";
 
 /**
  * Sends the bodies to the onboarding queue and runs the real handler over them, as Lambda's

@@ -6,9 +6,9 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { REDRIVEN_BY_SQS } from "../../shared/adapters/sqs-dead-letter-parker.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";
 import { attempt } from "../io.js";
-import { REDRIVEN_BY_SQS } from "../reasons.js";
 
 /** A dead-lettered message as received, with what the function wrote about its failure. */
 export interface DeadLetterMessage {

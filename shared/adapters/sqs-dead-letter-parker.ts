@@ -22,6 +22,12 @@ export const FAILURE_ATTRIBUTES = [
   "bodyTruncated",
 ] as const;
 
+/**
+ * The reason readers of the DLQ give a message with no `failureReason`: SQS's redrive moved it
+ * there after maxReceiveCount receives, without the function's attributes.
+ */
+export const REDRIVEN_BY_SQS = "MaxReceiveCountExceeded";
+
 /** Parks messages on the dead-letter queue with the failure attributes of DESIGN section 6. */
 export class SqsDeadLetterParker implements DeadLetterParker {
   constructor(
