@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
-import { parseConnectSeed } from "../local/connect/index.js";
+import { parseConnectSeed } from "../emulators/connect/index.js";
 import { collectReport, drainQueue } from "../local/pipeline.js";
 import { sendBodies } from "../local/queue-tools.js";
 import { type LocalStack, startLocalStack } from "../local/stack.js";

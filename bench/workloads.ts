@@ -1,7 +1,7 @@
 /** Deterministic inputs for the benchmarks: hires and rule sets from a seeded generator. */
 import type { MappingRule } from "../shared/domain/mapping-rule.js";
 
-export { seededRandom } from "../local/connect/testing.js";
+export { seededRandom } from "../emulators/connect/testing.js";
 
 const FIRST = [
   "José",

@@ -1,9 +1,9 @@
+import type { ReportUser } from "../emulators/connect/index.js";
+import { createLambdaRunner, type LambdaRunner } from "../emulators/lambda/index.js";
 import { createHandler } from "../functions/create-onboard-employee-handler.js";
 import { REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
 import { USER_CREATED } from "../shared/domain/output-events.js";
-import type { ReportUser } from "./connect/index.js";
-import { createLambdaRunner, type LambdaRunner, queueDepth } from "./lambda-runner.js";
-import { peekMessages, sendBodies } from "./queue-tools.js";
+import { peekMessages, queueDepth, sendBodies } from "./queue-tools.js";
 import type { LocalStack } from "./stack.js";
 
 export interface PipelineOptions {

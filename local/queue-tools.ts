@@ -1,5 +1,6 @@
 import {
   ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SQSClient,
@@ -93,3 +94,28 @@ export const peekMessages = async (sqs: SQSClient, queueUrl: string): Promise<Qu
   }
   return [...seen.values()];
 };
+
+export interface QueueDepth {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  total: number;
+}
+
+/** Messages anywhere in the queue: visible, received but not deleted, or delayed. */
+export async function queueDepth(sqsClient: SQSClient, queueUrl: string): Promise<QueueDepth> {
+  const { Attributes = {} } = await sqsClient.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+      ],
+    }),
+  );
+  const visible = Number(Attributes.ApproximateNumberOfMessages ?? 0);
+  const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const delayed = Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+  return { visible, inFlight, delayed, total: visible + inFlight + delayed };
+}

@@ -1,18 +1,18 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { MappingRule } from "../shared/domain/mapping-rule.js";
 import {
   type ConnectEmulator,
   type ConnectEmulatorOptions,
   type ConnectSeed,
   startConnectEmulator,
-} from "./connect/index.js";
-import { type MappingTable, startMappingTable } from "./dynamodb.js";
+} from "../emulators/connect/index.js";
 import {
   type EventBridgeEmulator,
   type EventBridgeEmulatorOptions,
   startEventBridgeEmulator,
-} from "./eventbridge/index.js";
-import { type Queues, startQueues } from "./sqs.js";
+} from "../emulators/eventbridge/index.js";
+import type { MappingRule } from "../shared/domain/mapping-rule.js";
+import { type Queues, startQueues } from "./queues.js";
+import { type MappingTable, startMappingTable } from "./tables.js";
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_EVENT_BUS = "connect-onboarding";

@@ -4,8 +4,8 @@
  *   npm start -- [--events PATH] [--mappings PATH] [--connect-seed PATH] [--json]
  */
 import { parseArgs } from "node:util";
+import { type ConnectSeed, parseConnectSeed } from "../emulators/connect/index.js";
 import { parseMessageBody } from "../shared/domain/message-body.js";
-import { type ConnectSeed, parseConnectSeed } from "./connect/index.js";
 import { InputError, readEventBodies, readJsonFile, readMappingRules } from "./inputs.js";
 import type { PipelineReport } from "./pipeline.js";
 import { routeStdoutToStderr } from "./stdout.js";

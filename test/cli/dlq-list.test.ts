@@ -4,9 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { queueDepth } from "../../local/lambda-runner.js";
 import { drainQueue } from "../../local/pipeline.js";
-import { peekMessages } from "../../local/queue-tools.js";
+import { peekMessages, queueDepth } from "../../local/queue-tools.js";
 import type { LocalStack } from "../../local/stack.js";
 import { startSampleStack } from "../support/local-stack.js";
 import { FAST, stackWithDeadLetters } from "./dead-letters.js";

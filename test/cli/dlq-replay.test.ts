@@ -1,9 +1,8 @@
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import { replayAttributes } from "../../cli/dlq/replay.js";
-import { queueDepth } from "../../local/lambda-runner.js";
 import { collectReport, drainQueue } from "../../local/pipeline.js";
-import { peekMessages } from "../../local/queue-tools.js";
+import { peekMessages, queueDepth } from "../../local/queue-tools.js";
 import type { LocalStack } from "../../local/stack.js";
 import { FAILURE_ATTRIBUTES } from "../../shared/adapters/sqs-dead-letter-parker.js";
 import { hireBody } from "../support/lambda-events.js";

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConnectSeed } from "../../local/connect/index.js";
+import { parseConnectSeed } from "../../emulators/connect/index.js";
 import { LOCAL_EVENT_BUS, type LocalStack, startLocalStack } from "../../local/stack.js";
 import {
   BUNDLE_ENTRY,

@@ -12,8 +12,8 @@ import {
   batchPutAll,
   type MappingTable,
   startMappingTable,
-} from "../../local/dynamodb.js";
-import { localAwsEnv, withEnv } from "./with-env.js";
+} from "../../local/tables.js";
+import { localAwsEnv, withEnv } from "../support/with-env.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 

@@ -6,7 +6,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Queues, startQueues } from "../../local/sqs.js";
+import { type Queues, startQueues } from "../../local/queues.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 

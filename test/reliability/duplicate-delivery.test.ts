@@ -10,7 +10,7 @@
  */
 import { ChangeMessageVisibilityBatchCommand } from "@aws-sdk/client-sqs";
 import { expect, it } from "vitest";
-import type { SqsLambdaHandler } from "../../local/lambda-runner.js";
+import type { SqsLambdaHandler } from "../../emulators/lambda/index.js";
 import { generateHires } from "./support/hires.js";
 import {
   preExistingUsers,

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type ConnectSeed, parseConnectSeed } from "../../local/connect/index.js";
+import { type ConnectSeed, parseConnectSeed } from "../../emulators/connect/index.js";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack.js";
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";

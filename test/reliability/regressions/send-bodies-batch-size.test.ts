@@ -8,7 +8,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, expect, it } from "vitest";
 import { peekMessages, sendBodies } from "../../../local/queue-tools.js";
-import { type Queues, startQueues } from "../../../local/sqs.js";
+import { type Queues, startQueues } from "../../../local/queues.js";
 
 let queues: Queues | undefined;
 let sqs: SQSClient | undefined;

@@ -9,7 +9,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SqsLambdaHandler } from "../../../local/lambda-runner.js";
+import type { SqsLambdaHandler } from "../../../emulators/lambda/index.js";
 import type { Invocation, InvocationReply } from "./environment-process.js";
 import type { LogCapture } from "./observe.js";
 

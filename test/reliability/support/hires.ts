@@ -4,7 +4,7 @@
  * bodies with the reason code each must be parked with. The generator decides the expected
  * outcome itself (which rule, which username); it never asks the product.
  */
-import { seededRandom } from "../../../local/connect/testing.js";
+import { seededRandom } from "../../../emulators/connect/testing.js";
 
 export type Envelope = "raw" | "eventbridge" | "eventbridge-employee" | "sns" | "cloudevents";
 export const ENVELOPES: readonly Envelope[] = [

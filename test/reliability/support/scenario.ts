@@ -11,17 +11,21 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
-import { createHandler } from "../../../functions/create-onboard-employee-handler.js";
-import type { ConnectSeed, ReportUser, SeedUser } from "../../../local/connect/index.js";
-import { seededRandom } from "../../../local/connect/testing.js";
-import type { RecordedEvent } from "../../../local/eventbridge/put-events.js";
+import type { ConnectSeed, ReportUser, SeedUser } from "../../../emulators/connect/index.js";
+import { seededRandom } from "../../../emulators/connect/testing.js";
+import type { RecordedEvent } from "../../../emulators/eventbridge/put-events.js";
 import {
   createLambdaRunner,
   type LambdaRunner,
-  queueDepth,
   type SqsLambdaHandler,
-} from "../../../local/lambda-runner.js";
-import { peekMessages, type QueuedMessage, sendBodies } from "../../../local/queue-tools.js";
+} from "../../../emulators/lambda/index.js";
+import { createHandler } from "../../../functions/create-onboard-employee-handler.js";
+import {
+  peekMessages,
+  type QueuedMessage,
+  queueDepth,
+  sendBodies,
+} from "../../../local/queue-tools.js";
 import { type LocalStack, startLocalStack } from "../../../local/stack.js";
 import { sampleRules, sampleSeed } from "../../support/local-stack.js";
 import type { Hire, Poison } from "./hires.js";

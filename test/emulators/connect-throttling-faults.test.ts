@@ -13,14 +13,14 @@ import {
   type ConnectSeed,
   DEFAULT_QUOTAS,
   startConnectEmulator,
-} from "../../local/connect/index.js";
+} from "../../emulators/connect/index.js";
 import {
   connectClientFor,
   type ManualClock,
   manualClock,
   seededRandom,
-} from "../../local/connect/testing.js";
-import { TokenBucket } from "../../local/connect/token-bucket.js";
+} from "../../emulators/connect/testing.js";
+import { TokenBucket } from "../../emulators/connect/token-bucket.js";
 
 const seed: ConnectSeed = {
   instance: { id: "11111111-2222-3333-4444-555555555555", identityManagementType: "SAML" },

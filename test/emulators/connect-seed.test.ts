@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseConnectSeed, startConnectEmulator } from "../../local/connect/index.js";
+import { parseConnectSeed, startConnectEmulator } from "../../emulators/connect/index.js";
 
 const samplePath = new URL("../../events/connect-seed.json", import.meta.url);
 const sample = () => JSON.parse(readFileSync(samplePath, "utf8")) as Record<string, unknown>;

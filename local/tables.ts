@@ -1,5 +1,4 @@
-import type { Server } from "node:http";
-import { createRequire } from "node:module";
+/** The mapping table on the DynamoDB emulator, created and loaded through the real SDK client. */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
@@ -8,7 +7,7 @@ import {
   DeleteCommand,
   DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
-import { close, listen } from "./http-server.js";
+import { startDynamoDbEmulator } from "../emulators/dynamodb.js";
 
 export interface MappingTableOptions {
   /** Table name (default "connect-onboarding-mappings"). */
@@ -24,13 +23,6 @@ export interface MappingTable {
   stop(): Promise<void>;
 }
 
-/** dynalite ships no types; this is the part of its factory this module uses. */
-type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number }) => Server;
-
-// dynalite is CommonJS without type declarations, so it is loaded through require with the
-// narrow type above instead of an ambient module declaration.
-const dynalite = createRequire(import.meta.url)("dynalite") as DynaliteFactory;
-
 /** BatchWriteItem takes at most 25 requests per call. */
 export const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ATTEMPTS = 8;
@@ -39,9 +31,8 @@ const TABLE_ACTIVE_ATTEMPTS = 100;
 /** Starts an in-memory dynalite on 127.0.0.1 holding the mapping table (hash key `ruleId`). */
 export async function startMappingTable(options: MappingTableOptions = {}): Promise<MappingTable> {
   const tableName = options.tableName ?? "connect-onboarding-mappings";
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
-  const port = await listen(server);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const dynamodb = await startDynamoDbEmulator();
+  const { endpoint } = dynamodb;
   const client = new DynamoDBClient({
     endpoint,
     region: "us-east-1",
@@ -52,7 +43,7 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
   });
   const stop = async () => {
     client.destroy();
-    await close(server);
+    await dynamodb.stop();
   };
   try {
     await createTable(client, tableName);

@@ -1,12 +1,16 @@
+/**
+ * The onboarding queue and its DLQ (redrive policy set) on the SQS emulator, created through
+ * the real SQS client as an IaC tool would.
+ */
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { buildApp } from "fauxqs";
+import { startSqsEmulator } from "../emulators/sqs.js";
 
 export interface QueuesOptions {
   /** The onboarding queue's name (default "connect-onboarding"). */
   queueName?: string;
   /** The dead-letter queue's name (default `<queueName>-dlq`). */
   dlqName?: string;
-  /** Receives before SQS moves a message to the DLQ (default 5, as DESIGN section 6 asks). */
+  /** Receives before SQS moves a message to the DLQ (default 5, as DESIGN section 8 asks). */
   maxReceiveCount?: number;
   /** The onboarding queue's visibility timeout (default 30 s, the SQS default). */
   visibilityTimeoutSeconds?: number;
@@ -26,10 +30,7 @@ export interface Queues {
 /** The longest retention SQS allows; a DLQ should outlive its source queue's messages. */
 const DLQ_RETENTION_SECONDS = 1_209_600;
 
-/**
- * Starts an embedded fauxqs on 127.0.0.1 and creates the onboarding queue with a redrive
- * policy to its DLQ, through the real SQS client as an IaC tool would.
- */
+/** Starts the SQS emulator and creates the onboarding queue with a redrive policy to its DLQ. */
 export async function startQueues(options: QueuesOptions = {}): Promise<Queues> {
   const queueName = options.queueName ?? "connect-onboarding";
   const dlqName = options.dlqName ?? `${queueName}-dlq`;
@@ -40,16 +41,10 @@ export async function startQueues(options: QueuesOptions = {}): Promise<Queues> 
     0,
     43_200,
   );
-  const region = options.region ?? "us-east-1";
-  // buildApp rather than startFauxqs: startFauxqs binds 0.0.0.0, and an unauthenticated
-  // queue has no business on the machine's network interfaces.
-  const app = buildApp({ logger: false });
-  const origins = serveQueueUrlsAtEndpoint(app);
-  const endpoint = await app.listen({ port: 0, host: "127.0.0.1" });
-  origins.set(endpoint, region);
+  const sqs = await startSqsEmulator({ region: options.region ?? "us-east-1" });
   const client = new SQSClient({
-    endpoint,
-    region,
+    endpoint: sqs.endpoint,
+    region: sqs.region,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   try {
@@ -64,58 +59,20 @@ export async function startQueues(options: QueuesOptions = {}): Promise<Queues> 
       }),
     });
     return {
-      endpoint,
+      endpoint: sqs.endpoint,
       queueUrl: queue.url,
       queueArn: queue.arn,
       dlqUrl: dlq.url,
       dlqArn: dlq.arn,
-      stop: () => app.close(),
+      stop: sqs.stop,
     };
   } catch (error) {
-    await app.close();
+    await sqs.stop();
     throw error;
   } finally {
     client.destroy();
   }
 }
-
-/**
- * fauxqs names queues `http://sqs.<region>.localhost:<port>/...`, a host that does not
- * resolve on machines without systemd-resolved. An SQS client configured through
- * AWS_ENDPOINT_URL_SQS (as the function is) sends each call to its QueueUrl's origin, so
- * those URLs would be unreachable. These hooks make the endpoint itself the queue URLs'
- * origin: outgoing URLs are rewritten to it, incoming ones back to fauxqs's own form.
- * Fastify takes hooks only before listening, when the port is not yet known; hence set().
- */
-function serveQueueUrlsAtEndpoint(app: FastifyLike): {
-  set(endpoint: string, region: string): void;
-} {
-  let endpoint = "";
-  let internal = "";
-  app.addHook("preHandler", (request, _reply, done) => {
-    const body = request.body as { QueueUrl?: unknown } | undefined;
-    if (
-      endpoint &&
-      typeof body?.QueueUrl === "string" &&
-      body.QueueUrl.startsWith(`${endpoint}/`)
-    ) {
-      body.QueueUrl = internal + body.QueueUrl.slice(endpoint.length);
-    }
-    done();
-  });
-  app.addHook("onSend", (_request, _reply, payload, done) => {
-    const rewrite = endpoint && typeof payload === "string";
-    done(null, rewrite ? payload.replaceAll(internal, endpoint) : payload);
-  });
-  return {
-    set(listeningAt, region) {
-      endpoint = listeningAt;
-      internal = `http://sqs.${region}.localhost:${new URL(listeningAt).port}`;
-    },
-  };
-}
-
-type FastifyLike = ReturnType<typeof buildApp>;
 
 async function createQueue(
   client: SQSClient,

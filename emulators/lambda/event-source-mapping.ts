@@ -1,29 +1,19 @@
-import { randomBytes, randomUUID } from "node:crypto";
+/**
+ * Lambda's SQS event source mapping: pollers that long-poll the queue, gather batches (batch
+ * size, batching window), invoke the function with real SQSEvent records and a Lambda context
+ * (concurrency, function timeout), and delete what succeeded, honouring batchItemFailures.
+ */
+import { randomUUID } from "node:crypto";
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   type Message,
-  type MessageAttributeValue,
   ReceiveMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import type {
-  Context,
-  SQSEvent,
-  SQSHandler,
-  SQSMessageAttributes,
-  SQSRecord,
-  SQSRecordAttributes,
-} from "aws-lambda";
-
-/**
- * The handler contract of an SQS-triggered Lambda function (async style): it resolves to
- * `SQSBatchResponse | void`, taken from aws-lambda's SQSHandler so `async () => {}` fits.
- */
-export type SqsLambdaHandler = (
-  event: SQSEvent,
-  context: Context,
-) => Promise<Awaited<ReturnType<SQSHandler>>>;
+import type { SQSRecord } from "aws-lambda";
+import { type InvocationReport, judge } from "./batch-response.js";
+import { type FunctionConfig, logStreamName, runHandler, type SqsLambdaHandler } from "./invoke.js";
+import { toRecord } from "./sqs-records.js";
 
 export interface LambdaRunnerOptions {
   /** Defaults to `new SQSClient({})`: region and AWS_ENDPOINT_URL_SQS from the environment. */
@@ -74,17 +64,6 @@ export interface LambdaRunnerStats {
   deleteErrors: number;
 }
 
-export interface InvocationReport {
-  awsRequestId: string;
-  messageIds: string[];
-  outcome: "success" | "partial" | "failure";
-  /** Why the batch failed as a whole. */
-  reason?: "error" | "timeout" | "invalid-response";
-  /** The handler's error, or a description of the invalid response. */
-  error?: unknown;
-  failedItems: string[];
-}
-
 export interface LambdaRunner {
   start(): void;
   /** Stops polling (aborting pending long polls) and waits for in-flight invocations. */
@@ -94,46 +73,13 @@ export interface LambdaRunner {
   stats(): LambdaRunnerStats;
 }
 
-export interface QueueDepth {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-  total: number;
-}
-
-/** Messages anywhere in the queue: visible, received but not deleted, or delayed. */
-export async function queueDepth(sqsClient: SQSClient, queueUrl: string): Promise<QueueDepth> {
-  const { Attributes = {} } = await sqsClient.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-      ],
-    }),
-  );
-  const visible = Number(Attributes.ApproximateNumberOfMessages ?? 0);
-  const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-  const delayed = Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
-  return { visible, inFlight, delayed, total: visible + inFlight + delayed };
-}
-
-interface RunnerConfig {
+interface RunnerConfig extends FunctionConfig {
   sqs: SQSClient;
   queueUrl: string;
   queueArn: string;
-  region: string;
-  account: string;
-  handler: SqsLambdaHandler;
   batchSize: number;
   windowMs: number;
   concurrency: number;
-  timeoutMs: number;
-  functionName: string;
-  memoryLimitInMB: number;
-  /** One stream for the runner, as one per execution environment in Lambda. */
-  logStreamName: string;
   reportBatchItemFailures: boolean;
   pollWaitSeconds: number;
   onInvoke?: LambdaRunnerOptions["onInvoke"];
@@ -456,189 +402,4 @@ class Runner {
     this.counters.deleteErrors += failures;
     return failures;
   }
-}
-
-type HandlerResult =
-  | { kind: "returned"; value: unknown }
-  | { kind: "error"; error: unknown }
-  | { kind: "timeout" };
-
-/** Runs the handler against the function timeout; a timed-out handler is abandoned. */
-async function runHandler(
-  config: RunnerConfig,
-  event: SQSEvent,
-  awsRequestId: string,
-): Promise<HandlerResult> {
-  const deadline = Date.now() + config.timeoutMs;
-  let timer: NodeJS.Timeout | undefined;
-  const legacy = legacyCompletion();
-  const context = createContext(config, awsRequestId, deadline, legacy.context);
-  const timeout = new Promise<HandlerResult>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "timeout" }), config.timeoutMs);
-  });
-  const handled = Promise.resolve()
-    .then(() => config.handler(event, context))
-    .then(
-      (value): HandlerResult => ({ kind: "returned", value }),
-      (error: unknown): HandlerResult => ({ kind: "error", error }),
-    );
-  try {
-    return await Promise.race([handled, legacy.result, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The deprecated context.done/succeed/fail still end an invocation in the Node runtime. */
-function legacyCompletion(): {
-  result: Promise<HandlerResult>;
-  context: Pick<Context, "done" | "succeed" | "fail">;
-} {
-  let settle: (result: HandlerResult) => void = () => {};
-  const result = new Promise<HandlerResult>((resolve) => {
-    settle = resolve;
-  });
-  const done = (error?: unknown, value?: unknown) =>
-    settle(error ? { kind: "error", error } : { kind: "returned", value });
-  return {
-    result,
-    context: {
-      done,
-      fail: (error: Error | string) => done(error),
-      succeed: (value: unknown) => done(undefined, value),
-    },
-  };
-}
-
-function createContext(
-  config: RunnerConfig,
-  awsRequestId: string,
-  deadline: number,
-  legacy: Pick<Context, "done" | "succeed" | "fail">,
-): Context {
-  const { functionName, region, account } = config;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
-    memoryLimitInMB: String(config.memoryLimitInMB),
-    awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: config.logStreamName,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    ...legacy,
-  };
-}
-
-function logStreamName(): string {
-  const day = new Date().toISOString().slice(0, 10).replaceAll("-", "/");
-  return `${day}/[$LATEST]${randomBytes(16).toString("hex")}`;
-}
-
-/**
- * Applies Lambda's documented partial-batch rules. Complete success: no response, a null
- * or empty batchItemFailures. Complete failure: a response that is not valid JSON, or an
- * item whose itemIdentifier is missing, null, empty, or not a message of this batch.
- */
-function judge(
-  result: HandlerResult,
-  records: SQSRecord[],
-  reportBatchItemFailures: boolean,
-  awsRequestId: string,
-): InvocationReport {
-  const messageIds = records.map((record) => record.messageId);
-  const base = { awsRequestId, messageIds, failedItems: [] as string[] };
-  if (result.kind === "timeout") return { ...base, outcome: "failure", reason: "timeout" };
-  if (result.kind === "error") {
-    return { ...base, outcome: "failure", reason: "error", error: result.error };
-  }
-  if (!reportBatchItemFailures) return { ...base, outcome: "success" };
-  const failures = batchItemFailures(result.value, new Set(messageIds));
-  if (typeof failures === "string") {
-    return { ...base, outcome: "failure", reason: "invalid-response", error: failures };
-  }
-  return failures.length === 0
-    ? { ...base, outcome: "success" }
-    : { ...base, outcome: "partial", failedItems: failures };
-}
-
-/** The failed message IDs, or why the response invalidates the whole batch. */
-function batchItemFailures(value: unknown, batch: Set<string>): string[] | string {
-  const response = asJson(value);
-  if (response === INVALID_JSON) return "response is not valid JSON";
-  // A response that is not an object carries no batchItemFailures, like an empty one.
-  if (typeof response !== "object" || response === null || Array.isArray(response)) return [];
-  const items = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (items === undefined || items === null) return [];
-  if (!Array.isArray(items)) return "batchItemFailures is not a list";
-  const failed = new Set<string>();
-  for (const item of items) {
-    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== "string" || id.length === 0) return "itemIdentifier missing, null or empty";
-    if (!batch.has(id)) return `itemIdentifier ${id} is not a message of this batch`;
-    failed.add(id);
-  }
-  return [...failed];
-}
-
-const INVALID_JSON = Symbol("invalid JSON");
-
-/** Lambda sees the response only as JSON; serializing it here exposes what it would see. */
-function asJson(value: unknown): unknown {
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? null : JSON.parse(text);
-  } catch {
-    return INVALID_JSON;
-  }
-}
-
-/** The record Lambda builds from a received message. */
-function toRecord(message: Message, config: RunnerConfig): SQSRecord {
-  const record: SQSRecord = {
-    messageId: message.MessageId ?? "",
-    receiptHandle: message.ReceiptHandle ?? "",
-    body: message.Body ?? "",
-    attributes: recordAttributes(message.Attributes ?? {}),
-    messageAttributes: recordMessageAttributes(message.MessageAttributes ?? {}),
-    md5OfBody: message.MD5OfBody ?? "",
-    eventSource: "aws:sqs",
-    eventSourceARN: config.queueArn,
-    awsRegion: config.region,
-  };
-  if (message.MD5OfMessageAttributes) {
-    record.md5OfMessageAttributes = message.MD5OfMessageAttributes;
-  }
-  return record;
-}
-
-/** The four attributes every record carries come first, then whatever else SQS returned. */
-function recordAttributes(attributes: Record<string, string>): SQSRecordAttributes {
-  return {
-    ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? "",
-    SentTimestamp: attributes.SentTimestamp ?? "",
-    SenderId: attributes.SenderId ?? "",
-    ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? "",
-    ...attributes,
-  };
-}
-
-/** Lambda lower-cases the keys, base64-encodes binary and always adds the reserved lists. */
-function recordMessageAttributes(
-  attributes: Record<string, MessageAttributeValue>,
-): SQSMessageAttributes {
-  const result: SQSMessageAttributes = {};
-  for (const [name, value] of Object.entries(attributes)) {
-    result[name] = {
-      ...(value.StringValue !== undefined && { stringValue: value.StringValue }),
-      ...(value.BinaryValue !== undefined && {
-        binaryValue: Buffer.from(value.BinaryValue).toString("base64"),
-      }),
-      stringListValues: [],
-      binaryListValues: [],
-      dataType: value.DataType ?? "String",
-    };
-  }
-  return result;
 }

@@ -19,13 +19,13 @@ import {
   type ConnectEmulator,
   type ConnectSeed,
   startConnectEmulator,
-} from "../../local/connect/index.js";
+} from "../../emulators/connect/index.js";
 import {
   connectClientFor,
   type ManualClock,
   manualClock,
   seededRandom,
-} from "../../local/connect/testing.js";
+} from "../../emulators/connect/testing.js";
 
 const GENEROUS = { rps: 1_000_000, burst: 1_000_000 };
 const seed: ConnectSeed = {

@@ -7,10 +7,10 @@ import {
   createLambdaRunner,
   type LambdaRunner,
   type LambdaRunnerOptions,
-  queueDepth,
-} from "../../local/lambda-runner.js";
-import { type Queues, startQueues } from "../../local/sqs.js";
-import { localAwsEnv, withEnv } from "./with-env.js";
+} from "../../emulators/lambda/index.js";
+import { queueDepth } from "../../local/queue-tools.js";
+import { type Queues, startQueues } from "../../local/queues.js";
+import { localAwsEnv, withEnv } from "../support/with-env.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 

@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type EventBridgeEmulator,
   startEventBridgeEmulator,
-} from "../../local/eventbridge/index.js";
-import { localAwsEnv, withEnv } from "./with-env.js";
+} from "../../emulators/eventbridge/index.js";
+import { localAwsEnv, withEnv } from "../support/with-env.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 

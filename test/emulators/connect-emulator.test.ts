@@ -26,8 +26,8 @@ import {
   type IdentityManagementType,
   parseConnectSeed,
   startConnectEmulator,
-} from "../../local/connect/index.js";
-import { connectClientFor, manualClock, seededRandom } from "../../local/connect/testing.js";
+} from "../../emulators/connect/index.js";
+import { connectClientFor, manualClock, seededRandom } from "../../emulators/connect/testing.js";
 
 const sample = parseConnectSeed(
   JSON.parse(readFileSync(new URL("../../events/connect-seed.json", import.meta.url), "utf8")),
