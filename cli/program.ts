@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { IDENTITY_MANAGEMENT_TYPES } from "../shared/domain/username.js";
 import { type CliIo, describeError, EXIT, UsageError } from "./io.js";
 import { dlqReasons } from "./reasons.js";
 import { functionDefaults } from "./settings.js";
@@ -14,8 +15,6 @@ const VERSION = (
     version: string;
   }
 ).version;
-
-const IDENTITY_TYPES = ["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"];
 
 /** Runs one command line; resolves to the exit code, never throws. */
 export const runCli = async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -106,10 +105,10 @@ const addPlan = (program: Command, io: CliIo, setExit: SetExit): void => {
     .addOption(
       new Option(
         "--identity-management-type <type>",
-        `${IDENTITY_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
+        `${IDENTITY_MANAGEMENT_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
       )
         .default(defaults.identityManagementType)
-        .argParser(oneOf(IDENTITY_TYPES)),
+        .argParser(oneOf(IDENTITY_MANAGEMENT_TYPES)),
     )
     .option(
       "--username-template <template>",

@@ -6,14 +6,59 @@
 // A bad value fails `serverless package`/`deploy` with one message naming every problem.
 "use strict";
 
+// The function's own configuration reader and enumerations (TypeScript, loaded through tsx,
+// which `npm ci` installs): the stack checks a setting the way the function will read it.
+const { require: requireTs } = require("tsx/cjs/api");
+const { readConfig, LOG_LEVELS } = requireTs("../shared/config.ts", __filename);
+const { IDENTITY_MANAGEMENT_TYPES } = requireTs("../shared/domain/username.ts", __filename);
+
 /** Connect instance IDs are UUIDs; the API accepts 1 to 100 characters of [A-Za-z0-9-]. */
 const INSTANCE_ID = /^[A-Za-z0-9-]{1,100}$/;
 const INSTANCE_ARN =
   /^arn:(aws[\w-]*):connect:([a-z0-9-]+):(\d{12}):instance\/([A-Za-z0-9-]{1,100})$/;
 const EVENT_BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
 const SNS_TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const IDENTITY_TYPES = ["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"];
-const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"];
+/** The function's environment variables the stack fills from its params. */
+const FUNCTION_SETTINGS = {
+  CONNECT_INSTANCE_ID: "connectInstanceId",
+  IDENTITY_MANAGEMENT_TYPE: "identityManagementType",
+  USERNAME_TEMPLATE: "usernameTemplate",
+  EVENT_SOURCE: "eventSource",
+  MAX_RECEIVE_COUNT: "maxReceiveCount",
+  CONNECT_CREATE_USER_RPS: "createUserRps",
+  MAPPING_CACHE_TTL_SECONDS: "mappingCacheTtlSeconds",
+  PROFILE_CACHE_TTL_SECONDS: "profileCacheTtlSeconds",
+  POWERTOOLS_LOG_LEVEL: "logLevel",
+};
+/** What CloudFormation fills in at deploy time (!Ref, !GetAtt): present, so only params are judged. */
+const RESOLVED_AT_DEPLOY = {
+  MAPPING_TABLE_NAME: "resolved-at-deploy",
+  EVENT_BUS_NAME: "resolved-at-deploy",
+  DLQ_URL: "https://sqs.resolved-at-deploy.invalid/queue",
+};
+
+/**
+ * Runs the function's configuration reader on the environment these params would give it, and
+ * words its problems in params: a value the function would refuse at cold start fails the package.
+ */
+const checkFunctionSettings = (text, problems) => {
+  const env = { ...RESOLVED_AT_DEPLOY };
+  for (const [variable, param] of Object.entries(FUNCTION_SETTINGS)) env[variable] = text(param);
+  try {
+    return readConfig(env);
+  } catch (error) {
+    if (error?.name !== "ConfigurationError") throw error;
+    // The stack's own, stricter check of a param may have spoken already: one problem per param.
+    const reported = new Set(problems.map((problem) => /^param (\w+)/.exec(problem)?.[1]));
+    for (const problem of error.problems) {
+      const variable = /^[A-Z_]+/.exec(problem)?.[0] ?? "";
+      const param = FUNCTION_SETTINGS[variable];
+      if (param && reported.has(param)) continue;
+      problems.push(param ? `param ${param}${problem.slice(variable.length)}` : problem);
+    }
+    return undefined;
+  }
+};
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
@@ -44,14 +89,6 @@ const deriveSettings = (params, { region } = {}) => {
     if (raw === "" || !Number.isFinite(value) || value < min || value > max) {
       problems.push(`param ${name} must be a number from ${min} to ${max} (got "${raw}")`);
       return min;
-    }
-    return value;
-  };
-  const oneOf = (name, allowed) => {
-    const value = text(name).toUpperCase();
-    if (!allowed.includes(value)) {
-      problems.push(`param ${name} must be one of ${allowed.join(", ")} (got "${text(name)}")`);
-      return allowed[0];
     }
     return value;
   };
@@ -127,9 +164,10 @@ const deriveSettings = (params, { region } = {}) => {
   const hrEventBusName = optional("hrEventBusName", EVENT_BUS_NAME, "an event bus name");
   const alarmTopicArn = optional("alarmTopicArn", SNS_TOPIC_ARN, "an SNS topic ARN");
 
+  const functionConfig = checkFunctionSettings(text, problems);
   const settings = {
     connectInstanceId,
-    identityManagementType: oneOf("identityManagementType", IDENTITY_TYPES),
+    identityManagementType: functionConfig?.identityManagementType ?? IDENTITY_MANAGEMENT_TYPES[0],
     usernameTemplate: text("usernameTemplate") || "{workEmail}",
     eventBusName,
     eventSource: text("eventSource") || "connect-onboarding",
@@ -145,7 +183,7 @@ const deriveSettings = (params, { region } = {}) => {
     visibilityTimeout,
     queueRetentionSeconds,
     deadLetterRetentionSeconds,
-    logLevel: oneOf("logLevel", LOG_LEVELS),
+    logLevel: functionConfig?.logLevel ?? LOG_LEVELS[0],
     logRetentionDays,
     mappingCacheTtlSeconds: integer("mappingCacheTtlSeconds", 0, 86_400),
     profileCacheTtlSeconds: integer("profileCacheTtlSeconds", 0, 86_400),

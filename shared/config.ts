@@ -1,5 +1,9 @@
 import { KNOWN_EMPLOYEE_FIELDS } from "./domain/employee-hired.js";
-import { type IdentityManagementType, templatePlaceholders } from "./domain/username.js";
+import {
+  IDENTITY_MANAGEMENT_TYPES,
+  type IdentityManagementType,
+  templatePlaceholders,
+} from "./domain/username.js";
 
 export interface OnboardingConfig {
   /** The instance ID, even when CONNECT_INSTANCE_ID was given as an ARN. */
@@ -26,17 +30,25 @@ export class ConfigurationError extends Error {
   }
 }
 
-const IDENTITY_TYPES: readonly IdentityManagementType[] = [
-  "SAML",
-  "CONNECT_MANAGED",
-  "EXISTING_DIRECTORY",
-];
-const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+/** Powertools Logger's levels: the one list the function, the CLI and the stack's checks read. */
+export const LOG_LEVELS = [
+  "TRACE",
+  "DEBUG",
+  "INFO",
+  "WARN",
+  "ERROR",
+  "CRITICAL",
+  "SILENT",
+] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 const INSTANCE_ID = /^[A-Za-z0-9-]{1,100}$/;
 const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[\w-]+:\d{12}:instance\/([A-Za-z0-9-]{1,100})$/;
 
-/** Reads and validates the environment of DESIGN section 7. */
+/**
+ * Reads and validates the function's environment (docs/configuration.md). The one validator of
+ * these settings: the CLI reads its options through it and the stack's parameter checks
+ * (scripts/stack-settings.cjs) run it on the environment the stack would give the function.
+ */
 export const readConfig = (env: Readonly<Record<string, string | undefined>>): OnboardingConfig => {
   const problems: string[] = [];
   const value = (name: string): string | undefined => {
@@ -92,7 +104,7 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
 
   const config: OnboardingConfig = {
     instanceId,
-    identityManagementType: oneOf("IDENTITY_MANAGEMENT_TYPE", IDENTITY_TYPES, "SAML"),
+    identityManagementType: oneOf("IDENTITY_MANAGEMENT_TYPE", IDENTITY_MANAGEMENT_TYPES, "SAML"),
     mappingTableName: required("MAPPING_TABLE_NAME"),
     eventBusName: required("EVENT_BUS_NAME"),
     eventSource: value("EVENT_SOURCE") ?? "connect-onboarding",

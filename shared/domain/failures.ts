@@ -1,30 +1,40 @@
 /**
- * The failure taxonomy of DESIGN section 6. Every way a hire can fail has one small error class
+ * The failure taxonomy (docs/failures.md). Every way a hire can fail has one small error class
  * carrying its reason code, so the record handler decides park-or-retry from `permanent` alone.
  */
 
-export type PermanentReason =
-  | "InvalidJson"
-  | "InvalidEvent"
-  | "UnsupportedEventType"
-  | "PayloadTooLarge"
-  | "NoMappingRule"
-  | "ProfileNotFound"
-  | "AmbiguousProfile"
-  | "MissingDeskPhone"
-  | "UsernameTaken"
-  | "ConnectRejected"
-  | "UserQuotaExceeded"
-  | "NotAuthorized";
+/** Reasons retrying cannot help with: the message is parked at once. */
+export const PERMANENT_REASONS = [
+  "InvalidJson",
+  "InvalidEvent",
+  "UnsupportedEventType",
+  "PayloadTooLarge",
+  "NoMappingRule",
+  "ProfileNotFound",
+  "AmbiguousProfile",
+  "MissingDeskPhone",
+  "UsernameTaken",
+  "ConnectRejected",
+  "UserQuotaExceeded",
+  "NotAuthorized",
+] as const;
 
-export type TransientReason =
-  | "ConnectThrottled"
-  | "ConnectUnavailable"
-  | "UserLookupPending"
-  | "MappingTableUnavailable"
-  | "EventPublishFailed"
-  | "DeadLetterUnavailable"
-  | "InternalError";
+/** Reasons the world may heal: retried, and parked with the reason only on the last attempt. */
+export const TRANSIENT_REASONS = [
+  "ConnectThrottled",
+  "ConnectUnavailable",
+  "UserLookupPending",
+  "MappingTableUnavailable",
+  "EventPublishFailed",
+  "DeadLetterUnavailable",
+  "InternalError",
+] as const;
+
+export type PermanentReason = (typeof PERMANENT_REASONS)[number];
+export type TransientReason = (typeof TRANSIENT_REASONS)[number];
+
+/** Every reason code a message may be parked with: the list the CLI and docs read too. */
+export const REASON_CODES: readonly ReasonCode[] = [...PERMANENT_REASONS, ...TRANSIENT_REASONS];
 
 export type ReasonCode = PermanentReason | TransientReason;
 

@@ -1,6 +1,8 @@
 import type { Employee } from "./employee-hired.js";
 
-export type IdentityManagementType = "SAML" | "CONNECT_MANAGED" | "EXISTING_DIRECTORY";
+/** How the Connect instance manages identities: the one list the function, CLI and stack read. */
+export const IDENTITY_MANAGEMENT_TYPES = ["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"] as const;
+export type IdentityManagementType = (typeof IDENTITY_MANAGEMENT_TYPES)[number];
 
 /**
  * Connect's username length by identity management type (CreateUser API reference): SAML

@@ -84,7 +84,10 @@ describe("stack parameters", () => {
     [{ functionTimeoutSeconds: "901" }, "functionTimeoutSeconds must be an integer from 10 to 900"],
     [{ queueRetentionSeconds: "1209600" }, "shorter than the DLQ's 14 days"],
     [{ logRetentionDays: "31" }, "logRetentionDays must be one of"],
-    [{ identityManagementType: "LDAP" }, "identityManagementType must be one of"],
+    [{ identityManagementType: "LDAP" }, "param identityManagementType must be one of"],
+    // Checked by the function's own configuration reader, worded for the param.
+    [{ usernameTemplate: "{nickname}" }, "param usernameTemplate names unknown employee fields"],
+    [{ logLevel: "LOUD" }, "param logLevel must be one of TRACE"],
     [{ createUserRps: "0" }, "createUserRps must be a number"],
     [{ alarmTopicArn: "ops-alerts" }, "alarmTopicArn must be an SNS topic ARN"],
     [{ deletionProtection: "yes" }, "deletionProtection must be true or false"],
