@@ -1,26 +1,43 @@
+/**
+ * The events the service publishes on its bus (docs/subscribers.md). Every Detail carries an
+ * eventId that is a function of the employee, the instance, the action and the HR version, so
+ * subscribers can de-duplicate a republished event; no Detail ever carries a password.
+ */
 import { createHash } from "node:crypto";
 import type { ReasonCode } from "./failures.js";
+import type { UserChange, UsernameDrift } from "./plan.js";
 
 export const USER_CREATED = "Connect User Created";
+export const USER_UPDATED = "Connect User Updated";
 export const PROVISIONING_FAILED = "Connect User Provisioning Failed";
 
+export const DETAIL_TYPES = [USER_CREATED, USER_UPDATED, PROVISIONING_FAILED] as const;
+export type DetailType = (typeof DETAIL_TYPES)[number];
+
+/** How a Created event came about: the user was made now, or was found already there. */
 export type Outcome = "CREATED" | "ALREADY_EXISTED";
 
 /** An event for the bus, before any transport concern. */
 export interface OutputEvent {
   readonly source: string;
-  readonly detailType: typeof USER_CREATED | typeof PROVISIONING_FAILED;
+  readonly detailType: DetailType;
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
-export interface UserCreatedFacts {
+/** What every event about an employee's user says. */
+interface UserFacts {
   readonly sourceEventId: string;
   readonly employeeId: string;
   readonly instanceId: string;
+  /** The HR version (epoch milliseconds) of the event that caused it. */
+  readonly version: number;
   readonly userId: string;
   readonly userArn: string;
   readonly username: string;
   readonly ruleId: string;
+}
+
+export interface UserCreatedFacts extends UserFacts {
   readonly routingProfileId: string;
   readonly securityProfileIds: readonly string[];
   readonly hierarchyGroupId?: string;
@@ -38,9 +55,15 @@ export interface ProvisioningFailedFacts {
   readonly failureKey: string;
 }
 
+export interface UserUpdatedFacts extends UserFacts {
+  readonly changes: readonly UserChange[];
+  readonly usernameDrift?: UsernameDrift;
+}
+
 /**
- * The same employee on the same instance always gets the same eventId, so subscribers can
- * de-duplicate the republished event of a retry or a replay.
+ * The same employee, instance and HR version give the same eventId, so subscribers can
+ * de-duplicate the republished event of a retry or a replay; a later version (a rehire's new
+ * user) gets a new one.
  */
 export const userCreatedEvent = (
   source: string,
@@ -50,7 +73,7 @@ export const userCreatedEvent = (
   source,
   detailType: USER_CREATED,
   detail: {
-    eventId: deterministicId("user-created", facts.instanceId, facts.employeeId),
+    eventId: userEventId("user-created", facts),
     sourceEventId: facts.sourceEventId,
     employeeId: facts.employeeId,
     instanceId: facts.instanceId,
@@ -65,6 +88,31 @@ export const userCreatedEvent = (
     occurredAt: now.toISOString(),
   },
 });
+
+export const userUpdatedEvent = (
+  source: string,
+  facts: UserUpdatedFacts,
+  now: Date,
+): OutputEvent => ({
+  source,
+  detailType: USER_UPDATED,
+  detail: {
+    eventId: userEventId("user-updated", facts),
+    sourceEventId: facts.sourceEventId,
+    employeeId: facts.employeeId,
+    instanceId: facts.instanceId,
+    userId: facts.userId,
+    userArn: facts.userArn,
+    username: facts.username,
+    ruleId: facts.ruleId,
+    changes: facts.changes.map((change) => ({ ...change })),
+    ...(facts.usernameDrift ? { usernameDrift: { ...facts.usernameDrift } } : {}),
+    occurredAt: now.toISOString(),
+  },
+});
+
+const userEventId = (action: string, facts: UserFacts): string =>
+  deterministicId(action, facts.instanceId, facts.employeeId, String(facts.version));
 
 export const provisioningFailedEvent = (
   source: string,

@@ -7,8 +7,10 @@ import {
   type ProvisioningFailedFacts,
   provisioningFailedEvent,
   USER_CREATED,
+  USER_UPDATED,
   type UserCreatedFacts,
   userCreatedEvent,
+  userUpdatedEvent,
 } from "../../../shared/domain/output-events.js";
 
 const SEED = 20261128;
@@ -20,6 +22,7 @@ const created = (overrides: Partial<UserCreatedFacts> = {}): UserCreatedFacts =>
   sourceEventId: "wd-7f3c9a",
   employeeId: "E12345",
   instanceId: INSTANCE,
+  version: Date.parse("2026-11-28T10:00:00Z"),
   userId: "u-1",
   userArn: `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE}/agent/u-1`,
   username: "jose.nunez@example.com",
@@ -75,7 +78,7 @@ describe("userCreatedEvent", () => {
     expect(event.detail).toMatchObject({ outcome: "ALREADY_EXISTED", hierarchyGroupId: null });
   });
 
-  it("gives the same employee on the same instance the same eventId, whatever else differs", () => {
+  it("gives the same employee, instance and HR version the same eventId, whatever else differs", () => {
     const first = userCreatedEvent("a", created(), NOW);
     const replay = userCreatedEvent(
       "b",
@@ -90,8 +93,9 @@ describe("userCreatedEvent", () => {
     expect(idOf(replay)).toBe(idOf(first));
   });
 
-  it("gives another employee or another instance another eventId", () => {
+  it("gives another employee, instance or HR version another eventId", () => {
     const base = idOf(userCreatedEvent("s", created(), NOW));
+    expect(idOf(userCreatedEvent("s", created({ version: 1 }), NOW))).not.toBe(base);
     expect(idOf(userCreatedEvent("s", created({ employeeId: "E12346" }), NOW))).not.toBe(base);
     expect(idOf(userCreatedEvent("s", created({ instanceId: "other-instance" }), NOW))).not.toBe(
       base,
@@ -103,6 +107,53 @@ describe("userCreatedEvent", () => {
     const event = userCreatedEvent("s", facts, NOW);
     expect(event.detail.securityProfileIds).not.toBe(facts.securityProfileIds);
     expect(JSON.stringify(event)).not.toMatch(/password/i);
+  });
+});
+
+describe("userUpdatedEvent", () => {
+  const updated = () => ({
+    ...created(),
+    changes: [
+      { aspect: "routingProfile" as const, from: "rp-0", to: "rp-1" },
+      {
+        aspect: "identityInfo" as const,
+        from: null,
+        to: null,
+        fields: ["LastName" as const],
+      },
+    ],
+  });
+
+  it("carries the changes, the username drift when there is one, and the user's ARN", () => {
+    const event = userUpdatedEvent(
+      "connect-onboarding",
+      { ...updated(), usernameDrift: { current: "a@example.com", desired: "b@example.com" } },
+      NOW,
+    );
+    expect(event.detailType).toBe(USER_UPDATED);
+    expect(event.detail).toEqual({
+      eventId: expect.stringMatching(UUID),
+      sourceEventId: "wd-7f3c9a",
+      employeeId: "E12345",
+      instanceId: INSTANCE,
+      userId: "u-1",
+      userArn: `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE}/agent/u-1`,
+      username: "jose.nunez@example.com",
+      ruleId: "cc-austin-agents",
+      changes: updated().changes,
+      usernameDrift: { current: "a@example.com", desired: "b@example.com" },
+      occurredAt: "2026-11-28T10:00:09.123Z",
+    });
+    expect(userUpdatedEvent("s", updated(), NOW).detail).not.toHaveProperty("usernameDrift");
+  });
+
+  it("never shares an eventId with the Created event of the same version", () => {
+    expect(idOf(userUpdatedEvent("s", updated(), NOW))).not.toBe(
+      idOf(userCreatedEvent("s", created(), NOW)),
+    );
+    expect(idOf(userUpdatedEvent("s", { ...updated(), version: 2 }, NOW))).not.toBe(
+      idOf(userUpdatedEvent("s", updated(), NOW)),
+    );
   });
 });
 

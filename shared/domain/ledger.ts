@@ -1,0 +1,124 @@
+/**
+ * The ledger: what the service remembers of each employee (docs/lifecycle.md). One record per
+ * employee with the user it has, the HR version last applied and the outcome it published, and a
+ * history entry per applied change. Never a name, an email or a phone number: the username is
+ * the one identifying field it keeps, because Connect knows users by it.
+ */
+import type { OutputEvent } from "./output-events.js";
+import type { UserChange } from "./plan.js";
+
+export const EMPLOYEE_STATUSES = ["ACTIVE", "DISABLED", "REMOVED"] as const;
+export type EmployeeStatus = (typeof EMPLOYEE_STATUSES)[number];
+
+/** A change under way: one environment holds the employee until it commits or the lease ends. */
+export interface Claim {
+  readonly version: number;
+  readonly eventId: string;
+  /** Epoch ms after which another environment may take the employee over. */
+  readonly until: number;
+  /** What this claim has done to Connect so far, so a retry of the same event reports it all. */
+  readonly progress: ClaimProgress;
+}
+
+export interface ClaimProgress {
+  readonly created?: { readonly userId: string; readonly userArn: string };
+  readonly changes: readonly UserChange[];
+}
+
+export interface LedgerEntry {
+  readonly employeeId: string;
+  readonly status?: EmployeeStatus;
+  readonly userId?: string;
+  readonly userArn?: string;
+  readonly username?: string;
+  /** HR version (epoch ms) and eventId of the event last applied. */
+  readonly appliedVersion?: number;
+  readonly appliedEventId?: string;
+  readonly ruleId?: string;
+  /** The rule tag keys set on the user: the only tags the service may later remove. */
+  readonly ruleTagKeys: readonly string[];
+  /** The employee's match attributes when last applied, for impact analysis of rule changes. */
+  readonly matchAttributes: Readonly<Record<string, string>>;
+  /** What the last applied event published: a redelivery of it publishes the same again. */
+  readonly outcome: readonly OutputEvent[];
+  readonly claim?: Claim;
+}
+
+/** What a committed change records. */
+export interface AppliedChange {
+  readonly version: number;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly status: EmployeeStatus;
+  readonly userId: string;
+  readonly userArn: string;
+  readonly username: string;
+  readonly ruleId: string;
+  readonly ruleTagKeys: readonly string[];
+  readonly matchAttributes: Readonly<Record<string, string>>;
+  /** CREATED, ALREADY_EXISTED, UPDATED, UNCHANGED (a hire of a user that already matched). */
+  readonly action: string;
+  readonly changes: readonly UserChange[];
+  readonly outcome: readonly OutputEvent[];
+  readonly appliedAt: number;
+}
+
+/** One line of an employee's provisioning timeline (`onboard history`). */
+export interface HistoryEntry {
+  readonly employeeId: string;
+  readonly version: number;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly action: string;
+  readonly userId: string;
+  readonly ruleId: string;
+  readonly changes: readonly UserChange[];
+  readonly appliedAt: number;
+  /** Epoch seconds at which DynamoDB's TTL removes the entry. */
+  readonly expiresAt: number;
+}
+
+/** Employee fields that identify a person: never kept, even when a rule matches on them. */
+const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
+  "firstName",
+  "lastName",
+  "preferredFirstName",
+  "workEmail",
+  "mobilePhone",
+  "deskPhoneNumber",
+  "directoryUserId",
+]);
+
+/**
+ * The attributes worth keeping for "which rule would this employee get?": those the usual match
+ * columns and the current rules look at, without personal fields.
+ */
+export const matchAttributesOf = (
+  attributes: Readonly<Record<string, string>>,
+  keys: Iterable<string>,
+): Record<string, string> => {
+  const kept: Record<string, string> = {};
+  for (const key of [...new Set(keys)].sort()) {
+    if (PERSONAL_FIELDS.has(key) || !Object.hasOwn(attributes, key)) continue;
+    kept[key] = attributes[key] as string;
+  }
+  return kept;
+};
+
+/** The history entry a committed change leaves, kept for `historyDays`. */
+export const historyEntryOf = (
+  employeeId: string,
+  applied: AppliedChange,
+  historyDays: number,
+): HistoryEntry => ({
+  employeeId,
+  version: applied.version,
+  eventId: applied.eventId,
+  eventType: applied.eventType,
+  action: applied.action,
+  userId: applied.userId,
+  ruleId: applied.ruleId,
+  changes: applied.changes,
+  appliedAt: applied.appliedAt,
+  expiresAt: Math.floor(applied.appliedAt / 1000) + Math.round(historyDays * 86_400),
+});
