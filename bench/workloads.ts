@@ -34,7 +34,7 @@ const PLACES = [
   { department: "Customer Care", location: "Austin", jobTitle: "Team Supervisor" },
 ];
 
-/** A canonical EmployeeHired body for hire number `i` of a run; usernames never collide. */
+/** A canonical employee event body for hire number `i` of a run; usernames never collide. */
 export const hireBody = (run: string, i: number): string => {
   const place = PLACES[i % PLACES.length];
   return JSON.stringify({

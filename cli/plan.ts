@@ -17,7 +17,7 @@ import {
   EMPLOYEE_ID_TAG,
   type ResolvedProfiles,
 } from "../shared/domain/create-user-request.js";
-import type { EmployeeHired } from "../shared/domain/employee-hired.js";
+import type { EmployeeRecordEvent } from "../shared/domain/employee-event.js";
 import { PermanentFailure, UsernameTakenError } from "../shared/domain/failures.js";
 import { type MappingRule, type RuleMatch, RuleSet } from "../shared/domain/mapping-rule.js";
 import { type EnvelopeKind, parseMessageBody } from "../shared/domain/message-body.js";
@@ -155,7 +155,7 @@ export const createPlanner = (context: PlanContext) => {
 const existingUser = async (
   directory: ConnectUserDirectory,
   request: CreateUserRequest,
-  event: EmployeeHired,
+  event: EmployeeRecordEvent,
 ): Promise<ExistingUser | undefined> => {
   const existing = await directory.findUser(request.Username);
   const owner = existing?.tags[EMPLOYEE_ID_TAG];
@@ -204,7 +204,7 @@ const failed = (
   };
 };
 
-const plannedEvent = (event: EmployeeHired): PlannedEvent => ({
+const plannedEvent = (event: EmployeeRecordEvent): PlannedEvent => ({
   eventType: event.eventType,
   eventId: event.eventId,
   ...(event.occurredAt === undefined ? {} : { occurredAt: event.occurredAt }),

@@ -1,4 +1,4 @@
-import { KNOWN_EMPLOYEE_FIELDS } from "./domain/employee-hired.js";
+import { KNOWN_EMPLOYEE_FIELDS } from "./domain/employee-event.js";
 import {
   IDENTITY_MANAGEMENT_TYPES,
   type IdentityManagementType,

@@ -3,8 +3,11 @@
  * `shared/adapters/` implement them over the AWS SDK; tests may implement them in memory.
  * Every method reports trouble as a classified ProvisioningFailure, never as an SDK error.
  */
-import type { CreateUserRequest } from "./domain/create-user-request.js";
+import type { Log } from "./application/log.js";
+import type { ConnectUser, IdentityInfo, PhoneConfig } from "./domain/connect-user.js";
+import type { CreateUserRequest } from "./domain/desired-user.js";
 import type { ReasonCode } from "./domain/failures.js";
+import type { AppliedChange, Claim, HistoryEntry, LedgerEntry } from "./domain/ledger.js";
 import type { MappingRule } from "./domain/mapping-rule.js";
 import type { OutputEvent } from "./domain/output-events.js";
 import type { ProfileKind } from "./domain/profile-ref.js";
@@ -13,6 +16,7 @@ import type { ProfileKind } from "./domain/profile-ref.js";
 export interface MappingRuleSource {
   /** Every valid rule; invalid items are reported through `onInvalid` and left out. */
   loadRules(
+    context: CallContext,
     onInvalid?: (ruleId: string | undefined, problem: string) => void,
   ): Promise<MappingRule[]>;
 }
@@ -24,29 +28,140 @@ export interface ProfileSummary {
 
 /** The instance's routing profiles, security profiles and hierarchy groups. */
 export interface ProfileCatalog {
-  listProfiles(kind: ProfileKind): Promise<ProfileSummary[]>;
+  listProfiles(kind: ProfileKind, context: CallContext): Promise<ProfileSummary[]>;
 }
+
+/**
+ * What every outbound call is given: the moment by which it must be over, and where to say that
+ * it is being retried. Port methods take it last.
+ */
+export interface CallContext {
+  /** Epoch ms after which no call may start or wait: the function must report its batch. */
+  readonly deadline: number;
+  readonly log: Log;
+}
+
+/** The Connect APIs the function calls: each has its own quota, so each is paced on its own. */
+export const CONNECT_APIS = [
+  "CreateUser",
+  "DescribeUser",
+  "SearchUsers",
+  "ListUsers",
+  "UpdateUserRoutingProfile",
+  "UpdateUserSecurityProfiles",
+  "UpdateUserHierarchy",
+  "UpdateUserIdentityInfo",
+  "UpdateUserPhoneConfig",
+  "TagResource",
+  "UntagResource",
+  "DeleteUser",
+  "ListRoutingProfiles",
+  "ListSecurityProfiles",
+  "ListUserHierarchyGroups",
+] as const;
+export type ConnectApi = (typeof CONNECT_APIS)[number];
+
+/**
+ * How an adapter makes one API call: the application wraps every call in its pacing and
+ * retries (per API), so the adapter only says which API it is calling.
+ */
+export type ApiInvoker<Api extends string> = <T>(
+  api: Api,
+  context: CallContext,
+  call: () => Promise<T>,
+) => Promise<T>;
 
 export type CreateUserResult =
   | { readonly status: "created"; readonly userId: string; readonly userArn: string }
   | { readonly status: "duplicate" };
 
-/** A user already in Connect, as far as a lookup could see it. */
-export interface ExistingUser {
+/** A user a search found, before DescribeUser tells the rest. */
+export interface UserSummary {
   readonly userId: string;
-  readonly userArn: string;
   readonly username: string;
   readonly tags: Readonly<Record<string, string>>;
-  readonly routingProfileId?: string;
-  readonly securityProfileIds?: readonly string[];
-  readonly hierarchyGroupId?: string;
 }
 
-/** The instance's users: create one, or find one by username. */
-export interface ConnectUserDirectory {
-  createUser(request: CreateUserRequest): Promise<CreateUserResult>;
-  /** Finds a user by exact username (case-insensitive, as Connect compares them). */
-  findUser(username: string): Promise<ExistingUser | undefined>;
+/** The instance's users, one method per Connect API the lifecycle needs. */
+export interface ConnectUsers {
+  createUser(request: CreateUserRequest, context: CallContext): Promise<CreateUserResult>;
+  /** The user as Connect has it; undefined when it no longer exists. */
+  describeUser(userId: string, context: CallContext): Promise<ConnectUser | undefined>;
+  /** Users tagged for this employee, as the (lagging) search index sees them. */
+  findUsersByEmployeeId(employeeId: string, context: CallContext): Promise<UserSummary[]>;
+  /** The ID of the user with this username (compared as Connect does, ignoring case), index lag or not. */
+  findUserIdByUsername(username: string, context: CallContext): Promise<string | undefined>;
+  updateRoutingProfile(
+    userId: string,
+    routingProfileId: string,
+    context: CallContext,
+  ): Promise<void>;
+  updateSecurityProfiles(
+    userId: string,
+    securityProfileIds: readonly string[],
+    context: CallContext,
+  ): Promise<void>;
+  /** No group removes the user's. */
+  updateHierarchy(
+    userId: string,
+    hierarchyGroupId: string | undefined,
+    context: CallContext,
+  ): Promise<void>;
+  updateIdentityInfo(
+    userId: string,
+    identityInfo: IdentityInfo,
+    context: CallContext,
+  ): Promise<void>;
+  updatePhoneConfig(userId: string, phoneConfig: PhoneConfig, context: CallContext): Promise<void>;
+  tagUser(
+    userArn: string,
+    tags: Readonly<Record<string, string>>,
+    context: CallContext,
+  ): Promise<void>;
+  untagUser(userArn: string, keys: readonly string[], context: CallContext): Promise<void>;
+}
+
+/** What a claim on an employee found. */
+export type ClaimResult =
+  /** The employee is this caller's until `claim.until`; `entry` is what the ledger held. */
+  | { readonly kind: "claimed"; readonly claim: Claim; readonly entry?: LedgerEntry }
+  /** A newer version was applied: this event is stale. */
+  | { readonly kind: "stale"; readonly entry: LedgerEntry }
+  /** This very version was applied already: a redelivery. */
+  | { readonly kind: "applied"; readonly entry: LedgerEntry }
+  /** Another environment holds the employee now. */
+  | { readonly kind: "busy"; readonly entry: LedgerEntry };
+
+/**
+ * The ledger (DynamoDB in production). Writes are conditional: a stale event can never
+ * overwrite a newer one, and two environments never change one employee at once.
+ */
+export interface Ledger {
+  claim(
+    employeeId: string,
+    version: number,
+    eventId: string,
+    until: number,
+    context: CallContext,
+  ): Promise<ClaimResult>;
+  /** Records what the claim has done so far; later calls replace earlier ones. */
+  recordProgress(employeeId: string, claim: Claim, context: CallContext): Promise<void>;
+  /** Commits the change and ends the claim; false when the claim was lost meanwhile. */
+  commit(
+    employeeId: string,
+    claim: Claim,
+    applied: AppliedChange,
+    context: CallContext,
+  ): Promise<boolean>;
+  /** Ends the claim without a change, keeping its progress for a retry of the same version. */
+  release(employeeId: string, claim: Claim, context: CallContext): Promise<void>;
+  appendHistory(entry: HistoryEntry, context: CallContext): Promise<void>;
+}
+
+/** Reading the ledger, for operators (`onboard history`, reconciliation). */
+export interface LedgerReader {
+  entry(employeeId: string): Promise<LedgerEntry | undefined>;
+  history(employeeId: string): Promise<HistoryEntry[]>;
 }
 
 /** Puts events on the bus; resolves only once the bus accepted the entry. */

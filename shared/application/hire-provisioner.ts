@@ -5,7 +5,7 @@ import {
   type ResolvedProfiles,
   type UserSettings,
 } from "../domain/create-user-request.js";
-import type { EmployeeHired } from "../domain/employee-hired.js";
+import type { EmployeeRecordEvent } from "../domain/employee-event.js";
 import {
   ConnectThrottledError,
   UserLookupPendingError,
@@ -60,7 +60,7 @@ const NO_SLOT = Symbol("no CreateUser slot before the deadline");
 export class HireProvisioner {
   constructor(private readonly deps: ProvisionerDeps) {}
 
-  async provision(event: EmployeeHired, deadline: number, log: Log): Promise<Provisioned> {
+  async provision(event: EmployeeRecordEvent, deadline: number, log: Log): Promise<Provisioned> {
     const { rules, profiles, settings, publisher, clock } = this.deps;
     const rule = await rules.ruleFor(event.employee);
     const resolved = await profiles.resolve(rule);

@@ -1,4 +1,8 @@
-import { ConnectThrottledError, ConnectUnavailableError } from "../domain/failures.js";
+import {
+  ConnectThrottledError,
+  ConnectUnavailableError,
+  NoPacedSlotError,
+} from "../domain/failures.js";
 import type { Clock } from "./clock.js";
 
 export interface RetryPolicy {
@@ -22,11 +26,15 @@ export interface RetryOptions {
   readonly onRetry?: (error: Error, attempt: number, delayMs: number) => void;
 }
 
-/** Throttling and Connect outages heal; everything else is returned to the caller at once. */
+/**
+ * Throttling and Connect outages heal; everything else is returned to the caller at once, and so
+ * is a call the pace has no slot for before the deadline (waiting would not bring one closer).
+ */
 export const isRetryable = (
   error: unknown,
 ): error is ConnectThrottledError | ConnectUnavailableError =>
-  error instanceof ConnectThrottledError || error instanceof ConnectUnavailableError;
+  (error instanceof ConnectThrottledError && !(error instanceof NoPacedSlotError)) ||
+  error instanceof ConnectUnavailableError;
 
 /**
  * Runs `operation`, retrying retryable failures with capped exponential backoff and "equal

@@ -1,4 +1,4 @@
-import type { Employee } from "../domain/employee-hired.js";
+import type { Employee } from "../domain/employee-event.js";
 import { NoMappingRuleError } from "../domain/failures.js";
 import { MATCH_ATTRIBUTES, type MappingRule, RuleSet } from "../domain/mapping-rule.js";
 import type { MappingRuleSource } from "../ports.js";

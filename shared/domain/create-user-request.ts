@@ -1,4 +1,4 @@
-import type { EmployeeHired } from "./employee-hired.js";
+import type { EmployeeRecordEvent } from "./employee-event.js";
 import { InvalidEventError, MissingDeskPhoneError } from "./failures.js";
 import type { MappingRule, PhoneType } from "./mapping-rule.js";
 import { buildUsername, type IdentityManagementType } from "./username.js";
@@ -57,7 +57,7 @@ const NAME_LIMITS: Readonly<Record<IdentityManagementType, { first: number; last
  * for CONNECT_MANAGED instances, the one type where Connect holds the password.
  */
 export const buildCreateUserRequest = (
-  event: EmployeeHired,
+  event: EmployeeRecordEvent,
   rule: MappingRule,
   profiles: ResolvedProfiles,
   settings: UserSettings,
@@ -106,7 +106,10 @@ export const buildCreateUserRequest = (
   };
 };
 
-const phoneConfig = (event: EmployeeHired, rule: MappingRule): CreateUserRequest["PhoneConfig"] => {
+const phoneConfig = (
+  event: EmployeeRecordEvent,
+  rule: MappingRule,
+): CreateUserRequest["PhoneConfig"] => {
   const base = {
     PhoneType: rule.phone.type,
     AutoAccept: rule.phone.autoAccept,

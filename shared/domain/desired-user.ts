@@ -11,7 +11,7 @@ import {
   type PhoneConfig,
   RESERVED_TAGS,
 } from "./connect-user.js";
-import type { Employee } from "./employee-hired.js";
+import type { Employee } from "./employee-event.js";
 import { InvalidEventError, MissingDeskPhoneError } from "./failures.js";
 import type { MappingRule } from "./mapping-rule.js";
 import { buildUsername, type IdentityManagementType } from "./username.js";

@@ -14,6 +14,7 @@ export const PERMANENT_REASONS = [
   "AmbiguousProfile",
   "MissingDeskPhone",
   "UsernameTaken",
+  "NotManaged",
   "ConnectRejected",
   "UserQuotaExceeded",
   "NotAuthorized",
@@ -25,6 +26,8 @@ export const TRANSIENT_REASONS = [
   "ConnectUnavailable",
   "UserLookupPending",
   "MappingTableUnavailable",
+  "LedgerUnavailable",
+  "EmployeeBusy",
   "EventPublishFailed",
   "DeadLetterUnavailable",
   "InternalError",
@@ -106,6 +109,12 @@ export class UsernameTakenError extends PermanentFailure {
   readonly reason = "UsernameTaken";
 }
 
+/** The employee's user exists but this service does not manage it: it is never touched. */
+export class NotManagedError extends PermanentFailure {
+  override readonly name = "NotManagedError";
+  readonly reason = "NotManaged";
+}
+
 export class ConnectRejectedError extends PermanentFailure {
   override readonly name = "ConnectRejectedError";
   readonly reason = "ConnectRejected";
@@ -122,8 +131,16 @@ export class NotAuthorizedError extends PermanentFailure {
 }
 
 export class ConnectThrottledError extends TransientFailure {
-  override readonly name = "ConnectThrottledError";
+  override readonly name: string = "ConnectThrottledError";
   readonly reason = "ConnectThrottled";
+}
+
+/**
+ * The pace leaves this call no slot before the function must return: SQS delivers the record
+ * again, instead of the batch running into the Lambda timeout. Not worth retrying in place.
+ */
+export class NoPacedSlotError extends ConnectThrottledError {
+  override readonly name = "NoPacedSlotError";
 }
 
 export class ConnectUnavailableError extends TransientFailure {
@@ -140,6 +157,17 @@ export class UserLookupPendingError extends TransientFailure {
 export class MappingTableUnavailableError extends TransientFailure {
   override readonly name = "MappingTableUnavailableError";
   readonly reason = "MappingTableUnavailable";
+}
+
+export class LedgerUnavailableError extends TransientFailure {
+  override readonly name = "LedgerUnavailableError";
+  readonly reason = "LedgerUnavailable";
+}
+
+/** Another Lambda environment is changing this employee's user right now. */
+export class EmployeeBusyError extends TransientFailure {
+  override readonly name = "EmployeeBusyError";
+  readonly reason = "EmployeeBusy";
 }
 
 export class EventPublishFailedError extends TransientFailure {

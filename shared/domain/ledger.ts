@@ -12,6 +12,8 @@ export type EmployeeStatus = (typeof EMPLOYEE_STATUSES)[number];
 
 /** A change under way: one environment holds the employee until it commits or the lease ends. */
 export interface Claim {
+  /** Tells this claim from a later one on the same version (a redelivery taking over). */
+  readonly token: string;
   readonly version: number;
   readonly eventId: string;
   /** Epoch ms after which another environment may take the employee over. */

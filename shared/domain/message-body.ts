@@ -1,4 +1,12 @@
-import { type EmployeeHired, isRecord, validateEmployeeHired } from "./employee-hired.js";
+import {
+  EMPLOYEE_EVENT_TYPES,
+  type EmployeeEventType,
+  type EmployeeRecordEvent,
+  isRecord,
+  RECORD_EVENT_TYPES,
+  type RecordEventType,
+  validateEmployeeRecord,
+} from "./employee-event.js";
 import {
   InvalidEventError,
   InvalidJsonError,
@@ -13,8 +21,37 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /** How deep envelopes may nest (SNS carrying an EventBridge event is the deepest seen). */
 const MAX_ENVELOPE_DEPTH = 3;
 
-const EVENTBRIDGE_DETAIL_TYPES = new Set(["Employee Hired", "EmployeeHired"]);
-const CLOUDEVENTS_TYPE_SUFFIX = "employee.hired";
+/** EventBridge detail-types, with or without spaces, and the event types they carry. */
+const EVENTBRIDGE_DETAIL_TYPES: ReadonlyMap<string, EmployeeEventType> = new Map(
+  (
+    [
+      ["Employee Hired", "EmployeeHired"],
+      ["Employee Rehired", "EmployeeRehired"],
+      ["Employee Updated", "EmployeeUpdated"],
+      ["Employee Terminated", "EmployeeTerminated"],
+      ["Employee Termination Rescinded", "EmployeeTerminationRescinded"],
+    ] as const
+  ).flatMap(([detailType, eventType]) => [
+    [detailType, eventType],
+    [detailType.replaceAll(" ", ""), eventType],
+  ]),
+);
+
+/** CloudEvents `type` suffixes (after the producer's own prefix) and their event types. */
+const CLOUDEVENTS_TYPES: readonly (readonly [string, EmployeeEventType])[] = [
+  ["employee.hired", "EmployeeHired"],
+  ["employee.rehired", "EmployeeRehired"],
+  ["employee.updated", "EmployeeUpdated"],
+  ["employee.terminated", "EmployeeTerminated"],
+  ["employee.termination.rescinded", "EmployeeTerminationRescinded"],
+];
+
+const RECORD_TYPES: ReadonlySet<string> = new Set(RECORD_EVENT_TYPES);
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EMPLOYEE_EVENT_TYPES);
+
+/** A rehire is a hire: an envelope may call one the other. */
+const family = (eventType: string): string =>
+  eventType === "EmployeeRehired" ? "EmployeeHired" : eventType;
 
 export type EnvelopeKind = "raw" | "eventbridge" | "sns" | "cloudevents";
 
@@ -25,7 +62,7 @@ export interface FailureHints {
 }
 
 export type BodyParseResult =
-  | { readonly ok: true; readonly event: EmployeeHired; readonly envelope: EnvelopeKind }
+  | { readonly ok: true; readonly event: EmployeeRecordEvent; readonly envelope: EnvelopeKind }
   | { readonly ok: false; readonly error: PermanentFailure; readonly hints: FailureHints };
 
 interface Unwrapped {
@@ -34,7 +71,7 @@ interface Unwrapped {
 }
 
 /**
- * Turns an SQS message body into an EmployeeHired event, whatever envelope carried it.
+ * Turns an SQS message body into an employee event, whatever envelope carried it.
  * Never throws: every input ends as an event or a permanent failure with its reason code.
  */
 export const parseMessageBody = (body: string): BodyParseResult => {
@@ -49,12 +86,13 @@ export const parseMessageBody = (body: string): BodyParseResult => {
     if (eventType === undefined || eventType === null) {
       throw new InvalidEventError("eventType: is required", ["eventType"]);
     }
-    if (typeof eventType !== "string" || eventType.trim() !== "EmployeeHired") {
+    const type = typeof eventType === "string" ? eventType.trim() : undefined;
+    if (type === undefined || !RECORD_TYPES.has(type)) {
       throw new UnsupportedEventTypeError(
-        `eventType ${describeType(eventType)} is not EmployeeHired`,
+        `eventType ${describeType(eventType)} is not one of ${RECORD_EVENT_TYPES.join(", ")}`,
       );
     }
-    const validation = validateEmployeeHired({ ...canonical, eventType: "EmployeeHired" });
+    const validation = validateEmployeeRecord({ ...canonical, eventType: type as RecordEventType });
     if (!validation.ok) {
       const paths = validation.issues.map((issue) => issue.path);
       const message = validation.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
@@ -83,39 +121,46 @@ const unwrap = (value: unknown, envelope: EnvelopeKind, depth: number): Unwrappe
 
 const fromEventBridge = (value: Record<string, unknown>, depth: number): Unwrapped => {
   const detailType = value["detail-type"];
-  if (typeof detailType !== "string" || !EVENTBRIDGE_DETAIL_TYPES.has(detailType.trim())) {
+  const eventType =
+    typeof detailType === "string" ? EVENTBRIDGE_DETAIL_TYPES.get(detailType.trim()) : undefined;
+  if (!eventType) {
     throw new UnsupportedEventTypeError(
-      `detail-type ${describeType(detailType)} is not Employee Hired`,
+      `detail-type ${describeType(detailType)} is not an employee event (Employee Hired, Employee Updated, ...)`,
     );
   }
   const detail = value.detail;
   if (!isRecord(detail)) throw new InvalidEventError("detail: must be an object", ["detail"]);
   const inner = unwrap(detail, "eventbridge", depth + 1);
   return {
-    canonical: canonicalOf(inner.canonical, value.id, value.time, value.source),
+    canonical: canonicalOf(inner.canonical, eventType, value.id, value.time, value.source),
     envelope: "eventbridge",
   };
 };
 
 const fromCloudEvent = (value: Record<string, unknown>, depth: number): Unwrapped => {
   const type = value.type;
-  if (typeof type !== "string" || !isHiredType(type.trim().toLowerCase())) {
+  const eventType = typeof type === "string" ? cloudEventType(type) : undefined;
+  if (!eventType) {
     throw new UnsupportedEventTypeError(
-      `CloudEvents type ${describeType(type)} is not *.employee.hired`,
+      `CloudEvents type ${describeType(type)} is not an employee event (*.employee.hired, *.employee.updated, ...)`,
     );
   }
   const data = cloudEventData(value);
   if (!isRecord(data)) throw new InvalidEventError("data: must be an object", ["data"]);
   const inner = unwrap(data, "cloudevents", depth + 1);
   return {
-    canonical: canonicalOf(inner.canonical, value.id, value.time, value.source),
+    canonical: canonicalOf(inner.canonical, eventType, value.id, value.time, value.source),
     envelope: "cloudevents",
   };
 };
 
 // "employee.hired" as the whole type or its last dotted segments, never "reemployee.hired".
-const isHiredType = (type: string): boolean =>
-  type === CLOUDEVENTS_TYPE_SUFFIX || type.endsWith(`.${CLOUDEVENTS_TYPE_SUFFIX}`);
+const cloudEventType = (type: string): EmployeeEventType | undefined => {
+  const lower = type.trim().toLowerCase();
+  return CLOUDEVENTS_TYPES.find(
+    ([suffix]) => lower === suffix || lower.endsWith(`.${suffix}`),
+  )?.[1];
+};
 
 // Structured-mode CloudEvents may carry JSON data as an object, a JSON string, or base64.
 const cloudEventData = (value: Record<string, unknown>): unknown => {
@@ -129,15 +174,29 @@ const cloudEventData = (value: Record<string, unknown>): unknown => {
   return value.data;
 };
 
-/** The envelope's payload is either a whole canonical event or just its employee object. */
+/**
+ * The envelope's payload is either a whole canonical event (its own eventType wins) or just
+ * its employee object, whose event type the envelope's type says.
+ */
 const canonicalOf = (
   payload: Record<string, unknown>,
+  eventType: EmployeeEventType,
   id: unknown,
   time: unknown,
   source: unknown,
 ): Record<string, unknown> => {
   const isCanonical = "employee" in payload || "eventType" in payload;
-  const base = isCanonical ? payload : { eventType: "EmployeeHired", employee: payload };
+  if (isCanonical && typeof payload.eventType === "string") {
+    const inner = payload.eventType.trim();
+    if (EVENT_TYPE_SET.has(inner) && family(inner) !== family(eventType)) {
+      // The envelope says one thing and the event another: acting on either could be wrong.
+      throw new InvalidEventError(
+        `eventType "${inner}" contradicts the envelope's type, which means ${eventType}`,
+        ["eventType"],
+      );
+    }
+  }
+  const base = isCanonical ? payload : { eventType, employee: payload };
   return {
     ...base,
     eventId: absent(base.eventId) ? id : base.eventId,
@@ -146,7 +205,7 @@ const canonicalOf = (
   };
 };
 
-// As in validateEmployeeHired, blank strings and nulls count as absent.
+// As in validateEmployeeRecord, blank strings and nulls count as absent.
 const absent = (value: unknown): boolean =>
   value === undefined || value === null || (typeof value === "string" && value.trim() === "");
 

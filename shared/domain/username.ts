@@ -1,4 +1,4 @@
-import type { Employee } from "./employee-hired.js";
+import type { Employee } from "./employee-event.js";
 
 /** How the Connect instance manages identities: the one list the function, CLI and stack read. */
 export const IDENTITY_MANAGEMENT_TYPES = ["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"] as const;

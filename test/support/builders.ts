@@ -1,10 +1,10 @@
 /**
- * Builders for unit tests: canonical EmployeeHired bodies (DESIGN section 2), the envelopes
+ * Builders for unit tests: canonical employee event bodies (DESIGN section 2), the envelopes
  * that carry them, parsed events, and mapping rules (section 3). Every builder returns a fresh
  * object, so a test may mutate what it gets.
  */
 import type { ResolvedProfiles } from "../../shared/domain/create-user-request.js";
-import type { EmployeeHired } from "../../shared/domain/employee-hired.js";
+import type { EmployeeRecordEvent } from "../../shared/domain/employee-event.js";
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";
 
@@ -125,7 +125,7 @@ export const cloudEvent = (
 };
 
 /** Parses a body that must be a valid hire, failing the test loudly otherwise. */
-export const parseOk = (body: unknown): EmployeeHired => {
+export const parseOk = (body: unknown): EmployeeRecordEvent => {
   const result = parseMessageBody(typeof body === "string" ? body : JSON.stringify(body));
   if (!result.ok) {
     throw new Error(`expected a valid event, got ${result.error.reason}: ${result.error.message}`);
@@ -133,8 +133,8 @@ export const parseOk = (body: unknown): EmployeeHired => {
   return result.event;
 };
 
-/** A parsed EmployeeHired built from `validEvent(overrides)`. */
-export const hiredEvent = (overrides: EventOverrides = {}): EmployeeHired =>
+/** A parsed hire built from `validEvent(overrides)`. */
+export const hiredEvent = (overrides: EventOverrides = {}): EmployeeRecordEvent =>
   parseOk(validEvent(overrides));
 
 /** A fully defaulted mapping rule, as `validateMappingRule` would return it. */

@@ -43,7 +43,7 @@ export const lambdaContext = (remainingMs = 60_000): Context => ({
   succeed: () => undefined,
 });
 
-/** A canonical EmployeeHired body, overridable per employee field. */
+/** A canonical employee event body, overridable per employee field. */
 export const hireBody = (
   employee: Record<string, unknown> = {},
   event: Record<string, unknown> = {},

@@ -6,7 +6,7 @@ import {
   MANAGED_BY_VALUE,
   type UserSettings,
 } from "../../../shared/domain/create-user-request.js";
-import type { EmployeeHired } from "../../../shared/domain/employee-hired.js";
+import type { EmployeeRecordEvent } from "../../../shared/domain/employee-event.js";
 import { InvalidEventError, MissingDeskPhoneError } from "../../../shared/domain/failures.js";
 import type { MappingRule } from "../../../shared/domain/mapping-rule.js";
 import type { IdentityManagementType } from "../../../shared/domain/username.js";
@@ -21,7 +21,7 @@ const settings = (
 
 const build = (
   options: {
-    event?: EmployeeHired;
+    event?: EmployeeRecordEvent;
     rule?: MappingRule;
     type?: IdentityManagementType;
     template?: string;

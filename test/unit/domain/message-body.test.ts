@@ -284,16 +284,12 @@ describe("parseMessageBody: reason codes", () => {
     ["eventType EmployeeTerminated", validEvent({ eventType: "EmployeeTerminated" })],
     ["a non-string eventType", validEvent({ eventType: 1 })],
     [
-      "EventBridge detail-type Employee Terminated",
-      eventBridge(validEvent(), { "detail-type": "Employee Terminated" }),
+      "EventBridge detail-type Employee Terminated (until leavers are handled)",
+      eventBridge(validEmployee(), { "detail-type": "Employee Terminated" }),
     ],
     [
-      "an EventBridge Employee Hired wrapper around another event type",
-      eventBridge(validEvent({ eventType: "EmployeeTerminated" })),
-    ],
-    [
-      "CloudEvents type not ending in employee.hired",
-      cloudEvent(validEvent(), "object", { type: "com.workday.employee.terminated" }),
+      "CloudEvents type not naming an employee event",
+      cloudEvent(validEvent(), "object", { type: "com.workday.employee.promoted" }),
     ],
     [
       "CloudEvents type with employee.hired inside but not at the end",
@@ -811,5 +807,57 @@ describe("parseMessageBody: properties", () => {
       ),
       { numRuns: 400, seed: SEED },
     );
+  });
+});
+
+describe("parseMessageBody: lifecycle event types", () => {
+  it.each([
+    ["Employee Updated", "EmployeeUpdated"],
+    ["EmployeeUpdated", "EmployeeUpdated"],
+    ["Employee Rehired", "EmployeeRehired"],
+    ["Employee Hired", "EmployeeHired"],
+  ])("takes an EventBridge %s carrying only the employee as %s", (detailType, eventType) => {
+    const result = parse(eventBridge(validEmployee(), { "detail-type": detailType }));
+    expect(result.ok && result.event.eventType).toBe(eventType);
+  });
+
+  it.each([
+    ["com.workday.employee.updated", "EmployeeUpdated"],
+    ["employee.rehired", "EmployeeRehired"],
+  ])("takes CloudEvents type %s as %s", (type, eventType) => {
+    const result = parse(cloudEvent(validEmployee(), "object", { type }));
+    expect(result.ok && result.event.eventType).toBe(eventType);
+  });
+
+  it("takes a raw EmployeeUpdated and a hire wrapped as a rehire", () => {
+    const updated = parse(validEvent({ eventType: "EmployeeUpdated" }));
+    expect(updated.ok && updated.event.eventType).toBe("EmployeeUpdated");
+    const rehire = parse(eventBridge(validEvent(), { "detail-type": "Employee Rehired" }));
+    expect(rehire.ok && rehire.event.eventType).toBe("EmployeeHired");
+  });
+
+  it.each([
+    [
+      "an Employee Hired envelope around a termination",
+      eventBridge(validEvent({ eventType: "EmployeeTerminated" })),
+    ],
+    [
+      "an Employee Updated envelope around a hire",
+      eventBridge(validEvent(), { "detail-type": "Employee Updated" }),
+    ],
+    [
+      "a CloudEvents termination around a hire",
+      cloudEvent(validEvent(), "object", { type: "com.workday.employee.terminated" }),
+    ],
+  ])("refuses %s as InvalidEvent: the envelope contradicts the event", (_, body) => {
+    const result = failure(body);
+    expect(result.error.reason).toBe("InvalidEvent");
+    expect(result.error.message).toContain("contradicts the envelope's type");
+  });
+
+  it("refuses an occurredAt that is not a date-time with a zone, naming the field", () => {
+    const result = failure(validEvent({ occurredAt: "2026-11-28 10:00" }));
+    expect(result.error.reason).toBe("InvalidEvent");
+    expect(result.error.message).toContain("occurredAt: must be an RFC 3339 date-time");
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   KNOWN_EMPLOYEE_FIELDS,
-  validateEmployeeHired,
-} from "../../../shared/domain/employee-hired.js";
+  validateEmployeeRecord,
+} from "../../../shared/domain/employee-event.js";
 import { validEmployee, validEvent } from "../../support/builders.js";
 
-describe("validateEmployeeHired", () => {
+describe("validateEmployeeRecord", () => {
   it("knows every employee field of DESIGN section 2", () => {
     expect([...KNOWN_EMPLOYEE_FIELDS].sort()).toEqual(
       [...Object.keys(validEmployee()), "directoryUserId"].sort(),
@@ -13,7 +13,7 @@ describe("validateEmployeeHired", () => {
   });
 
   it("lists issues by path, never with the offending value", () => {
-    const result = validateEmployeeHired(
+    const result = validateEmployeeRecord(
       validEvent({ employee: { workEmail: "Zebediah at home", lastName: "Q".repeat(300) } }),
     );
     expect(result.ok).toBe(false);
@@ -25,10 +25,15 @@ describe("validateEmployeeHired", () => {
   });
 
   it("rejects another eventType with a message naming the expected one", () => {
-    const result = validateEmployeeHired(validEvent({ eventType: "EmployeeTerminated" }));
+    const result = validateEmployeeRecord(validEvent({ eventType: "EmployeeTerminated" }));
     expect(result).toEqual({
       ok: false,
-      issues: [{ path: "eventType", message: 'must be "EmployeeHired"' }],
+      issues: [
+        {
+          path: "eventType",
+          message: 'must be "EmployeeHired" or "EmployeeRehired" or "EmployeeUpdated"',
+        },
+      ],
     });
   });
 
@@ -38,7 +43,7 @@ describe("validateEmployeeHired", () => {
     const body = `{"eventType":"EmployeeHired","eventId":"e1","employee":{"__proto__":${JSON.stringify(
       validEmployee(),
     )}}}`;
-    const result = validateEmployeeHired(JSON.parse(body) as Record<string, unknown>);
+    const result = validateEmployeeRecord(JSON.parse(body) as Record<string, unknown>);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((issue) => issue.path).sort()).toEqual([
@@ -53,7 +58,7 @@ describe("validateEmployeeHired", () => {
     const body = `{"__proto__":{"x":1},"eventType":"EmployeeHired","eventId":"e1","employee":${JSON.stringify(
       validEmployee({ jobTitle: undefined }),
     ).replace("{", '{"__proto__":{"jobTitle":"Supervisor"},')}}`;
-    const result = validateEmployeeHired(JSON.parse(body) as Record<string, unknown>);
+    const result = validateEmployeeRecord(JSON.parse(body) as Record<string, unknown>);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.event.employee.jobTitle).toBeUndefined();

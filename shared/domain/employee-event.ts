@@ -1,4 +1,21 @@
+/**
+ * Employee events (docs/events.md): a hire, rehire or update carries the employee's full
+ * current record (state, not a delta); a termination or its rescission names the employee.
+ */
 import * as z from "zod/mini";
+import { parseDateTime } from "./hr-version.js";
+
+/** Events that carry the employee's whole record: each makes Connect match it. */
+export const RECORD_EVENT_TYPES = ["EmployeeHired", "EmployeeRehired", "EmployeeUpdated"] as const;
+export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
+/** Events about leaving. */
+export const LEAVER_EVENT_TYPES = ["EmployeeTerminated", "EmployeeTerminationRescinded"] as const;
+export const EMPLOYEE_EVENT_TYPES = [...RECORD_EVENT_TYPES, ...LEAVER_EVENT_TYPES] as const;
+export type EmployeeEventType = (typeof EMPLOYEE_EVENT_TYPES)[number];
+
+/** A hire (or rehire) publishes Created even for a user that was there already. */
+export const isHire = (eventType: EmployeeEventType): boolean =>
+  eventType === "EmployeeHired" || eventType === "EmployeeRehired";
 
 /** Connect's own limits for names (CONNECT_MANAGED allows up to 255/256; SAML only 100). */
 const MAX_NAME_LENGTH = 256;
@@ -44,10 +61,17 @@ const EmployeeSchema = z.object({
   directoryUserId: z.optional(text(MAX_TEXT_LENGTH)),
 });
 
+// HR's time of the change is the event's version: it must say which instant it means.
+const dateTime = z.string().check(
+  z.refine((value) => parseDateTime(value) !== undefined, {
+    message: "must be an RFC 3339 date-time with a time zone, e.g. 2026-11-28T10:00:00Z",
+  }),
+);
+
 const EventSchema = z.object({
-  eventType: z.literal("EmployeeHired"),
+  eventType: z.enum(RECORD_EVENT_TYPES),
   eventId: text(256),
-  occurredAt: z.optional(text(64)),
+  occurredAt: z.optional(dateTime),
   source: z.optional(text(256)),
   employee: EmployeeSchema,
 });
@@ -60,7 +84,8 @@ export type Employee = z.infer<typeof EmployeeSchema> & {
   readonly attributes: Readonly<Record<string, string>>;
 };
 
-export type EmployeeHired = Omit<z.infer<typeof EventSchema>, "employee"> & {
+/** A hire, rehire or update. */
+export type EmployeeRecordEvent = Omit<z.infer<typeof EventSchema>, "employee"> & {
   readonly employee: Employee;
 };
 
@@ -69,7 +94,7 @@ export const KNOWN_EMPLOYEE_FIELDS: readonly string[] = Object.keys(EmployeeSche
 const KNOWN = new Set(KNOWN_EMPLOYEE_FIELDS);
 
 export type EventValidation =
-  | { readonly ok: true; readonly event: EmployeeHired }
+  | { readonly ok: true; readonly event: EmployeeRecordEvent }
   | { readonly ok: false; readonly issues: readonly { path: string; message: string }[] };
 
 /**
@@ -77,7 +102,7 @@ export type EventValidation =
  * fields are accepted as text, and the failure lists field paths but never the values: they may
  * be names or emails, which must not reach logs.
  */
-export const validateEmployeeHired = (candidate: Record<string, unknown>): EventValidation => {
+export const validateEmployeeRecord = (candidate: Record<string, unknown>): EventValidation => {
   const employee = isRecord(candidate.employee) ? compact(candidate.employee) : candidate.employee;
   const input = { ...compact(candidate), employee };
   const result = EventSchema.safeParse(input);

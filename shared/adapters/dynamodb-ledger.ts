@@ -1,0 +1,329 @@
+import { randomUUID } from "node:crypto";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { LedgerUnavailableError } from "../domain/failures.js";
+import type {
+  AppliedChange,
+  Claim,
+  ClaimProgress,
+  EmployeeStatus,
+  HistoryEntry,
+  LedgerEntry,
+} from "../domain/ledger.js";
+import type { OutputEvent } from "../domain/output-events.js";
+import type { UserChange } from "../domain/plan.js";
+import type { CallContext, ClaimResult, Ledger, LedgerReader } from "../ports.js";
+
+/**
+ * The ledger table: partition key `employeeId`, sort key `record`. Each employee has one
+ * `STATE` item and `HISTORY#<version>#<eventId>` items that DynamoDB's TTL (`expiresAt`)
+ * removes. Every write is one conditional single-item write, so it works on any DynamoDB.
+ */
+export const LEDGER_KEYS = { partition: "employeeId", sort: "record" } as const;
+const STATE = "STATE";
+const HISTORY = "HISTORY#";
+/** Versions are epoch ms: 15 digits sort as numbers until the year 33658. */
+const VERSION_DIGITS = 15;
+
+const CONDITION_FAILED = "ConditionalCheckFailedException";
+
+interface StoredProgress {
+  readonly version: number;
+  readonly created?: { readonly userId: string; readonly userArn: string };
+  /** JSON of UserChange[]: change entries hold nulls, which a string keeps as they are. */
+  readonly changes: string;
+}
+
+interface StateItem {
+  readonly employeeId: string;
+  readonly status?: EmployeeStatus;
+  readonly userId?: string;
+  readonly userArn?: string;
+  readonly username?: string;
+  readonly appliedVersion?: number;
+  readonly appliedEventId?: string;
+  readonly ruleId?: string;
+  readonly ruleTagKeys?: string[];
+  readonly matchAttributes?: Record<string, string>;
+  /** JSON of OutputEvent[]. */
+  readonly outcome?: string;
+  readonly claim?: { token: string; version: number; eventId: string; until: number };
+  readonly progress?: StoredProgress;
+}
+
+export class DynamoDbLedger implements Ledger, LedgerReader {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async claim(
+    employeeId: string,
+    version: number,
+    eventId: string,
+    until: number,
+    _context: CallContext,
+  ): Promise<ClaimResult> {
+    const token = randomUUID();
+    // A claim that fails its condition learns why from a read; a read that finds nothing in
+    // the way (the holder has just committed or released) is worth one more try.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key(employeeId, STATE),
+            UpdateExpression: "SET #claim = :claim",
+            ConditionExpression:
+              "(attribute_not_exists(appliedVersion) OR appliedVersion < :v) AND " +
+              "(attribute_not_exists(#claim) OR #claim.#until < :now)",
+            ExpressionAttributeNames: { "#claim": "claim", "#until": "until" },
+            ExpressionAttributeValues: {
+              ":claim": { token, version, eventId, until },
+              ":v": version,
+              ":now": this.now(),
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        const item = Attributes as StateItem;
+        const claim: Claim = {
+          token,
+          version,
+          eventId,
+          until,
+          progress: inheritedProgress(item.progress, version),
+        };
+        const entry = isNew(item) ? undefined : toEntry(item);
+        return entry ? { kind: "claimed", claim, entry } : { kind: "claimed", claim };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw this.unavailable("claim", error);
+      }
+      const entry = await this.entry(employeeId);
+      if (!entry) continue;
+      if (entry.appliedVersion !== undefined && entry.appliedVersion > version) {
+        return { kind: "stale", entry };
+      }
+      if (entry.appliedVersion === version) return { kind: "applied", entry };
+      if (entry.claim && entry.claim.until >= this.now()) return { kind: "busy", entry };
+    }
+    throw new LedgerUnavailableError(
+      `ledger ${this.tableName}: employee ${employeeId} could not be claimed (changing under us)`,
+    );
+  }
+
+  async recordProgress(employeeId: string, claim: Claim, _context: CallContext): Promise<void> {
+    await this.whileClaimed("recordProgress", employeeId, claim, {
+      UpdateExpression: "SET progress = :progress",
+      ExpressionAttributeValues: { ":progress": storedProgress(claim) },
+    });
+  }
+
+  async commit(
+    employeeId: string,
+    claim: Claim,
+    applied: AppliedChange,
+    _context: CallContext,
+  ): Promise<boolean> {
+    return this.whileClaimed("commit", employeeId, claim, {
+      UpdateExpression:
+        "SET #status = :status, userId = :userId, userArn = :userArn, username = :username, " +
+        "appliedVersion = :version, appliedEventId = :eventId, appliedAt = :appliedAt, " +
+        "ruleId = :ruleId, ruleTagKeys = :ruleTagKeys, matchAttributes = :matchAttributes, " +
+        "outcome = :outcome REMOVE progress, #claim",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":status": applied.status,
+        ":userId": applied.userId,
+        ":userArn": applied.userArn,
+        ":username": applied.username,
+        ":version": applied.version,
+        ":eventId": applied.eventId,
+        ":appliedAt": applied.appliedAt,
+        ":ruleId": applied.ruleId,
+        ":ruleTagKeys": [...applied.ruleTagKeys],
+        ":matchAttributes": { ...applied.matchAttributes },
+        ":outcome": JSON.stringify(applied.outcome),
+      },
+    });
+  }
+
+  async release(employeeId: string, claim: Claim, _context: CallContext): Promise<void> {
+    // Progress stays: a retry of the same version takes it over and reports it in its event.
+    await this.whileClaimed("release", employeeId, claim, { UpdateExpression: "REMOVE #claim" });
+  }
+
+  async appendHistory(entry: HistoryEntry, _context: CallContext): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...this.key(entry.employeeId, historyKey(entry.version, entry.eventId)),
+            version: entry.version,
+            eventId: entry.eventId,
+            eventType: entry.eventType,
+            action: entry.action,
+            userId: entry.userId,
+            ruleId: entry.ruleId,
+            changes: JSON.stringify(entry.changes),
+            appliedAt: entry.appliedAt,
+            expiresAt: entry.expiresAt,
+          },
+        }),
+      );
+    } catch (error) {
+      throw this.unavailable("appendHistory", error);
+    }
+  }
+
+  async entry(employeeId: string): Promise<LedgerEntry | undefined> {
+    try {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: this.key(employeeId, STATE),
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? toEntry(Item as StateItem) : undefined;
+    } catch (error) {
+      throw this.unavailable("read", error);
+    }
+  }
+
+  async history(employeeId: string): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: "employeeId = :id AND begins_with(#record, :history)",
+            ExpressionAttributeNames: { "#record": LEDGER_KEYS.sort },
+            ExpressionAttributeValues: { ":id": employeeId, ":history": HISTORY },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) entries.push(toHistoryEntry(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      throw this.unavailable("history", error);
+    }
+    return entries;
+  }
+
+  /** An update of the state item that holds only while this claim does; false once it is lost. */
+  private async whileClaimed(
+    what: string,
+    employeeId: string,
+    claim: Claim,
+    update: {
+      UpdateExpression: string;
+      ExpressionAttributeNames?: Record<string, string>;
+      ExpressionAttributeValues?: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(employeeId, STATE),
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: "#claim.#token = :token",
+          ExpressionAttributeNames: {
+            ...update.ExpressionAttributeNames,
+            "#claim": "claim",
+            "#token": "token",
+          },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ":token": claim.token },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw this.unavailable(what, error);
+    }
+  }
+
+  private key(employeeId: string, record: string) {
+    return { [LEDGER_KEYS.partition]: employeeId, [LEDGER_KEYS.sort]: record };
+  }
+
+  private unavailable(what: string, error: unknown): LedgerUnavailableError {
+    const name = error instanceof Error ? error.name : "UnknownError";
+    return new LedgerUnavailableError(`ledger ${this.tableName}: ${what} failed (${name})`, {
+      cause: error,
+    });
+  }
+}
+
+const historyKey = (version: number, eventId: string): string =>
+  `${HISTORY}${String(version).padStart(VERSION_DIGITS, "0")}#${eventId}`;
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === CONDITION_FAILED;
+
+// A claim on an employee never seen before creates the item with the claim alone.
+const isNew = (item: StateItem): boolean =>
+  item.appliedVersion === undefined && item.userId === undefined && item.progress === undefined;
+
+const inheritedProgress = (stored: StoredProgress | undefined, version: number): ClaimProgress =>
+  stored && stored.version === version
+    ? {
+        ...(stored.created ? { created: stored.created } : {}),
+        changes: JSON.parse(stored.changes) as UserChange[],
+      }
+    : { changes: [] };
+
+const storedProgress = (claim: Claim): StoredProgress => ({
+  version: claim.version,
+  ...(claim.progress.created ? { created: claim.progress.created } : {}),
+  changes: JSON.stringify(claim.progress.changes),
+});
+
+const toEntry = (item: StateItem): LedgerEntry => ({
+  employeeId: item.employeeId,
+  ...(item.status ? { status: item.status } : {}),
+  ...(item.userId ? { userId: item.userId } : {}),
+  ...(item.userArn ? { userArn: item.userArn } : {}),
+  ...(item.username ? { username: item.username } : {}),
+  ...(item.appliedVersion === undefined ? {} : { appliedVersion: Number(item.appliedVersion) }),
+  ...(item.appliedEventId ? { appliedEventId: item.appliedEventId } : {}),
+  ...(item.ruleId ? { ruleId: item.ruleId } : {}),
+  ruleTagKeys: item.ruleTagKeys ?? [],
+  matchAttributes: item.matchAttributes ?? {},
+  outcome: item.outcome ? (JSON.parse(item.outcome) as OutputEvent[]) : [],
+  ...(item.claim
+    ? {
+        claim: {
+          token: item.claim.token,
+          version: Number(item.claim.version),
+          eventId: item.claim.eventId,
+          until: Number(item.claim.until),
+          progress: inheritedProgress(item.progress, Number(item.claim.version)),
+        },
+      }
+    : {}),
+});
+
+const toHistoryEntry = (item: Record<string, unknown>): HistoryEntry => ({
+  employeeId: String(item.employeeId),
+  version: Number(item.version),
+  eventId: String(item.eventId),
+  eventType: String(item.eventType),
+  action: String(item.action),
+  userId: String(item.userId),
+  ruleId: String(item.ruleId),
+  changes: JSON.parse(String(item.changes ?? "[]")) as UserChange[],
+  appliedAt: Number(item.appliedAt),
+  expiresAt: Number(item.expiresAt),
+});
