@@ -1,6 +1,6 @@
 /**
- * Composition root of the onboarding function: SQS batch of "employee hired" events in,
- * Connect users and "Connect User Created" events out. Everything is wired here, once per
+ * Composition root of the onboarding function: SQS batches of employee events in, Connect
+ * users made to match HR and their events on the bus out. Everything is wired here, once per
  * Lambda environment; the behaviour lives in shared/. The Lambda entry point is
  * `onboard-employee.ts`; the local stack and tests build environments from here directly.
  */
@@ -12,23 +12,27 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { createAwsClients } from "../shared/adapters/aws-clients.js";
-import { ConnectInstance } from "../shared/adapters/connect-user-directory.js";
+import { ConnectInstance } from "../shared/adapters/connect-users.js";
+import { DynamoDbLedger } from "../shared/adapters/dynamodb-ledger.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
 import { EventBridgePublisher } from "../shared/adapters/eventbridge-publisher.js";
 import { recordLogger } from "../shared/adapters/record-logger.js";
 import { SqsDeadLetterParker } from "../shared/adapters/sqs-dead-letter-parker.js";
+import { inboundMessage } from "../shared/adapters/sqs-inbound.js";
+import { ApiPacer } from "../shared/application/api-pacer.js";
 import { type Clock, systemClock } from "../shared/application/clock.js";
-import { CreateUserPacer } from "../shared/application/create-user-pacer.js";
-import { HireProvisioner } from "../shared/application/hire-provisioner.js";
-import { ProfileResolver } from "../shared/application/profile-resolver.js";
 import {
-  OnboardingRecordHandler,
-  type RecordResult,
-} from "../shared/application/record-handler.js";
+  EmployeeMessageHandler,
+  type MessageResult,
+} from "../shared/application/employee-message-handler.js";
+import { EmployeeSync } from "../shared/application/employee-sync.js";
+import { pacedCalls } from "../shared/application/paced-calls.js";
+import { ProfileResolver } from "../shared/application/profile-resolver.js";
 import { DEFAULT_RETRY_POLICY } from "../shared/application/retry.js";
 import { RuleBook } from "../shared/application/rule-book.js";
 import { readConfig } from "../shared/config.js";
 import { generatePassword } from "../shared/domain/password.js";
+import type { ConnectApi } from "../shared/ports.js";
 
 /** After a miss, caches older than this are reloaded: a fix may just have landed. */
 const MISS_REFRESH_MS = 1_000;
@@ -63,15 +67,21 @@ export const createHandler = (
     namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "ConnectOnboarding",
   });
   const clients = createAwsClients();
-  const connect = new ConnectInstance(clients.connect, config.instanceId);
+  const pacer = new ApiPacer((api: ConnectApi) => config.connectApiRps[api], clock);
+  const connect = new ConnectInstance(
+    clients.connect,
+    config.instanceId,
+    pacedCalls(pacer, DEFAULT_RETRY_POLICY, clock),
+  );
   const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName, clock);
   const settings = {
     instanceId: config.instanceId,
     identityManagementType: config.identityManagementType,
     usernameTemplate: config.usernameTemplate,
     eventSource: config.eventSource,
+    ledgerHistoryDays: config.ledgerHistoryDays,
   };
-  const provisioner = new HireProvisioner({
+  const sync = new EmployeeSync({
     rules: new RuleBook(
       new DynamoDbMappingRules(clients.dynamodb, config.mappingTableName),
       { ttlMs: config.mappingCacheTtlSeconds * 1000, missRefreshMs: MISS_REFRESH_MS },
@@ -85,15 +95,14 @@ export const createHandler = (
       clock,
     ),
     users: connect,
-    pacer: new CreateUserPacer(config.createUserRps, clock),
+    ledger: new DynamoDbLedger(clients.dynamodb, config.ledgerTableName, () => clock.now()),
     publisher,
     settings,
-    retryPolicy: DEFAULT_RETRY_POLICY,
-    clock: clock,
+    clock,
     newPassword: generatePassword,
   });
-  const records = new OnboardingRecordHandler({
-    provisioner,
+  const messages = new EmployeeMessageHandler({
+    sync,
     publisher,
     parker: new SqsDeadLetterParker(clients.sqs, config.dlqUrl),
     settings: {
@@ -109,13 +118,22 @@ export const createHandler = (
     const remaining = context.getRemainingTimeInMillis();
     const margin = Math.min(SAFETY_MARGIN_MS, remaining * SAFETY_MARGIN_SHARE);
     const deadline = clock.now() + remaining - margin;
-    const tally = { UsersCreated: 0, UsersAlreadyExisted: 0, HiresParked: 0, HiresRetried: 0 };
+    const tally: Record<Metric, number> = {
+      UsersCreated: 0,
+      UsersAlreadyExisted: 0,
+      UsersUpdated: 0,
+      EventsUnchanged: 0,
+      EventsStale: 0,
+      EventsParked: 0,
+      EventsRetried: 0,
+    };
     const processRecord = async (record: SQSRecord): Promise<void> => {
       try {
         // Tracked, so the events of the batch's records share PutEvents calls.
-        tally[outcomeMetric(await publisher.track(() => records.handle(record, deadline)))]++;
+        const message = inboundMessage(record);
+        tally[outcomeMetric(await publisher.track(() => messages.handle(message, deadline)))]++;
       } catch (error) {
-        tally.HiresRetried++;
+        tally.EventsRetried++;
         throw error;
       }
     };
@@ -140,9 +158,27 @@ export const createHandler = (
   return middy(onboardEmployees).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 };
 
-const outcomeMetric = (result: RecordResult) =>
-  result.kind === "parked"
-    ? "HiresParked"
-    : result.outcome === "CREATED"
-      ? "UsersCreated"
-      : "UsersAlreadyExisted";
+type Metric =
+  | "UsersCreated"
+  | "UsersAlreadyExisted"
+  | "UsersUpdated"
+  | "EventsUnchanged"
+  | "EventsStale"
+  | "EventsParked"
+  | "EventsRetried";
+
+const outcomeMetric = (result: MessageResult): Metric => {
+  if (result.kind === "parked") return "EventsParked";
+  switch (result.outcome) {
+    case "CREATED":
+      return "UsersCreated";
+    case "ALREADY_EXISTED":
+      return "UsersAlreadyExisted";
+    case "UPDATED":
+      return "UsersUpdated";
+    case "STALE":
+      return "EventsStale";
+    default:
+      return "EventsUnchanged";
+  }
+};

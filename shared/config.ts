@@ -4,18 +4,22 @@ import {
   type IdentityManagementType,
   templatePlaceholders,
 } from "./domain/username.js";
+import { CONNECT_APIS, type ConnectApi } from "./ports.js";
 
 export interface OnboardingConfig {
   /** The instance ID, even when CONNECT_INSTANCE_ID was given as an ARN. */
   readonly instanceId: string;
   readonly identityManagementType: IdentityManagementType;
   readonly mappingTableName: string;
+  readonly ledgerTableName: string;
+  readonly ledgerHistoryDays: number;
   readonly eventBusName: string;
   readonly eventSource: string;
   readonly dlqUrl: string;
   readonly maxReceiveCount: number;
   readonly usernameTemplate: string;
-  readonly createUserRps: number;
+  /** Calls per second per Lambda environment, for each Connect API the function calls. */
+  readonly connectApiRps: Readonly<Record<ConnectApi, number>>;
   readonly mappingCacheTtlSeconds: number;
   readonly profileCacheTtlSeconds: number;
   readonly serviceName: string;
@@ -106,6 +110,13 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
     instanceId,
     identityManagementType: oneOf("IDENTITY_MANAGEMENT_TYPE", IDENTITY_MANAGEMENT_TYPES, "SAML"),
     mappingTableName: required("MAPPING_TABLE_NAME"),
+    ledgerTableName: required("LEDGER_TABLE_NAME"),
+    ledgerHistoryDays: number(
+      "LEDGER_HISTORY_DAYS",
+      400,
+      (n) => n > 0 && n <= 36_500,
+      "a number of days above 0 and at most 36500",
+    ),
     eventBusName: required("EVENT_BUS_NAME"),
     eventSource: value("EVENT_SOURCE") ?? "connect-onboarding",
     dlqUrl,
@@ -116,12 +127,7 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
       "an integer from 1 to 1000",
     ),
     usernameTemplate,
-    createUserRps: number(
-      "CONNECT_CREATE_USER_RPS",
-      1,
-      (n) => n > 0 && n <= 10_000,
-      "a number above 0 and at most 10000",
-    ),
+    connectApiRps: apiRates(env, value, number, problems),
     mappingCacheTtlSeconds: number(
       "MAPPING_CACHE_TTL_SECONDS",
       60,
@@ -139,4 +145,35 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+};
+
+const RPS_PREFIX = "CONNECT_API_RPS_";
+const RPS_RULE = "a number above 0 and at most 10000";
+const validRps = (n: number) => n > 0 && n <= 10_000;
+
+/**
+ * Each Connect API's pace: CONNECT_API_RPS for all (default 1), CONNECT_API_RPS_<Api> for one
+ * (CONNECT_CREATE_USER_RPS, from before there were others, still sets CreateUser's).
+ */
+const apiRates = (
+  env: Readonly<Record<string, string | undefined>>,
+  value: (name: string) => string | undefined,
+  number: (name: string, fallback: number, check: (n: number) => boolean, rule: string) => number,
+  problems: string[],
+): Record<ConnectApi, number> => {
+  const all = number("CONNECT_API_RPS", 1, validRps, RPS_RULE);
+  const legacy = number("CONNECT_CREATE_USER_RPS", all, validRps, RPS_RULE);
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith(RPS_PREFIX) || value(name) === undefined) continue;
+    const api = name.slice(RPS_PREFIX.length);
+    if (!(CONNECT_APIS as readonly string[]).includes(api)) {
+      problems.push(`${name} names no Connect API the function calls (${CONNECT_APIS.join(", ")})`);
+    }
+  }
+  return Object.fromEntries(
+    CONNECT_APIS.map((api) => [
+      api,
+      number(`${RPS_PREFIX}${api}`, api === "CreateUser" ? legacy : all, validRps, RPS_RULE),
+    ]),
+  ) as Record<ConnectApi, number>;
 };

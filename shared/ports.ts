@@ -169,6 +169,18 @@ export interface ProvisioningEventPublisher {
   publish(event: OutputEvent): Promise<void>;
 }
 
+/** A message from the onboarding queue, as much of it as the application needs. */
+export interface InboundMessage {
+  readonly messageId: string;
+  /** The body, verbatim. */
+  readonly body: string;
+  /** This delivery's number, from 1: on the queue's maxReceiveCount the function parks it. */
+  readonly receiveCount: number;
+  /** When the queue got the message (epoch ms): the HR version of last resort. */
+  readonly sentAt: number;
+  readonly attributes: Readonly<Record<string, MessageAttribute>>;
+}
+
 /** A message attribute in the shape Lambda hands it to us. */
 export interface MessageAttribute {
   readonly dataType: string;

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { MappingTableUnavailableError } from "../domain/failures.js";
 import { type MappingRule, validateMappingRule } from "../domain/mapping-rule.js";
-import type { MappingRuleSource } from "../ports.js";
+import type { CallContext, MappingRuleSource } from "../ports.js";
 
 /** The mapping table: one item per rule, read whole with a paged, consistent Scan. */
 export class DynamoDbMappingRules implements MappingRuleSource {
@@ -11,6 +11,7 @@ export class DynamoDbMappingRules implements MappingRuleSource {
   ) {}
 
   async loadRules(
+    _context: CallContext,
     onInvalid?: (ruleId: string | undefined, problem: string) => void,
   ): Promise<MappingRule[]> {
     const rules: MappingRule[] = [];

@@ -1,8 +1,8 @@
-import type { ResolvedProfiles } from "../domain/create-user-request.js";
+import type { ResolvedProfiles } from "../domain/desired-user.js";
 import { AmbiguousProfileError, ProfileNotFoundError } from "../domain/failures.js";
 import type { MappingRule } from "../domain/mapping-rule.js";
 import { PROFILE_LABEL, type ProfileKind, parseProfileRef } from "../domain/profile-ref.js";
-import type { ProfileCatalog, ProfileSummary } from "../ports.js";
+import type { CallContext, ProfileCatalog, ProfileSummary } from "../ports.js";
 import type { Clock } from "./clock.js";
 import { TtlCache } from "./ttl-cache.js";
 
@@ -24,7 +24,7 @@ const KINDS: readonly ProfileKind[] = ["routingProfile", "securityProfile", "hie
  * are looked up in the instance's lists, cached per kind; IDs and ARNs pass through untouched.
  */
 export class ProfileResolver {
-  readonly #indexes: ReadonlyMap<ProfileKind, TtlCache<NameIndex>>;
+  readonly #indexes: ReadonlyMap<ProfileKind, TtlCache<NameIndex, CallContext>>;
 
   constructor(
     catalog: ProfileCatalog,
@@ -36,7 +36,7 @@ export class ProfileResolver {
       KINDS.map((kind) => [
         kind,
         new TtlCache(
-          async () => indexByName(await catalog.listProfiles(kind)),
+          async (context) => indexByName(await catalog.listProfiles(kind, context)),
           options.ttlMs,
           clock,
         ),
@@ -44,22 +44,29 @@ export class ProfileResolver {
     );
   }
 
-  async resolve(rule: MappingRule): Promise<ResolvedProfiles> {
+  async resolve(rule: MappingRule, context: CallContext): Promise<ResolvedProfiles> {
     const [routingProfileId, securityProfileIds, hierarchyGroupId] = await Promise.all([
-      this.resolveOne("routingProfile", rule.routingProfile, rule.ruleId),
+      this.resolveOne("routingProfile", rule.routingProfile, rule.ruleId, context),
       Promise.all(
-        rule.securityProfiles.map((ref) => this.resolveOne("securityProfile", ref, rule.ruleId)),
+        rule.securityProfiles.map((ref) =>
+          this.resolveOne("securityProfile", ref, rule.ruleId, context),
+        ),
       ),
       rule.hierarchyGroup === undefined
         ? undefined
-        : this.resolveOne("hierarchyGroup", rule.hierarchyGroup, rule.ruleId),
+        : this.resolveOne("hierarchyGroup", rule.hierarchyGroup, rule.ruleId, context),
     ]);
     return hierarchyGroupId === undefined
       ? { routingProfileId, securityProfileIds }
       : { routingProfileId, securityProfileIds, hierarchyGroupId };
   }
 
-  async resolveOne(kind: ProfileKind, reference: string, ruleId: string): Promise<string> {
+  async resolveOne(
+    kind: ProfileKind,
+    reference: string,
+    ruleId: string,
+    context: CallContext,
+  ): Promise<string> {
     const ref = parseProfileRef(reference);
     if (ref.by === "id") return ref.id;
     if (ref.by === "arn") {
@@ -70,10 +77,10 @@ export class ProfileResolver {
       }
       return ref.id;
     }
-    const cache = this.#indexes.get(kind) as TtlCache<NameIndex>;
-    let found = lookup(await cache.get(), ref.name);
+    const cache = this.#indexes.get(kind) as TtlCache<NameIndex, CallContext>;
+    let found = lookup(await cache.get(context), ref.name);
     if (found.length === 0)
-      found = lookup(await cache.refresh(this.options.missRefreshMs), ref.name);
+      found = lookup(await cache.refresh(this.options.missRefreshMs, context), ref.name);
     if (found.length === 1) return (found[0] as ProfileSummary).id;
     const subject = `${PROFILE_LABEL[kind]} "${ref.name}" in rule ${ruleId}`;
     if (found.length === 0)

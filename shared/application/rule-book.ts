@@ -1,7 +1,7 @@
 import type { Employee } from "../domain/employee-event.js";
 import { NoMappingRuleError } from "../domain/failures.js";
 import { MATCH_ATTRIBUTES, type MappingRule, RuleSet } from "../domain/mapping-rule.js";
-import type { MappingRuleSource } from "../ports.js";
+import type { CallContext, MappingRuleSource } from "../ports.js";
 import type { Clock } from "./clock.js";
 import type { Log } from "./log.js";
 import { TtlCache } from "./ttl-cache.js";
@@ -12,9 +12,14 @@ export interface RuleBookOptions {
   readonly missRefreshMs: number;
 }
 
+export interface RuleChoice {
+  readonly rule: MappingRule;
+  readonly matchKeys: readonly string[];
+}
+
 /** The mapping rules, cached per Lambda environment, answering "which rule fits this hire?". */
 export class RuleBook {
-  readonly #cache: TtlCache<RuleSet>;
+  readonly #cache: TtlCache<RuleSet, CallContext>;
 
   constructor(
     source: MappingRuleSource,
@@ -23,9 +28,9 @@ export class RuleBook {
     log: Log,
   ) {
     this.#cache = new TtlCache(
-      async () =>
+      async (context) =>
         new RuleSet(
-          await source.loadRules((ruleId, problem) =>
+          await source.loadRules(context, (ruleId, problem) =>
             log.warn("Skipping an invalid mapping rule", { ruleId, problem }),
           ),
         ),
@@ -34,17 +39,18 @@ export class RuleBook {
     );
   }
 
-  rules(): Promise<RuleSet> {
-    return this.#cache.get();
+  rules(context: CallContext): Promise<RuleSet> {
+    return this.#cache.get(context);
   }
 
-  async ruleFor(employee: Employee): Promise<MappingRule> {
-    const winner = (await this.#cache.get()).select(employee.attributes);
-    if (winner) return winner;
-    const retried = (await this.#cache.refresh(this.options.missRefreshMs)).select(
-      employee.attributes,
-    );
-    if (retried) return retried;
+  /** The winning rule, and the attributes any rule looks at (what the ledger keeps). */
+  async ruleFor(employee: Employee, context: CallContext): Promise<RuleChoice> {
+    const rules = await this.#cache.get(context);
+    const winner = rules.select(employee.attributes);
+    if (winner) return { rule: winner, matchKeys: rules.matchKeys };
+    const reloaded = await this.#cache.refresh(this.options.missRefreshMs, context);
+    const retried = reloaded.select(employee.attributes);
+    if (retried) return { rule: retried, matchKeys: reloaded.matchKeys };
     throw new NoMappingRuleError(`no enabled mapping rule matches ${describe(employee)}`);
   }
 }

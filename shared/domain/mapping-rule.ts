@@ -100,6 +100,11 @@ export class RuleSet {
     return this.#rules.length;
   }
 
+  /** The employee attributes any enabled rule matches on. */
+  get matchKeys(): readonly string[] {
+    return this.#keys;
+  }
+
   /** The winning rule for these employee attributes, if any rule applies. */
   select(attributes: Readonly<Record<string, string>>): MappingRule | undefined {
     const folded = foldKeys(attributes, this.#keys);

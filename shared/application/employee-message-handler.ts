@@ -1,56 +1,52 @@
-import type { SQSRecord } from "aws-lambda";
 import {
   type ProvisioningFailure,
   type ReasonCode,
   toProvisioningFailure,
 } from "../domain/failures.js";
 import { type FailureHints, parseMessageBody } from "../domain/message-body.js";
-import { bodyDigest, type Outcome, provisioningFailedEvent } from "../domain/output-events.js";
-import type { DeadLetterParker, MessageAttribute, ProvisioningEventPublisher } from "../ports.js";
+import { hrVersion } from "../domain/hr-version.js";
+import { bodyDigest, provisioningFailedEvent } from "../domain/output-events.js";
+import type { DeadLetterParker, InboundMessage, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
-import type { HireProvisioner } from "./hire-provisioner.js";
+import type { EmployeeSync, SyncResult } from "./employee-sync.js";
 import type { Log } from "./log.js";
 
-export interface RecordHandlerSettings {
+export interface MessageHandlerSettings {
   readonly instanceId: string;
   readonly eventSource: string;
   /** The queue's maxReceiveCount: on that delivery we park the message ourselves, with a reason. */
   readonly maxReceiveCount: number;
 }
 
-export interface RecordHandlerDeps {
-  readonly provisioner: HireProvisioner;
+export interface MessageHandlerDeps {
+  readonly sync: EmployeeSync;
   readonly publisher: ProvisioningEventPublisher;
   readonly parker: DeadLetterParker;
-  readonly settings: RecordHandlerSettings;
+  readonly settings: MessageHandlerSettings;
   readonly clock: Clock;
-  /** A logger carrying the record's identifiers (never the employee's name or contacts). */
-  readonly logFor: (keys: RecordKeys) => Log;
+  /** A logger carrying the message's identifiers (never the employee's name or contacts). */
+  readonly logFor: (keys: MessageKeys) => Log;
 }
 
-export interface RecordKeys {
+export interface MessageKeys {
   readonly messageId: string;
   readonly employeeId?: string;
   readonly sourceEventId?: string;
 }
 
-export type RecordResult =
-  | {
-      readonly kind: "provisioned";
-      readonly outcome: Outcome;
-      readonly userId: string;
-      readonly ruleId: string;
-    }
+export type MessageResult =
+  | ({ readonly kind: "synced" } & SyncResult)
   | { readonly kind: "parked"; readonly reason: ReasonCode; readonly permanent: boolean };
 
 /**
- * One SQS record, start to finish. Returns when the record is done (provisioned, or parked on
- * the DLQ with its reason); throws a transient failure when SQS should deliver it again.
+ * One message from the onboarding queue, start to finish. Returns when it is done (the
+ * employee synced, or the message parked on the DLQ with its reason); throws a transient
+ * failure when SQS should deliver it again.
  */
-export class OnboardingRecordHandler {
-  constructor(private readonly deps: RecordHandlerDeps) {}
+export class EmployeeMessageHandler {
+  constructor(private readonly deps: MessageHandlerDeps) {}
 
-  async handle(record: SQSRecord, deadline: number): Promise<RecordResult> {
+  async handle(record: InboundMessage, deadline: number): Promise<MessageResult> {
     const parsed = parseMessageBody(record.body);
     if (!parsed.ok) {
       // The same keys as a valid hire's lines: the hint's eventId is the sourceEventId.
@@ -70,16 +66,16 @@ export class OnboardingRecordHandler {
       sourceEventId: hints.eventId,
     });
     try {
-      const provisioned = await this.deps.provisioner.provision(event, deadline, log);
-      log.debug("Hire provisioned and announced");
-      return { kind: "provisioned", ...provisioned };
+      const version = hrVersion(event.occurredAt, record.sentAt);
+      const synced = await this.deps.sync.sync(event, version, { deadline, log });
+      return { kind: "synced", ...synced };
     } catch (error) {
       const failure = toProvisioningFailure(error);
       if (failure.permanent || this.isLastAttempt(record))
         return this.park(record, failure, hints, log);
-      log.warn("Hire not provisioned yet; SQS will deliver it again", {
+      log.warn("Employee not synced yet; SQS will deliver the event again", {
         reason: failure.reason,
-        receiveCount: receiveCount(record),
+        receiveCount: record.receiveCount,
       });
       throw failure;
     }
@@ -90,11 +86,11 @@ export class OnboardingRecordHandler {
    * publishes the same event again (same eventId), which is better than a DLQ entry twice.
    */
   private async park(
-    record: SQSRecord,
+    record: InboundMessage,
     failure: ProvisioningFailure,
     hints: FailureHints,
     log: Log,
-  ): Promise<RecordResult> {
+  ): Promise<MessageResult> {
     const { settings, clock, publisher, parker } = this.deps;
     const now = new Date(clock.now());
     const failedEvent = provisioningFailedEvent(
@@ -126,32 +122,18 @@ export class OnboardingRecordHandler {
       sourceMessageId: record.messageId,
       ...(hints.eventId ? { sourceEventId: hints.eventId } : {}),
       ...(hints.employeeId ? { employeeId: hints.employeeId } : {}),
-      attributes: lambdaAttributes(record),
+      attributes: record.attributes,
     });
-    log.warn("Hire parked on the dead-letter queue", {
+    log.warn("Event parked on the dead-letter queue", {
       reason: failure.reason,
       permanent: failure.permanent,
-      receiveCount: receiveCount(record),
+      receiveCount: record.receiveCount,
     });
     return { kind: "parked", reason: failure.reason, permanent: failure.permanent };
   }
 
-  private isLastAttempt(record: SQSRecord): boolean {
-    return receiveCount(record) >= this.deps.settings.maxReceiveCount;
+  private isLastAttempt(record: InboundMessage): boolean {
+    return record.receiveCount >= this.deps.settings.maxReceiveCount;
   }
 }
 
-const receiveCount = (record: SQSRecord): number =>
-  Number(record.attributes?.ApproximateReceiveCount ?? 1) || 1;
-
-const lambdaAttributes = (record: SQSRecord): Record<string, MessageAttribute> => {
-  const out: Record<string, MessageAttribute> = {};
-  for (const [name, attribute] of Object.entries(record.messageAttributes ?? {})) {
-    out[name] = {
-      dataType: attribute.dataType,
-      ...(attribute.stringValue !== undefined ? { stringValue: attribute.stringValue } : {}),
-      ...(attribute.binaryValue !== undefined ? { binaryValue: attribute.binaryValue } : {}),
-    };
-  }
-  return out;
-};

@@ -1,0 +1,470 @@
+import { type ConnectUser, ownershipOf } from "../domain/connect-user.js";
+import {
+  createUserRequest,
+  type DesiredUser,
+  desiredUser,
+  type UserSettings,
+} from "../domain/desired-user.js";
+import { type EmployeeRecordEvent, isHire } from "../domain/employee-event.js";
+import {
+  EmployeeBusyError,
+  NotManagedError,
+  UserLookupPendingError,
+  UsernameTakenError,
+} from "../domain/failures.js";
+import {
+  type AppliedChange,
+  type Claim,
+  historyEntryOf,
+  type LedgerEntry,
+  matchAttributesOf,
+} from "../domain/ledger.js";
+import { MATCH_ATTRIBUTES } from "../domain/mapping-rule.js";
+import {
+  type Outcome,
+  type OutputEvent,
+  userCreatedEvent,
+  userUpdatedEvent,
+} from "../domain/output-events.js";
+import { ASPECTS, planSync, type UserChange, type UsernameDrift } from "../domain/plan.js";
+import type { CallContext, ConnectUsers, Ledger, ProvisioningEventPublisher } from "../ports.js";
+import type { Clock } from "./clock.js";
+import type { ProfileResolver } from "./profile-resolver.js";
+import type { RuleBook } from "./rule-book.js";
+
+export interface EmployeeSyncSettings extends UserSettings {
+  readonly instanceId: string;
+  readonly eventSource: string;
+  readonly ledgerHistoryDays: number;
+}
+
+export interface EmployeeSyncDeps {
+  readonly rules: RuleBook;
+  readonly profiles: ProfileResolver;
+  readonly users: ConnectUsers;
+  readonly ledger: Ledger;
+  readonly publisher: ProvisioningEventPublisher;
+  readonly settings: EmployeeSyncSettings;
+  readonly clock: Clock;
+  readonly newPassword: () => string;
+}
+
+/**
+ * What one event did. CREATED, ALREADY_EXISTED (a hire that found the employee's user) and
+ * UPDATED changed or announced something; UNCHANGED and STALE did nothing; REDELIVERED is the
+ * event last applied, arriving again, whose outcome is published again.
+ */
+export type SyncOutcome = Outcome | "UPDATED" | "UNCHANGED" | "STALE" | "REDELIVERED";
+
+export interface SyncResult {
+  readonly outcome: SyncOutcome;
+  readonly userId?: string;
+  readonly ruleId?: string;
+  /** Every aspect changed for this event (also those changed by an earlier, failed attempt). */
+  readonly changes: readonly UserChange[];
+}
+
+/** How long to wait for another environment to finish with an employee, between looks. */
+const BUSY_BACKOFF_MS = [50, 100, 200, 400, 800];
+/** A claim outlives its invocation's deadline by this much: the release may still be on its way. */
+const CLAIM_GRACE_MS = 2_000;
+
+/**
+ * The use case: make one employee's Connect user match their HR record. The employee is
+ * claimed in the ledger first, so a stale event never applies and two environments never change
+ * one user at once; then the user is found by employee ID (ledger, then the tag search, then the
+ * username), the plan computed, only what differs applied (each aspect with its own API), the
+ * change committed with its history, and its outcome published. Safe to run again for the same
+ * event: a retry picks up where the last attempt stopped, a redelivery publishes the same events.
+ */
+export class EmployeeSync {
+  constructor(private readonly deps: EmployeeSyncDeps) {}
+
+  async sync(
+    event: EmployeeRecordEvent,
+    version: number,
+    context: CallContext,
+  ): Promise<SyncResult> {
+    const { employeeId } = event.employee;
+    const claimed = await this.claim(employeeId, version, event.eventId, context);
+    if (claimed.kind === "stale") {
+      context.log.info("Event is older than the one last applied; nothing to do", {
+        appliedVersion: claimed.entry.appliedVersion,
+        version,
+      });
+      return { outcome: "STALE", changes: [] };
+    }
+    if (claimed.kind === "applied") {
+      // The last attempt may have died between committing and publishing: publish again, the
+      // same events with the same eventIds, which subscribers de-duplicate.
+      await this.publishAll(claimed.entry.outcome);
+      return {
+        outcome: "REDELIVERED",
+        ...(claimed.entry.userId ? { userId: claimed.entry.userId } : {}),
+        ...(claimed.entry.ruleId ? { ruleId: claimed.entry.ruleId } : {}),
+        changes: [],
+      };
+    }
+    const progress = new ClaimProgressLog(claimed.claim, employeeId, this.deps.ledger, context);
+    try {
+      return await this.apply(event, version, claimed.entry, progress, context);
+    } catch (error) {
+      await this.deps.ledger.release(employeeId, progress.claim, context).catch((releaseError) =>
+        context.log.warn("Ledger claim not released; it lapses on its own", {
+          reason: (releaseError as Error).name,
+        }),
+      );
+      throw error;
+    }
+  }
+
+  private async claim(employeeId: string, version: number, eventId: string, context: CallContext) {
+    const until = context.deadline + CLAIM_GRACE_MS;
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.deps.ledger.claim(employeeId, version, eventId, until, context);
+      if (result.kind !== "busy") return result;
+      const wait = BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)] as number;
+      if (this.deps.clock.now() + wait > context.deadline) {
+        throw new EmployeeBusyError(
+          "another Lambda environment is changing this employee's user; SQS delivers this event again",
+        );
+      }
+      await this.deps.clock.sleep(wait);
+    }
+  }
+
+  private async apply(
+    event: EmployeeRecordEvent,
+    version: number,
+    entry: LedgerEntry | undefined,
+    progress: ClaimProgressLog,
+    context: CallContext,
+  ): Promise<SyncResult> {
+    const { rules, profiles, settings } = this.deps;
+    const { employee } = event;
+    const { rule, matchKeys } = await rules.ruleFor(employee, context);
+    const desired = desiredUser(employee, rule, await profiles.resolve(rule, context), settings);
+    const applied =
+      entry?.appliedVersion === undefined
+        ? undefined
+        : { version: entry.appliedVersion, ruleTagKeys: entry.ruleTagKeys };
+
+    let found = await this.findUser(desired, entry, progress, context);
+    let created: ConnectUser | undefined;
+    if (!found) {
+      const outcome = await this.create(desired, progress, context);
+      if ("created" in outcome) created = outcome.created;
+      else found = outcome.existing;
+    }
+    const createdHere = created !== undefined || progress.claim.progress.created !== undefined;
+    const user = (created ?? found) as ConnectUser;
+
+    let drift: UsernameDrift | undefined;
+    if (found) {
+      const plan = planSync({ version, ...(applied ? { applied } : {}), desired, actual: found });
+      if (plan.action === "UPDATE") await this.applyChanges(found, desired, plan.changes, progress);
+      if (plan.action === "UPDATE" || plan.action === "UNCHANGED") drift = plan.usernameDrift;
+    }
+    // In ASPECTS order, whichever call finished first.
+    const changes = [...progress.claim.progress.changes].sort(
+      (a, b) => ASPECTS.indexOf(a.aspect) - ASPECTS.indexOf(b.aspect),
+    );
+    const now = new Date(this.deps.clock.now());
+    const facts = {
+      sourceEventId: event.eventId,
+      employeeId: employee.employeeId,
+      instanceId: settings.instanceId,
+      version,
+      userId: user.userId,
+      userArn: user.userArn,
+      username: user.username,
+      ruleId: rule.ruleId,
+    };
+    const events: OutputEvent[] = [];
+    if (createdHere || isHire(event.eventType)) {
+      events.push(
+        userCreatedEvent(
+          settings.eventSource,
+          {
+            ...facts,
+            // As found: the Updated event that follows says what changed since.
+            routingProfileId: user.routingProfileId,
+            securityProfileIds: user.securityProfileIds,
+            ...(user.hierarchyGroupId ? { hierarchyGroupId: user.hierarchyGroupId } : {}),
+            outcome: createdHere ? "CREATED" : "ALREADY_EXISTED",
+          },
+          now,
+        ),
+      );
+    }
+    if (changes.length > 0) {
+      events.push(
+        userUpdatedEvent(
+          settings.eventSource,
+          { ...facts, changes, ...(drift ? { usernameDrift: drift } : {}) },
+          now,
+        ),
+      );
+    }
+    const outcome: SyncOutcome = createdHere
+      ? "CREATED"
+      : isHire(event.eventType)
+        ? "ALREADY_EXISTED"
+        : changes.length > 0
+          ? "UPDATED"
+          : "UNCHANGED";
+    await this.commit(
+      employee.employeeId,
+      progress.claim,
+      {
+        version,
+        eventId: event.eventId,
+        eventType: event.eventType,
+        status: "ACTIVE",
+        userId: user.userId,
+        userArn: user.userArn,
+        username: user.username,
+        ruleId: rule.ruleId,
+        ruleTagKeys: Object.keys(desired.ruleTags).sort(),
+        matchAttributes: matchAttributesOf(employee.attributes, [
+          ...MATCH_ATTRIBUTES,
+          ...matchKeys,
+        ]),
+        action: outcome,
+        changes,
+        outcome: events,
+        appliedAt: now.getTime(),
+      },
+      context,
+    );
+    if (drift) {
+      context.log.info("Username no longer fits the template; kept, as Connect cannot rename", {
+        userId: user.userId,
+      });
+    }
+    await this.publishAll(events);
+    context.log.info("Connect user in line with HR", {
+      outcome,
+      userId: user.userId,
+      ruleId: rule.ruleId,
+      changed: changes.map((change) => change.aspect),
+    });
+    return { outcome, userId: user.userId, ruleId: rule.ruleId, changes };
+  }
+
+  /**
+   * The employee's user, by employee ID, never by username alone: the user this very event
+   * created on an earlier attempt, the one the ledger names, then the tag search (whose index
+   * may lag a fresh write: the ledger covers that window). A user tagged for the employee but
+   * not managed by this service is not ours to change.
+   */
+  private async findUser(
+    desired: DesiredUser,
+    entry: LedgerEntry | undefined,
+    progress: ClaimProgressLog,
+    context: CallContext,
+  ): Promise<ConnectUser | undefined> {
+    const { users } = this.deps;
+    const known = [
+      progress.claim.progress.created?.userId,
+      entry?.status === "REMOVED" ? undefined : entry?.userId,
+    ].filter((id): id is string => id !== undefined);
+    for (const userId of new Set(known)) {
+      const user = await users.describeUser(userId, context);
+      // Gone (deleted by hand) or handed to someone else: look for the employee afresh.
+      if (user && ownershipOf(user.tags, desired.employeeId) === "managed") return user;
+    }
+    const tagged = await users.findUsersByEmployeeId(desired.employeeId, context);
+    if (tagged.length === 0) return undefined;
+    const managed = tagged
+      .filter((user) => ownershipOf(user.tags, desired.employeeId) === "managed")
+      .sort((a, b) => (a.userId < b.userId ? -1 : 1));
+    if (managed.length === 0) {
+      throw new NotManagedError(
+        `Connect user ${tagged[0]?.userId} is tagged for this employee but not managed by connect-onboarding (no managedBy=connect-onboarding tag): tag it to hand it over`,
+      );
+    }
+    if (managed.length > 1) {
+      context.log.warn("Employee has several managed Connect users; bringing one in line", {
+        userIds: managed.map((user) => user.userId),
+      });
+    }
+    const chosen =
+      managed.find((user) => user.username.toLowerCase() === desired.username.toLowerCase()) ??
+      (managed[0] as (typeof managed)[number]);
+    return users.describeUser(chosen.userId, context);
+  }
+
+  /**
+   * CreateUser; a duplicate username leads to that user, which is adopted when it is this
+   * employee's and managed, and is someone else's otherwise.
+   */
+  private async create(
+    desired: DesiredUser,
+    progress: ClaimProgressLog,
+    context: CallContext,
+  ): Promise<{ created: ConnectUser } | { existing: ConnectUser }> {
+    const { users, settings } = this.deps;
+    const request = createUserRequest(
+      desired,
+      settings.instanceId,
+      settings.identityManagementType,
+      this.deps.newPassword,
+    );
+    const result = await users.createUser(request, context);
+    if (result.status === "created") {
+      await progress.created({ userId: result.userId, userArn: result.userArn });
+      return {
+        created: {
+          userId: result.userId,
+          userArn: result.userArn,
+          username: request.Username,
+          identityInfo: request.IdentityInfo,
+          phoneConfig: request.PhoneConfig,
+          routingProfileId: request.RoutingProfileId,
+          securityProfileIds: request.SecurityProfileIds,
+          ...(request.HierarchyGroupId ? { hierarchyGroupId: request.HierarchyGroupId } : {}),
+          tags: request.Tags,
+        },
+      };
+    }
+    const userId = await users.findUserIdByUsername(desired.username, context);
+    const existing = userId ? await users.describeUser(userId, context) : undefined;
+    if (!existing) {
+      throw new UserLookupPendingError(
+        "Connect reports the username taken but no lookup finds the user yet",
+      );
+    }
+    const ownership = ownershipOf(existing.tags, desired.employeeId);
+    if (ownership === "unmanaged") {
+      throw new NotManagedError(
+        `the username is used by Connect user ${existing.userId}, tagged for this employee but not managed by connect-onboarding (no managedBy=connect-onboarding tag): tag it to hand it over`,
+      );
+    }
+    if (ownership === "other") {
+      // Never the other employee's ID: failure messages reach the bus and the DLQ.
+      throw new UsernameTakenError(
+        `the username is already used by Connect user ${existing.userId}, ${existing.tags.employeeId ? "tagged for another employee" : "which has no employeeId tag"}`,
+      );
+    }
+    context.log.info("User already existed; adopting it", { userId: existing.userId });
+    return { existing };
+  }
+
+  /**
+   * Each aspect with its own API, all at once: their quotas are separate, so three changes cost
+   * three paced calls side by side. Every change done is recorded before the first failure is
+   * reported, so a retry neither repeats it nor forgets to announce it.
+   */
+  private async applyChanges(
+    user: ConnectUser,
+    desired: DesiredUser,
+    changes: readonly UserChange[],
+    progress: ClaimProgressLog,
+  ): Promise<void> {
+    const settled = await Promise.allSettled(
+      changes.map(async (change) => {
+        await this.applyChange(user, desired, change, progress.context);
+        await progress.changed(change);
+      }),
+    );
+    const failed = settled.find((result) => result.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  private async applyChange(
+    user: ConnectUser,
+    desired: DesiredUser,
+    change: UserChange,
+    context: CallContext,
+  ): Promise<void> {
+    const { users } = this.deps;
+    switch (change.aspect) {
+      case "routingProfile":
+        return users.updateRoutingProfile(user.userId, change.to, context);
+      case "securityProfiles":
+        return users.updateSecurityProfiles(user.userId, change.to, context);
+      case "hierarchyGroup":
+        return users.updateHierarchy(user.userId, change.to ?? undefined, context);
+      case "identityInfo":
+        return users.updateIdentityInfo(user.userId, desired.identityInfo, context);
+      case "phoneConfig":
+        return users.updatePhoneConfig(user.userId, desired.phoneConfig, context);
+      case "tags": {
+        const set = Object.entries(change.to).filter(
+          (entry): entry is [string, string] => entry[1] !== null,
+        );
+        const removed = Object.keys(change.to).filter((key) => change.to[key] === null);
+        if (set.length > 0) await users.tagUser(user.userArn, Object.fromEntries(set), context);
+        if (removed.length > 0) await users.untagUser(user.userArn, removed, context);
+        return;
+      }
+      case "status":
+        return users.untagUser(user.userArn, ["status"], context);
+    }
+  }
+
+  private async commit(
+    employeeId: string,
+    claim: Claim,
+    applied: AppliedChange,
+    context: CallContext,
+  ): Promise<void> {
+    const { ledger, settings } = this.deps;
+    // History first: a crash before the commit is retried and writes the same entry again.
+    if (applied.action !== "UNCHANGED") {
+      await ledger.appendHistory(
+        historyEntryOf(employeeId, applied, settings.ledgerHistoryDays),
+        context,
+      );
+    }
+    if (!(await ledger.commit(employeeId, claim, applied, context))) {
+      // Our lease ran out and another environment took the employee over: it plans against
+      // what Connect now has. The changes were made, so they are still announced.
+      context.log.warn("Ledger claim lapsed before the commit; announcing the change anyway", {
+        version: applied.version,
+      });
+    }
+  }
+
+  private async publishAll(events: readonly OutputEvent[]): Promise<void> {
+    await Promise.all(events.map((event) => this.deps.publisher.publish(event)));
+  }
+}
+
+/**
+ * The claim's progress, written to the ledger after every change to Connect, one write at a
+ * time (the changes of one plan finish side by side, and each write carries the whole list).
+ */
+class ClaimProgressLog {
+  #writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    public claim: Claim,
+    private readonly employeeId: string,
+    private readonly ledger: Ledger,
+    readonly context: CallContext,
+  ) {}
+
+  created(user: { userId: string; userArn: string }): Promise<void> {
+    return this.record({ ...this.claim.progress, created: user });
+  }
+
+  changed(change: UserChange): Promise<void> {
+    const changes = this.claim.progress.changes.filter((done) => done.aspect !== change.aspect);
+    // An aspect changed by an earlier attempt keeps its original `from`.
+    const earlier = this.claim.progress.changes.find((done) => done.aspect === change.aspect);
+    const merged = earlier ? ({ ...change, from: earlier.from } as UserChange) : change;
+    return this.record({ ...this.claim.progress, changes: [...changes, merged] });
+  }
+
+  private record(progress: Claim["progress"]): Promise<void> {
+    this.claim = { ...this.claim, progress };
+    const claim = this.claim;
+    // One failed write must not fail the ones after it: each carries the whole list.
+    this.#writes = this.#writes.catch(() => {}).then(() =>
+      this.ledger.recordProgress(this.employeeId, claim, this.context),
+    );
+    return this.#writes;
+  }
+}
