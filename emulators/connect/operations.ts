@@ -18,6 +18,11 @@ import type { ConnectApi } from "./types.js";
 import {
   checkTagCount,
   validateCreateUser,
+  validateHierarchyUpdate,
+  validateIdentityInfoUpdate,
+  validatePhoneConfigUpdate,
+  validateRoutingProfileUpdate,
+  validateSecurityProfilesUpdate,
   validateTagKeys,
   validateTagMap,
 } from "./validation.js";
@@ -234,13 +239,59 @@ export const OPERATIONS: Record<ConnectApi, Operation> = {
     const tags = validateTagMap(request.body.tags, "tags");
     const merged = { ...resource.tags, ...tags };
     checkTagCount(merged);
-    Object.assign(resource.tags, tags);
+    resource.setTags(merged);
     return ok();
   },
 
   UntagResource(state, request) {
     const resource = state.findTaggable(label(request, 0, "resourceArn"));
-    for (const key of validateTagKeys(request.query.getAll("tagKeys"))) delete resource.tags[key];
+    const remaining = { ...resource.tags };
+    for (const key of validateTagKeys(request.query.getAll("tagKeys"))) delete remaining[key];
+    resource.setTags(remaining);
+    return ok();
+  },
+
+  // The UpdateUser* operations: path labels InstanceId then UserId; the order of checks is
+  // instance (404), then the body (400), then the user and what it names (404).
+  UpdateUserRoutingProfile(state, request) {
+    state.checkInstance(label(request, 0, "InstanceId"));
+    const userId = label(request, 1, "UserId");
+    state.setRoutingProfile(userId, validateRoutingProfileUpdate(request.body));
+    return ok();
+  },
+
+  UpdateUserSecurityProfiles(state, request) {
+    state.checkInstance(label(request, 0, "InstanceId"));
+    const userId = label(request, 1, "UserId");
+    state.setSecurityProfiles(userId, validateSecurityProfilesUpdate(request.body));
+    return ok();
+  },
+
+  UpdateUserHierarchy(state, request) {
+    state.checkInstance(label(request, 0, "InstanceId"));
+    const userId = label(request, 1, "UserId");
+    state.setHierarchyGroup(userId, validateHierarchyUpdate(request.body));
+    return ok();
+  },
+
+  UpdateUserIdentityInfo(state, request) {
+    state.checkInstance(label(request, 0, "InstanceId"));
+    const userId = label(request, 1, "UserId");
+    const identity = validateIdentityInfoUpdate(
+      request.body,
+      state.instance.identityManagementType,
+    );
+    state.setIdentityInfo(userId, identity(state.getUser(userId).identityInfo));
+    return ok();
+  },
+
+  UpdateUserPhoneConfig(state, request) {
+    state.checkInstance(label(request, 0, "InstanceId"));
+    const userId = label(request, 1, "UserId");
+    const settings = validatePhoneConfigUpdate(request.body);
+    const user = state.getUser(userId);
+    const next = settings({ phoneConfig: user.phoneConfig, channelConfigs: user.channelConfigs });
+    state.setPhoneConfig(userId, next.phoneConfig, next.channelConfigs);
     return ok();
   },
 };

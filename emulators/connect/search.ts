@@ -10,7 +10,11 @@
  * case-insensitive in Connect); the parts present in one criteria node must all match;
  * HierarchyGroupCondition compares the user's group id (the emulator has no hierarchy levels,
  * so WITH_CHILD_GROUPS behaves as EXACT); ListCondition (proficiencies) never matches, since
- * emulated users have no proficiencies; tag comparisons are exact.
+ * emulated users have no proficiencies, but its conditions' enums are checked as the model
+ * gives them; tag comparisons are exact.
+ *
+ * Users are searched as the lagging index sees them (`ConnectState.searchableUsers`): after a
+ * create, an update, a tag change or a delete, for `searchLagMs`, the previous version.
  */
 import { ConnectError, invalidParameter } from "./errors.js";
 import type { UserRecord } from "./state.js";
@@ -28,6 +32,15 @@ const STRING_FIELDS: Record<string, (u: UserRecord) => readonly (string | undefi
 };
 const COMPARISONS = ["STARTS_WITH", "CONTAINS", "EXACT"];
 const HIERARCHY_MATCH_TYPES = ["EXACT", "WITH_CHILD_GROUPS"];
+const NUMBER_COMPARISONS = [
+  "GREATER_OR_EQUAL",
+  "GREATER",
+  "LESSER_OR_EQUAL",
+  "LESSER",
+  "EQUAL",
+  "NOT_EQUAL",
+  "RANGE",
+];
 
 const always: UserPredicate = () => true;
 
@@ -85,6 +98,28 @@ function hierarchyCondition(raw: unknown, path: string): UserPredicate {
   return (u) => u.hierarchyGroupId === groupId;
 }
 
+function comparison(cond: Record<string, unknown>, allowed: string[], path: string): void {
+  const value = cond.ComparisonType;
+  if (value !== undefined && !allowed.includes(String(value))) {
+    throw invalidParameter(`${path}.ComparisonType must be one of ${allowed.join(", ")}`);
+  }
+}
+
+/** Proficiency conditions: checked for the model's enums (emulated users have none). */
+function proficiencyConditions(raw: unknown, path: string): void {
+  list(raw, path).forEach((item, i) => {
+    const cond = object(item, `${path}[${i}]`);
+    if (cond.StringCondition !== undefined) {
+      const at = `${path}[${i}].StringCondition`;
+      comparison(object(cond.StringCondition, at), COMPARISONS, at);
+    }
+    if (cond.NumberCondition !== undefined) {
+      const at = `${path}[${i}].NumberCondition`;
+      comparison(object(cond.NumberCondition, at), NUMBER_COMPARISONS, at);
+    }
+  });
+}
+
 function tagCondition(raw: unknown, path: string): UserPredicate {
   const cond = object(raw, path);
   const key = cond.TagKey;
@@ -128,6 +163,9 @@ function criteria(raw: unknown, path: string): UserPredicate {
     const cond = object(node.ListCondition, `${path}.ListCondition`);
     if (cond.TargetListType !== undefined && cond.TargetListType !== "PROFICIENCIES") {
       throw invalidParameter(`${path}.ListCondition.TargetListType must be PROFICIENCIES`);
+    }
+    if (cond.Conditions !== undefined) {
+      proficiencyConditions(cond.Conditions, `${path}.ListCondition.Conditions`);
     }
     parts.push(() => false);
   }

@@ -20,6 +20,8 @@ interface Route {
   resource: string;
   /** Number of path labels after it. */
   labels: number;
+  /** A fixed last segment after the labels (`/users/{InstanceId}/{UserId}/hierarchy`). */
+  suffix?: string;
   api: ConnectApi;
 }
 
@@ -41,6 +43,15 @@ const ROUTES: readonly Route[] = [
   { method: "GET", resource: "tags", labels: 1, api: "ListTagsForResource" },
   { method: "POST", resource: "tags", labels: 1, api: "TagResource" },
   { method: "DELETE", resource: "tags", labels: 1, api: "UntagResource" },
+  ...(
+    [
+      ["routing-profile", "UpdateUserRoutingProfile"],
+      ["security-profiles", "UpdateUserSecurityProfiles"],
+      ["hierarchy", "UpdateUserHierarchy"],
+      ["identity-info", "UpdateUserIdentityInfo"],
+      ["phone-config", "UpdateUserPhoneConfig"],
+    ] as const
+  ).map(([suffix, api]) => ({ method: "POST", resource: "users", labels: 2, suffix, api })),
 ];
 
 export interface ServerContext {
@@ -70,11 +81,14 @@ function matchRoute(
   method: string,
   segments: string[],
 ): { route: Route; params: string[] } | undefined {
-  const [resource, ...params] = segments;
-  const route = ROUTES.find(
-    (r) => r.method === method && r.resource === resource && r.labels === params.length,
-  );
-  return route ? { route, params } : undefined;
+  const [resource, ...rest] = segments;
+  for (const route of ROUTES) {
+    if (route.method !== method || route.resource !== resource) continue;
+    const params = route.suffix === undefined ? rest : rest.slice(0, -1);
+    if (route.suffix !== undefined && rest[rest.length - 1] !== route.suffix) continue;
+    if (params.length === route.labels) return { route, params };
+  }
+  return undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,11 +1,23 @@
 /**
  * The emulated instance: profiles, users, a case-insensitive username index, tags, and the
  * lagging view the search index has of users.
+ *
+ * User records are never changed in place: every write (an update, a tag change) stores a new
+ * record. The search index keeps the versions it has not caught up with, so SearchUsers sees a
+ * user as it was `searchLagMs` ago, after an update as after a create or a delete, while
+ * DescribeUser, ListUsers and the report see the current record at once.
  */
 import { ConnectError, invalidParameter, notFound } from "./errors.js";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_MAX_USERS, DEFAULT_REGION } from "./seed.js";
-import type { ConnectSeed, IdentityManagementType, ReportUser, SeedProfile } from "./types.js";
-import type { CreateUserInput } from "./validation.js";
+import type {
+  ConnectSeed,
+  IdentityInfo,
+  IdentityManagementType,
+  PhoneConfig,
+  ReportUser,
+  SeedProfile,
+} from "./types.js";
+import type { ChannelConfigs, CreateUserInput } from "./validation.js";
 
 export type ProfileKind = "routingProfile" | "securityProfile" | "hierarchyGroup";
 
@@ -39,21 +51,41 @@ export interface ProfileRecord {
   tags: Record<string, string>;
 }
 
-/** A user as the instance keeps it: what CreateUser was given, plus identity and history. */
-export interface UserRecord extends CreateUserInput {
-  id: string;
-  arn: string;
-  seq: number;
-  /** When the search index starts seeing the user (`-Infinity` for seeded users). */
-  createdAt: number;
-  /** When the user was deleted (search keeps seeing it for `searchLagMs`). */
-  deletedAt?: number;
-  lastModifiedTime: number;
+/**
+ * A user as the instance keeps it: what CreateUser was given, plus identity and history.
+ * Read-only: a write replaces the record (see the module comment).
+ */
+export interface UserRecord extends Readonly<CreateUserInput> {
+  readonly id: string;
+  readonly arn: string;
+  readonly seq: number;
+  readonly lastModifiedTime: number;
 }
+
+/** What an update may change: every aspect but the username and the identifiers. */
+export type UserChanges = Partial<
+  Pick<
+    CreateUserInput,
+    | "identityInfo"
+    | "phoneConfig"
+    | "securityProfileIds"
+    | "routingProfileId"
+    | "tags"
+    | "channelConfigs"
+  >
+> & { hierarchyGroupId?: string | undefined };
 
 /** Something that carries tags, found by ARN. */
 export interface Taggable {
-  tags: Record<string, string>;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Stores the resource's new tag set. */
+  setTags(tags: Record<string, string>): void;
+}
+
+/** One version of a user in the search index: the record from `at` on, or its deletion. */
+interface IndexVersion {
+  at: number;
+  user: UserRecord | undefined;
 }
 
 const CONNECT_ARN =
@@ -73,8 +105,11 @@ export class ConnectState {
   private readonly users = new Map<string, UserRecord>();
   /** lower-cased username → user id: O(1) duplicate checks. */
   private readonly usernameIndex = new Map<string, string>();
-  /** Deleted users the search index has not caught up with yet. */
-  private tombstones: UserRecord[] = [];
+  /**
+   * user id → its versions, oldest first, in creation order (as search returns users). A
+   * deleted user stays until its deletion is visible.
+   */
+  private readonly searchIndex = new Map<string, IndexVersion[]>();
   private seq = 0;
 
   constructor(
@@ -97,7 +132,7 @@ export class ConnectState {
     for (const p of seed.securityProfiles ?? []) this.addProfile("securityProfile", p);
     for (const p of seed.hierarchyGroups ?? []) this.addProfile("hierarchyGroup", p);
     for (const u of seed.users ?? []) {
-      const user = this.insertUser(
+      this.insertUser(
         {
           username: u.username,
           identityInfo: { ...u.identityInfo },
@@ -112,8 +147,8 @@ export class ConnectState {
           ...(u.directoryUserId === undefined ? {} : { directoryUserId: u.directoryUserId }),
         },
         u.id,
+        Number.NEGATIVE_INFINITY,
       );
-      user.createdAt = Number.NEGATIVE_INFINITY;
     }
   }
 
@@ -192,8 +227,12 @@ export class ConnectState {
     return this.insertUser(input);
   }
 
-  private insertUser(input: CreateUserInput, id = this.newId()): UserRecord {
-    const now = this.now();
+  /** `indexedAt`: when the search index has the user (seeded users: always). */
+  private insertUser(
+    input: CreateUserInput,
+    id = this.newId(),
+    indexedAt = this.now(),
+  ): UserRecord {
     const user: UserRecord = {
       id,
       arn: this.arnOf("user", id),
@@ -205,13 +244,13 @@ export class ConnectState {
       routingProfileId: input.routingProfileId,
       tags: input.tags,
       channelConfigs: input.channelConfigs,
-      createdAt: now,
-      lastModifiedTime: now,
+      lastModifiedTime: this.now(),
+      ...(input.hierarchyGroupId === undefined ? {} : { hierarchyGroupId: input.hierarchyGroupId }),
+      ...(input.directoryUserId === undefined ? {} : { directoryUserId: input.directoryUserId }),
     };
-    if (input.hierarchyGroupId !== undefined) user.hierarchyGroupId = input.hierarchyGroupId;
-    if (input.directoryUserId !== undefined) user.directoryUserId = input.directoryUserId;
     this.users.set(id, user);
     this.usernameIndex.set(input.username.toLowerCase(), id);
+    this.searchIndex.set(id, [{ at: indexedAt, user }]);
     return user;
   }
 
@@ -221,12 +260,55 @@ export class ConnectState {
     return user;
   }
 
+  /**
+   * Replaces the user's record with one carrying the changes (`hierarchyGroupId: undefined`
+   * removes the group) and records the new version for the search index.
+   */
+  updateUser(id: string, changes: UserChanges): UserRecord {
+    const current = this.getUser(id);
+    const next: UserRecord = { ...current, ...changes, lastModifiedTime: this.now() };
+    if ("hierarchyGroupId" in changes && changes.hierarchyGroupId === undefined) {
+      delete (next as { hierarchyGroupId?: string }).hierarchyGroupId;
+    }
+    this.users.set(id, next);
+    this.recordVersion(id, next);
+    return next;
+  }
+
+  /** UpdateUserRoutingProfile after validation: the profile must exist (404). */
+  setRoutingProfile(userId: string, routingProfileId: string): void {
+    this.getUser(userId);
+    this.requireProfile("routingProfile", routingProfileId);
+    this.updateUser(userId, { routingProfileId });
+  }
+
+  /** UpdateUserSecurityProfiles after validation: every profile must exist (404). */
+  setSecurityProfiles(userId: string, securityProfileIds: string[]): void {
+    this.getUser(userId);
+    for (const id of securityProfileIds) this.requireProfile("securityProfile", id);
+    this.updateUser(userId, { securityProfileIds });
+  }
+
+  /** UpdateUserHierarchy after validation: undefined removes the user's group. */
+  setHierarchyGroup(userId: string, hierarchyGroupId: string | undefined): void {
+    this.getUser(userId);
+    if (hierarchyGroupId !== undefined) this.requireProfile("hierarchyGroup", hierarchyGroupId);
+    this.updateUser(userId, { hierarchyGroupId });
+  }
+
+  setIdentityInfo(userId: string, identityInfo: IdentityInfo): void {
+    this.updateUser(userId, { identityInfo });
+  }
+
+  setPhoneConfig(userId: string, phoneConfig: PhoneConfig, channelConfigs: ChannelConfigs): void {
+    this.updateUser(userId, { phoneConfig, channelConfigs });
+  }
+
   deleteUser(id: string): void {
     const user = this.getUser(id);
     this.users.delete(id);
     this.usernameIndex.delete(user.username.toLowerCase());
-    user.deletedAt = this.now();
-    if (this.searchLagMs > 0) this.tombstones.push(user);
+    this.recordVersion(id, undefined);
   }
 
   get userCount(): number {
@@ -239,25 +321,40 @@ export class ConnectState {
   }
 
   /**
-   * What the search index sees now: users created at least `searchLagMs` ago, plus users
-   * deleted less than `searchLagMs` ago; in creation order.
+   * What the search index sees now: each user as its latest version written at least
+   * `searchLagMs` ago (none for a user created less than that ago, the old record for one
+   * deleted less than that ago); in creation order.
    */
   searchableUsers(): UserRecord[] {
     const now = this.now();
-    const lag = this.searchLagMs;
     const visible: UserRecord[] = [];
-    for (const user of this.users.values()) {
-      if (user.createdAt + lag <= now) visible.push(user);
-    }
-    if (this.tombstones.length > 0) {
-      this.tombstones = this.tombstones.filter((u) => (u.deletedAt ?? 0) + lag > now);
-      const ghosts = this.tombstones.filter((u) => u.createdAt + lag <= now);
-      if (ghosts.length > 0) {
-        visible.push(...ghosts);
-        visible.sort((a, b) => a.seq - b.seq);
-      }
+    for (const [id, versions] of this.searchIndex) {
+      const user = this.visibleVersion(id, versions, now);
+      if (user) visible.push(user);
     }
     return visible;
+  }
+
+  private recordVersion(id: string, user: UserRecord | undefined): void {
+    const versions = this.searchIndex.get(id);
+    if (!versions) return;
+    versions.push({ at: this.now(), user });
+    this.visibleVersion(id, versions, this.now());
+  }
+
+  /** The version search sees at `now`; drops the versions older than it. */
+  private visibleVersion(
+    id: string,
+    versions: IndexVersion[],
+    now: number,
+  ): UserRecord | undefined {
+    let i = versions.length - 1;
+    while (i >= 0 && (versions[i]?.at ?? 0) + this.searchLagMs > now) i--;
+    if (i < 0) return undefined;
+    if (i > 0) versions.splice(0, i);
+    const current = versions[0];
+    if (current?.user === undefined && versions.length === 1) this.searchIndex.delete(id);
+    return current?.user;
   }
 
   /**
@@ -276,16 +373,26 @@ export class ConnectState {
     ) {
       throw notFound(`Resource not found: ${arn}`);
     }
-    if (segment === undefined || resourceId === undefined) return { tags: this.instanceTags };
-    let found: Taggable | undefined;
-    if (segment === ARN_SEGMENT.user) found = this.users.get(resourceId);
-    else {
-      for (const kind of Object.keys(this.profiles) as ProfileKind[]) {
-        if (ARN_SEGMENT[kind] === segment) found = this.profiles[kind].get(resourceId);
-      }
+    const inPlace = (holder: { tags: Record<string, string> }): Taggable => ({
+      tags: holder.tags,
+      setTags(tags) {
+        for (const key of Object.keys(holder.tags)) delete holder.tags[key];
+        Object.assign(holder.tags, tags);
+      },
+    });
+    if (segment === undefined || resourceId === undefined) {
+      return inPlace({ tags: this.instanceTags });
     }
-    if (!found) throw notFound(`Resource not found: ${arn}`);
-    return found;
+    if (segment === ARN_SEGMENT.user) {
+      const user = this.users.get(resourceId);
+      if (!user) throw notFound(`Resource not found: ${arn}`);
+      return { tags: user.tags, setTags: (tags) => this.updateUser(resourceId, { tags }) };
+    }
+    for (const kind of Object.keys(this.profiles) as ProfileKind[]) {
+      const profile = ARN_SEGMENT[kind] === segment && this.profiles[kind].get(resourceId);
+      if (profile) return inPlace(profile);
+    }
+    throw notFound(`Resource not found: ${arn}`);
   }
 
   /** Every live user in the DESIGN section 8 report shape. */

@@ -18,6 +18,11 @@ export const CONNECT_APIS = [
   "ListTagsForResource",
   "TagResource",
   "UntagResource",
+  "UpdateUserRoutingProfile",
+  "UpdateUserSecurityProfiles",
+  "UpdateUserHierarchy",
+  "UpdateUserIdentityInfo",
+  "UpdateUserPhoneConfig",
 ] as const;
 
 export type ConnectApi = (typeof CONNECT_APIS)[number];

@@ -1,42 +1,73 @@
 /**
- * Request validation for CreateUser and the tagging APIs.
+ * Request validation for CreateUser, the UpdateUser* operations and the tagging APIs.
  *
  * Sources (checked):
- * - [model] the Connect service model, 2017-08-08 (botocore `data/connect/2017-08-08/
+ * - [model] the Connect service model, 2017-08-08 (botocore 1.43 `data/connect/2017-08-08/
  *   service-2.json`; the same constraints back the API reference pages): AgentUsername 1..100,
  *   Password pattern `^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[a-zA-Z\d\S]{8,64}$`, AgentFirstName 0..255,
  *   AgentLastName 0..300, PhoneNumber (Mobile, DeskPhoneNumber) `\+[1-9]\d{1,14}$`,
  *   PhoneType SOFT_PHONE|DESK_PHONE, AfterContactWorkTimeLimit >= 0, SecurityProfileIds 1..10,
  *   TagMap 1..50 entries, TagKey 1..128 `^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`, TagValue
- *   0..256, Channel VOICE|CHAT|TASK|EMAIL, TagKeyList 1..50.
- * - [ref] the reference's prose for CreateUser / UserIdentityInfo / UserPhoneConfig: Username
- *   "up to 20 characters" on non-SAML instances and "up to 64 characters from
- *   [a-zA-Z0-9_-.@]+" on SAML, "@ only if used in an email format"; Password "required if you
- *   are using Connect for identity management. Otherwise, it is an error to include a
- *   password"; DirectoryUserId "If you are using SAML ... an error is returned"; Email,
- *   FirstName and LastName "are required if you are using Connect or SAML"; FirstName/LastName
- *   1-255 / 1-256 on CONNECT_MANAGED instances and NFC only; ACW at most 2,000,000 seconds;
+ *   0..256, Channel VOICE|CHAT|TASK|EMAIL, TagKeyList 1..50. Required members: CreateUser
+ *   Username, SecurityProfileIds, RoutingProfileId; UpdateUserRoutingProfile RoutingProfileId;
+ *   UpdateUserSecurityProfiles SecurityProfileIds; UpdateUserIdentityInfo IdentityInfo;
+ *   UpdateUserPhoneConfig PhoneConfig; UpdateUserHierarchy none (HierarchyGroupId optional);
+ *   TagResource tags; UntagResource tagKeys. Optional in the current model: CreateUser's
+ *   PhoneConfig, and every member of UserPhoneConfig, PhoneType included.
+ * - [ref] the reference's prose for CreateUser / UserIdentityInfo / UserPhoneConfig /
+ *   UpdateUser*: Username "up to 20 characters" on non-SAML instances and "up to 64 characters
+ *   from [a-zA-Z0-9_-.@]+" on SAML, "@ only if used in an email format"; Password "required if
+ *   you are using Connect for identity management. Otherwise, it is an error to include a
+ *   password"; DirectoryUserId "If you are using SAML ... an error is returned"; FirstName and
+ *   LastName "required if you are using Amazon Connect or SAML"; FirstName/LastName 1-255 /
+ *   1-256 on CONNECT_MANAGED instances and NFC only; ACW at most 2,000,000 seconds;
  *   SecondaryEmail pattern `(?=^.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}`;
  *   PhoneConfig optional when channel-specific configs are given, and each PhoneConfig field
  *   "cannot be set simultaneously" with its channel-specific counterpart; PhoneNumberConfigs,
- *   PersistentConnectionConfigs and VoiceEnhancementConfigs support only VOICE.
- * - [cli] the CLI reference (/work/shared/seeds/000_07f7ccf1cf691b3b.txt): Password or
+ *   PersistentConnectionConfigs and VoiceEnhancementConfigs support only VOICE; on
+ *   EXISTING_DIRECTORY instances "FirstName, LastName, and Email cannot be updated from within
+ *   Amazon Connect because they are managed by the directory"; UpdateUserPhoneConfig "will
+ *   always set the same ACW timeouts to all channels the user handles".
+ * - [cli] the CLI reference for create-user (the product's seed page): Password or
  *   DirectoryUserId on a SAML instance → InvalidRequestException.
+ * - [examples] the AWS CLI's published examples (`awscli/examples/connect/*.rst`, run by the
+ *   conformance suite): `create-user` on a CONNECT_MANAGED instance (it sends a password) with
+ *   `--identity-info FirstName=Mary,LastName=Major` and no Email, succeeding;
+ *   `update-user-phone-config` with `PhoneType=SOFT_PHONE,...,DeskPhoneNumber=+18005551212`,
+ *   succeeding.
  *
  * Error classes: the reference names one only for [cli]. Elsewhere we follow one rule:
- * a value that is malformed or out of range → InvalidParameterException; a request that is
- * inconsistent with the instance's identity management type (a field it forbids or requires)
- * → InvalidRequestException.
+ * a value that is malformed, out of range or missing where the model requires it →
+ * InvalidParameterException; a request that is inconsistent with the instance's identity
+ * management type (a field it forbids or requires) → InvalidRequestException; an unknown
+ * instance, user, profile or group → ResourceNotFoundException.
  *
- * Choices where the reference is silent or contradicts itself (conservative, i.e. strict):
+ * Readings where the reference contradicts itself (examples first, then the current model for
+ * optional members, then the strict choice):
+ * - Email on CONNECT_MANAGED: CreateUser's prose says Email is required "if you are using
+ *   Amazon Connect or SAML"; [examples] create-user succeeds without one. Not required.
+ * - Email on SAML: CreateUser says required, UserIdentityInfo says including it on SAML is an
+ *   error, no example settles it. Accepted, not required.
+ * - PhoneConfig: the older model and the seed page require it; the current model makes it and
+ *   PhoneType optional. A user created with no phone type (none in PhoneConfig, no VOICE entry
+ *   in PhoneNumberConfigs) is a soft-phone user, the console's default.
+ * - UpdateUserPhoneConfig: with every member optional, the members given replace the user's
+ *   and the others are kept; a DESK_PHONE left without a DeskPhoneNumber is
+ *   InvalidParameterException; a DeskPhoneNumber on a SOFT_PHONE is kept ([examples]).
+ * - UpdateUserIdentityInfo: IdentityInfo is required and replaces the user's identity (a
+ *   member left out is cleared), under CreateUser's rules for the instance type (FirstName and
+ *   LastName required on SAML and CONNECT_MANAGED → InvalidRequestException). On
+ *   EXISTING_DIRECTORY instances naming FirstName, LastName or Email is an
+ *   InvalidRequestException and the user keeps the directory's values.
+ * - UpdateUserHierarchy: no HierarchyGroupId (or an empty one) removes the user's group.
+ * - Update order of checks (the reference gives none): instance (404), request (400), user
+ *   (404), what the request names (404), then rules that depend on the user (400).
+ *
+ * Choices where the reference is silent (conservative, i.e. strict):
  * - the [a-zA-Z0-9_-.@] character set applies to every instance type, not only SAML;
  * - "email format" for a username with "@" is `local@label(.label)*.tld`;
- * - Email: CreateUser says it is required on SAML, UserIdentityInfo says including it on SAML
- *   is an error. We accept it on SAML without requiring it; on CONNECT_MANAGED it is required;
- * - Email uses the SecondaryEmail pattern;
+ * - Email uses the SecondaryEmail pattern (the current model gives neither a pattern);
  * - DirectoryUserId is accepted only on EXISTING_DIRECTORY instances;
- * - with no PhoneConfig.PhoneType and no VOICE PhoneNumberConfigs entry the user has no phone
- *   type: InvalidParameterException (the older reference made PhoneConfig required);
  * - a channel listed twice in one per-channel list: InvalidParameterException.
  */
 import { invalidParameter, invalidRequest } from "./errors.js";
@@ -103,6 +134,7 @@ const PASSWORD = /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[a-zA-Z\d\S]{8,64}$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 const EMAIL = /^(?=.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
 const ACW_MAX_SECONDS = 2_000_000;
+const DEFAULT_PHONE_TYPE: PhoneType = "SOFT_PHONE";
 const SECURITY_PROFILES_MIN = 1;
 const SECURITY_PROFILES_MAX = 10;
 const TAGS_MAX = 50;
@@ -244,7 +276,6 @@ function validateIdentityInfo(raw: Json | undefined, type: IdentityManagementTyp
       ["FirstName", firstName],
       ["LastName", lastName],
     ];
-    if (type === "CONNECT_MANAGED") required.push(["Email", email]);
     for (const [field, value] of required) {
       if (value === undefined || value.length === 0) {
         throw invalidRequest(`${path}${field} is required on ${type} instances`);
@@ -357,12 +388,12 @@ function validateChannelConfigs(body: Json): ChannelConfigs {
 
 /**
  * The user's PhoneConfig: the one given, with the fields it leaves out taken from the VOICE
- * entries of the per-channel lists (our reading of how the two forms relate).
+ * entries of the per-channel lists (our reading of how the two forms relate); a soft phone
+ * when neither names a phone type.
  */
 function validatePhoneConfig(body: Json, channels: ChannelConfigs): PhoneConfig {
   const path = "PhoneConfig.";
-  const raw = optObject(body, "PhoneConfig", "");
-  const given = raw ?? {};
+  const given = optObject(body, "PhoneConfig", "") ?? {};
   const conflicts: [string, string][] = [
     ["AutoAccept", "AutoAcceptConfigs"],
     ["AfterContactWorkTimeLimit", "AfterContactWorkConfigs"],
@@ -381,14 +412,8 @@ function validatePhoneConfig(body: Json, channels: ChannelConfigs): PhoneConfig 
   const voiceAcw = channels.AfterContactWorkConfigs?.find((c) => c.Channel === "VOICE");
   const voicePersistent = channels.PersistentConnectionConfigs?.find((c) => c.Channel === "VOICE");
 
-  const phoneType = optEnum(given, "PhoneType", PHONE_TYPES, path) ?? voiceNumber?.PhoneType;
-  if (phoneType === undefined) {
-    throw invalidParameter(
-      raw === undefined
-        ? "PhoneConfig is required (or a VOICE entry in PhoneNumberConfigs)"
-        : `${path}PhoneType is required`,
-    );
-  }
+  const phoneType =
+    optEnum(given, "PhoneType", PHONE_TYPES, path) ?? voiceNumber?.PhoneType ?? DEFAULT_PHONE_TYPE;
   const config: PhoneConfig = { PhoneType: phoneType };
   const autoAccept = optBoolean(given, "AutoAccept", path) ?? voiceAutoAccept?.AutoAccept;
   const acw =
@@ -471,6 +496,128 @@ export function validateCreateUser(body: Json, type: IdentityManagementType): Cr
     input.hierarchyGroupId = hierarchyGroupId;
   }
   return input;
+}
+
+/** UpdateUserRoutingProfile: the routing profile's ID. */
+export function validateRoutingProfileUpdate(body: Json): string {
+  const id = reqString(body, "RoutingProfileId", "");
+  if (id.length === 0) throw invalidParameter("RoutingProfileId is required");
+  return id;
+}
+
+/** UpdateUserSecurityProfiles: the user's new security profiles (they replace the old). */
+export function validateSecurityProfilesUpdate(body: Json): string[] {
+  return validateSecurityProfileIds(body);
+}
+
+/** UpdateUserHierarchy: the group's ID, or undefined to remove the user's group. */
+export function validateHierarchyUpdate(body: Json): string | undefined {
+  const id = optString(body, "HierarchyGroupId", "");
+  return id === undefined || id.length === 0 ? undefined : id;
+}
+
+const DIRECTORY_MANAGED = ["FirstName", "LastName", "Email"] as const;
+
+/**
+ * UpdateUserIdentityInfo: the identity that replaces the user's, under the rules CreateUser
+ * applies on this instance type. On EXISTING_DIRECTORY instances the directory owns FirstName,
+ * LastName and Email: naming one is an InvalidRequestException, and the user keeps its own.
+ * Returns the new identity as a function of the user's current one.
+ */
+export function validateIdentityInfoUpdate(
+  body: Json,
+  type: IdentityManagementType,
+): (current: IdentityInfo) => IdentityInfo {
+  const raw = optObject(body, "IdentityInfo", "");
+  if (raw === undefined) throw invalidParameter("IdentityInfo is required");
+  if (type === "EXISTING_DIRECTORY") {
+    for (const field of DIRECTORY_MANAGED) {
+      if (raw[field] !== undefined && raw[field] !== null) {
+        throw invalidRequest(
+          `IdentityInfo.${field} cannot be updated on EXISTING_DIRECTORY instances: the directory manages it`,
+        );
+      }
+    }
+  }
+  const info = validateIdentityInfo(raw, type);
+  return (current) => {
+    if (type !== "EXISTING_DIRECTORY") return info;
+    const kept: IdentityInfo = { ...info };
+    for (const field of DIRECTORY_MANAGED) {
+      const value = current[field];
+      if (value !== undefined) kept[field] = value;
+    }
+    return kept;
+  };
+}
+
+export interface PhoneSettings {
+  phoneConfig: PhoneConfig;
+  channelConfigs: ChannelConfigs;
+}
+
+/**
+ * UpdateUserPhoneConfig: the members given replace the user's, the others are kept (the
+ * current model makes every member optional, PhoneType included). The per-channel settings
+ * follow: an ACW limit applies to every channel ("UpdateUserPhoneConfig API will always set the
+ * same ACW timeouts to all channels"), the other members to the VOICE entries. Returns the
+ * user's new settings as a function of its current ones (which throws for a desk phone left
+ * without a number).
+ */
+export function validatePhoneConfigUpdate(body: Json): (current: PhoneSettings) => PhoneSettings {
+  const path = "PhoneConfig.";
+  const given = optObject(body, "PhoneConfig", "");
+  if (given === undefined) throw invalidParameter("PhoneConfig is required");
+  const phoneType = optEnum(given, "PhoneType", PHONE_TYPES, path);
+  const autoAccept = optBoolean(given, "AutoAccept", path);
+  const acw = acwSeconds(given, "AfterContactWorkTimeLimit", path);
+  const desk = e164(optString(given, "DeskPhoneNumber", path), `${path}DeskPhoneNumber`);
+  const persistent = optBoolean(given, "PersistentConnection", path);
+
+  return (current) => {
+    const phoneConfig: PhoneConfig = { ...current.phoneConfig };
+    if (phoneType !== undefined) phoneConfig.PhoneType = phoneType;
+    if (autoAccept !== undefined) phoneConfig.AutoAccept = autoAccept;
+    if (acw !== undefined) phoneConfig.AfterContactWorkTimeLimit = acw;
+    if (desk !== undefined) phoneConfig.DeskPhoneNumber = desk;
+    if (persistent !== undefined) phoneConfig.PersistentConnection = persistent;
+    if (phoneConfig.PhoneType === "DESK_PHONE" && phoneConfig.DeskPhoneNumber === undefined) {
+      throw invalidParameter(`${path}DeskPhoneNumber is required when PhoneType is DESK_PHONE`);
+    }
+
+    const channels = current.channelConfigs;
+    const voice = <T extends { Channel: Channel }>(list: T[], change: (c: T) => T) =>
+      list.map((c) => (c.Channel === "VOICE" ? change(c) : c));
+    const channelConfigs: ChannelConfigs = { ...channels };
+    if (channels.PhoneNumberConfigs && (phoneType !== undefined || desk !== undefined)) {
+      channelConfigs.PhoneNumberConfigs = voice(channels.PhoneNumberConfigs, (c) => ({
+        ...c,
+        PhoneType: phoneConfig.PhoneType,
+        ...(phoneConfig.DeskPhoneNumber === undefined
+          ? {}
+          : { PhoneNumber: phoneConfig.DeskPhoneNumber }),
+      }));
+    }
+    if (channels.AutoAcceptConfigs && autoAccept !== undefined) {
+      channelConfigs.AutoAcceptConfigs = voice(channels.AutoAcceptConfigs, (c) => ({
+        ...c,
+        AutoAccept: autoAccept,
+      }));
+    }
+    if (channels.PersistentConnectionConfigs && persistent !== undefined) {
+      channelConfigs.PersistentConnectionConfigs = voice(
+        channels.PersistentConnectionConfigs,
+        (c) => ({ ...c, PersistentConnection: persistent }),
+      );
+    }
+    if (channels.AfterContactWorkConfigs && acw !== undefined) {
+      channelConfigs.AfterContactWorkConfigs = channels.AfterContactWorkConfigs.map((c) => ({
+        ...c,
+        AfterContactWorkConfig: { AfterContactWorkTimeLimit: acw },
+      }));
+    }
+    return { phoneConfig, channelConfigs };
+  };
 }
 
 export function validateTagKey(key: unknown, field: string): string {

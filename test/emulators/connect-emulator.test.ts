@@ -217,7 +217,6 @@ describe("Connect emulator on a SAML instance", () => {
     ],
     ["a Password on SAML", { Password: "Str0ngPassw0rd" }, R, "Password"],
     ["a DirectoryUserId on SAML", { DirectoryUserId: "dir-1" }, R, "DirectoryUserId"],
-    ["no PhoneConfig", { PhoneConfig: undefined }, P, "PhoneConfig"],
     [
       "an unknown PhoneType",
       { PhoneConfig: { PhoneType: "CELL_PHONE" as "SOFT_PHONE" } },
@@ -306,6 +305,18 @@ describe("Connect emulator on a SAML instance", () => {
         new CreateUserCommand({ ...validSaml(emulator), ...patch }),
       );
       expect(created.$metadata.httpStatusCode).toBe(200);
+    }
+  });
+
+  it("makes a user with no phone type a soft-phone user (PhoneConfig is optional in the current model)", async () => {
+    for (const patch of [{ PhoneConfig: undefined }, { PhoneConfig: { AutoAccept: true } }]) {
+      const { UserId } = await client.send(
+        new CreateUserCommand({ ...validSaml(emulator), ...patch }),
+      );
+      const { User } = await client.send(
+        new DescribeUserCommand({ InstanceId: emulator.instanceId, UserId }),
+      );
+      expect(User?.PhoneConfig).toEqual({ PhoneType: "SOFT_PHONE", ...patch.PhoneConfig });
     }
   });
 
@@ -482,7 +493,7 @@ describe("identity management types", () => {
     SecurityProfileIds: [SP],
   });
 
-  it("CONNECT_MANAGED: a password meeting the policy is required; usernames up to 20", async () => {
+  it("CONNECT_MANAGED: a password meeting the policy is required, an Email is not; usernames up to 20", async () => {
     const emulator = await startConnectEmulator(seedFor("CONNECT_MANAGED"));
     const client = connectClientFor(emulator);
     try {
@@ -509,9 +520,9 @@ describe("identity management types", () => {
           "Username",
         ],
         [
-          { Password: "Welcome2Connect", IdentityInfo: { FirstName: "Ana", LastName: "Lopez" } },
+          { Password: "Welcome2Connect", IdentityInfo: { LastName: "Lopez" } },
           InvalidRequestException,
-          "Email",
+          "FirstName",
         ],
         [
           {
@@ -535,6 +546,21 @@ describe("identity management types", () => {
         expect(error.$metadata.httpStatusCode).toBe(400);
         expect(error.message).toContain(field);
       }
+      // The CLI reference's create-user example: no Email on a CONNECT_MANAGED instance.
+      const noEmail = await client.send(
+        new CreateUserCommand({
+          ...base(emulator),
+          Password: "Pass@Word1",
+          IdentityInfo: { FirstName: "Mary", LastName: "Major" },
+          PhoneConfig: {
+            PhoneType: "DESK_PHONE",
+            AutoAccept: true,
+            AfterContactWorkTimeLimit: 60,
+            DeskPhoneNumber: "+15555551212",
+          },
+        }),
+      );
+      expect(noEmail.$metadata.httpStatusCode).toBe(200);
       const longest = await client.send(
         new CreateUserCommand({
           ...base(emulator),
