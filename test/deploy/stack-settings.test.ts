@@ -61,8 +61,7 @@ describe("stack parameters", () => {
     );
     expect(settings.forbiddenSecurityProfileArns).toEqual([
       {
-        "Fn::Sub":
-          "arn:${AWS::Partition}:connect:${AWS::Region}:${AWS::AccountId}:instance/11111111-2222-4333-8444-555555555555/security-profile/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+        "Fn::Sub": `arn:\${AWS::Partition}:connect:\${AWS::Region}:\${AWS::AccountId}:instance/11111111-2222-4333-8444-555555555555/security-profile/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`,
       },
       arn,
     ]);
