@@ -70,7 +70,8 @@ export const buildProgram = (io: CliIo, setExit: (code: number) => void): Comman
       "after",
       `
 Credentials come from the AWS SDK's standard chain. Exit codes: 0 success, 1 problems found or
-the operation failed, 2 wrong usage, 130 interrupted.`,
+the operation failed, 2 wrong usage, 130 interrupted. Ctrl-C or SIGTERM ends any command at once
+(by the signal); dlq replay first finishes the message in hand, for at most 5 seconds.`,
     );
 
   addPlan(program, io, setExit);
@@ -219,7 +220,11 @@ const addDlq = (program: Command, io: CliIo, setExit: SetExit): void => {
       "Send messages back to the queue (failure attributes stripped, replayCount added), deleting each from the DLQ only after its send succeeded.",
     )
     .requiredOption("--from <url>", "the dead-letter queue", url)
-    .requiredOption("--to <url>", "the queue the function reads", url)
+    .requiredOption(
+      "--to <url>",
+      "the queue the function reads: the DLQ's source queue (its redrive policy targets --from)",
+      url,
+    )
     .addOption(
       new Option("--reason <code>", "only messages parked with this reason (repeatable)").argParser(
         collect(oneOf(reasons)),
@@ -248,6 +253,7 @@ const addDlq = (program: Command, io: CliIo, setExit: SetExit): void => {
       "after",
       `
 Reasons: ${reasons.join(", ")}.
+Refused (exit 2): --to naming the DLQ itself, or a queue whose redrive policy does not target it.
 Ctrl-C stops after the message in hand: every message is then in the DLQ or sent, never neither
 (Ctrl-C twice quits at once; a message may then be both, and replays are idempotent).`,
     )

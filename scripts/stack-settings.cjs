@@ -11,6 +11,11 @@
 const { require: requireTs } = require("tsx/cjs/api");
 const { readConfig, LOG_LEVELS } = requireTs("../shared/config.ts", __filename);
 const { IDENTITY_MANAGEMENT_TYPES } = requireTs("../shared/domain/username.ts", __filename);
+const { parseProfileRef } = requireTs("../shared/domain/profile-ref.ts", __filename);
+const { EMPLOYEE_ID_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE } = requireTs(
+  "../shared/domain/create-user-request.ts",
+  __filename,
+);
 
 /** Connect instance IDs are UUIDs; the API accepts 1 to 100 characters of [A-Za-z0-9-]. */
 const INSTANCE_ID = /^[A-Za-z0-9-]{1,100}$/;
@@ -18,6 +23,16 @@ const INSTANCE_ARN =
   /^arn:(aws[\w-]*):connect:([a-z0-9-]+):(\d{12}):instance\/([A-Za-z0-9-]{1,100})$/;
 const EVENT_BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
 const SNS_TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+/** An EventBridge event's source: 1 to 256 characters, none of them blank. */
+const EVENT_SOURCE = /^\S{1,256}$/;
+/** Connect's tag keys (TagResource API reference): 1 to 128 characters, not starting "aws:". */
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+/**
+ * The tag keys the function itself writes on a user: the two that tie it to its employee, and
+ * the lifecycle status (leavers, DESIGN section 5). Rule tags may use only the keys of param
+ * ruleTagKeys besides these.
+ */
+const SERVICE_TAG_KEYS = [EMPLOYEE_ID_TAG, MANAGED_BY_TAG, "status"];
 /** The function's environment variables the stack fills from its params. */
 const FUNCTION_SETTINGS = {
   CONNECT_INSTANCE_ID: "connectInstanceId",
@@ -29,6 +44,7 @@ const FUNCTION_SETTINGS = {
   MAPPING_CACHE_TTL_SECONDS: "mappingCacheTtlSeconds",
   PROFILE_CACHE_TTL_SECONDS: "profileCacheTtlSeconds",
   POWERTOOLS_LOG_LEVEL: "logLevel",
+  FORBIDDEN_SECURITY_PROFILES: "forbiddenSecurityProfiles",
 };
 /** What CloudFormation fills in at deploy time (!Ref, !GetAtt): present, so only params are judged. */
 const RESOLVED_AT_DEPLOY = {
@@ -162,6 +178,19 @@ const deriveSettings = (params, { region } = {}) => {
 
   const eventBusName = optional("eventBusName", EVENT_BUS_NAME, "an event bus name");
   const hrEventBusName = optional("hrEventBusName", EVENT_BUS_NAME, "an event bus name");
+  const hrEventSource = optional("hrEventSource", EVENT_SOURCE, "an event source");
+  if (hrEventBusName !== "" && hrEventSource === "") {
+    // A rule without a source would route every producer's "Employee Hired" on that bus.
+    problems.push(
+      "param hrEventSource is required when hrEventBusName is set: the HR rule routes only the HR system's events",
+    );
+  }
+  const forbidden = forbiddenSecurityProfiles(
+    text("forbiddenSecurityProfiles"),
+    connectInstanceId,
+    problems,
+  );
+  const ruleTagKeys = tagKeys(text("ruleTagKeys"), problems);
   const alarmTopicArn = optional("alarmTopicArn", SNS_TOPIC_ARN, "an SNS topic ARN");
 
   const functionConfig = checkFunctionSettings(text, problems);
@@ -172,7 +201,7 @@ const deriveSettings = (params, { region } = {}) => {
     eventBusName,
     eventSource: text("eventSource") || "connect-onboarding",
     hrEventBusName,
-    hrEventSource: text("hrEventSource"),
+    hrEventSource,
     createUserRps,
     functionTimeout,
     memorySize: integer("memorySize", 128, 10_240),
@@ -191,13 +220,78 @@ const deriveSettings = (params, { region } = {}) => {
     oldestMessageAgeAlarmSeconds: integer("oldestMessageAgeAlarmSeconds", 60, 1_209_600),
     alarmTopicArn,
     deletionProtection: boolean("deletionProtection"),
+    forbiddenSecurityProfiles: forbidden.text,
+    forbiddenSecurityProfileArns: forbidden.arns,
+    denyForbiddenSecurityProfiles: String(forbidden.arns.length > 0),
+    userTagKeys: [...new Set([...SERVICE_TAG_KEYS, ...ruleTagKeys])],
+    managedByTag: MANAGED_BY_TAG,
+    managedByValue: MANAGED_BY_VALUE,
+    employeeIdTag: EMPLOYEE_ID_TAG,
   };
-  // Protected tables are also kept when the stack is deleted or the table replaced.
+  // Protected tables are also kept when the stack is deleted or the table replaced; so are the
+  // queues, whose DLQ holds the hires still to be fixed and replayed.
   settings.tableDeletionPolicy = settings.deletionProtection ? "Retain" : "Delete";
+  settings.queueDeletionPolicy = settings.tableDeletionPolicy;
   if (problems.length > 0) {
     throw new Error(`Invalid stack parameters:\n  - ${problems.join("\n  - ")}`);
   }
   return settings;
+};
+
+/**
+ * The security profiles no rule may assign (the function's FORBIDDEN_SECURITY_PROFILES, read by
+ * it as names, IDs or ARNs). IAM knows profiles by ARN only, so the IDs and ARNs among them
+ * become ARNs the role is denied; names are the function's to enforce.
+ */
+const forbiddenSecurityProfiles = (raw, instanceId, problems) => {
+  const entries = [
+    ...new Set(
+      raw
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const arns = [];
+  for (const entry of entries) {
+    const ref = parseProfileRef(entry);
+    if (ref.by === "id") {
+      // The ARN format of the Service Authorization Reference, in the stack's instance.
+      arns.push({
+        "Fn::Sub": `arn:\${AWS::Partition}:connect:\${AWS::Region}:\${AWS::AccountId}:instance/${instanceId}/security-profile/${ref.id}`,
+      });
+    } else if (ref.by === "arn") {
+      if (!/:instance\/[^/]+\/security-profile\/[^/]+$/.test(entry)) {
+        problems.push(
+          `param forbiddenSecurityProfiles: ${entry} is the ARN of a routing profile or hierarchy group, not of a security profile`,
+        );
+      } else arns.push(entry);
+    } else if (entry.startsWith("arn:")) {
+      problems.push(`param forbiddenSecurityProfiles: ${entry} is not a security profile ARN`);
+    }
+  }
+  return { text: entries.join(","), arns };
+};
+
+/**
+ * Tag keys a rule may put on a user. The role matches them with StringLike, so `*` and `?` are
+ * wildcards (Connect's tag keys cannot contain either): `*` alone lets rules use any key.
+ */
+const tagKeys = (raw, problems) => {
+  const keys = [
+    ...new Set(
+      raw
+        .split(",")
+        .map((key) => key.trim())
+        .filter(Boolean),
+    ),
+  ];
+  for (const key of keys) {
+    if (key !== "*" && !TAG_KEY.test(key.replace(/[*?]/g, "x"))) {
+      problems.push(`param ruleTagKeys: "${key}" is not a Connect tag key`);
+    }
+  }
+  return keys;
 };
 
 /** The names of the params this file reads: every one needs a default in serverless.yml. */
@@ -225,6 +319,8 @@ const PARAM_NAMES = [
   "oldestMessageAgeAlarmSeconds",
   "alarmTopicArn",
   "deletionProtection",
+  "forbiddenSecurityProfiles",
+  "ruleTagKeys",
 ];
 
 module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {

@@ -25,7 +25,17 @@ export interface StackSettings {
   oldestMessageAgeAlarmSeconds: number;
   alarmTopicArn: string;
   deletionProtection: boolean;
+  forbiddenSecurityProfiles: string;
+  /** The forbidden profiles IAM can name: ARNs as given, IDs as Fn::Sub ARNs in the instance. */
+  forbiddenSecurityProfileArns: (string | { "Fn::Sub": string })[];
+  denyForbiddenSecurityProfiles: "true" | "false";
+  /** Every tag key the role may write on a user (StringLike patterns). */
+  userTagKeys: string[];
+  managedByTag: string;
+  managedByValue: string;
+  employeeIdTag: string;
   tableDeletionPolicy: "Retain" | "Delete";
+  queueDeletionPolicy: "Retain" | "Delete";
 }
 
 type Params = Readonly<Record<string, unknown>>;

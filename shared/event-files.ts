@@ -2,7 +2,8 @@
  * Hires and rules as files, the way `npm start --events` and `onboard` read them. Node's file
  * system only: nothing here goes into the Lambda bundle.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { constants, type Stats } from "node:fs";
+import { type FileHandle, open, readdir, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 
 /** A file that cannot be read as asked; the message names the path and what is wrong. */
@@ -58,15 +59,51 @@ const readEventFile = async (path: string, label: string): Promise<EventBody[]> 
 const serialise = (item: unknown): string =>
   typeof item === "string" ? item : JSON.stringify(item);
 
+/**
+ * Opening a FIFO for reading waits for a writer, in a libuv thread that not even process.exit
+ * can end; O_NONBLOCK makes the open return at once (it changes nothing for a regular file),
+ * and the handle's own stat then decides, so the file cannot be swapped between check and read.
+ */
+const READ_WITHOUT_WAITING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** Reads a regular file; a FIFO, socket, device or folder is refused, never waited on. */
 export const readTextFile = async (path: string): Promise<string> => {
+  let handle: FileHandle;
   try {
-    return await readFile(path, "utf8");
+    handle = await open(path, READ_WITHOUT_WAITING);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(
-      `cannot read ${path} (${code === "ENOENT" ? "no such file" : (code ?? "unknown error")})`,
-    );
+    // open(2) on a Unix socket fails with ENXIO.
+    if (code === "ENXIO") throw notRegular(path, "a socket");
+    throw cannotRead(path, code);
   }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notRegular(path, kindOf(info));
+    return await handle.readFile("utf8");
+  } catch (error) {
+    if (error instanceof InputFileError) throw error;
+    throw cannotRead(path, (error as NodeJS.ErrnoException).code);
+  } finally {
+    await handle.close();
+  }
+};
+
+const cannotRead = (path: string, code: string | undefined): InputFileError =>
+  new InputFileError(
+    `cannot read ${path} (${code === "ENOENT" ? "no such file" : (code ?? "unknown error")})`,
+  );
+
+const notRegular = (path: string, kind: string): InputFileError =>
+  new InputFileError(`${path} is ${kind}, not a regular file: only regular files are read`);
+
+const kindOf = (info: Stats): string => {
+  if (info.isDirectory()) return "a folder";
+  if (info.isFIFO()) return "a FIFO (named pipe)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice()) return "a character device";
+  if (info.isBlockDevice()) return "a block device";
+  return "neither a file nor a folder";
 };
 
 export const readJsonFile = async (path: string): Promise<unknown> =>

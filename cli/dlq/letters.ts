@@ -27,6 +27,8 @@ export interface DeadLetterMessage {
 export interface ReceiveOptions {
   readonly count: number;
   readonly visibilityTimeoutSeconds: number;
+  /** Aborts the call: for receives that hold no message yet, so a stop request is honoured. */
+  readonly signal?: AbortSignal;
 }
 
 /** One ReceiveMessage call; the messages stay hidden for the visibility timeout given. */
@@ -45,6 +47,7 @@ export const receiveLetters = async (
         MessageAttributeNames: ["All"],
         MessageSystemAttributeNames: ["All"],
       }),
+      { abortSignal: options.signal },
     ),
   );
   return Messages.filter((m) => m.MessageId && m.ReceiptHandle).map(toLetter);
@@ -106,13 +109,18 @@ export const releaseLetters = async (
 };
 
 /** Messages visible now (not hidden by a receive); approximate on SQS, exact locally. */
-export const visibleCount = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
+export const visibleCount = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  signal?: AbortSignal,
+): Promise<number> => {
   const { Attributes = {} } = await attempt(`reading the attributes of ${queueUrl}`, () =>
     sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueUrl,
         AttributeNames: ["ApproximateNumberOfMessages"],
       }),
+      { abortSignal: signal },
     ),
   );
   return Number(Attributes.ApproximateNumberOfMessages ?? 0);

@@ -16,6 +16,7 @@ import {
   releaseLetters,
   visibleCount,
 } from "./letters.js";
+import { checkReplayTarget } from "./source-queue.js";
 
 export interface ReplayOptions extends AwsOptions {
   readonly from: string;
@@ -56,13 +57,21 @@ export const REPLAY_COUNT = "replayCount";
  * deleted from the DLQ only after its send succeeded, so at any moment each one is in the DLQ,
  * or sent, or both (only if the process dies between the two calls; replays are idempotent).
  * Messages it does not replay are held hidden while it scans, then made visible again; Ctrl-C
- * stops it after the message in hand.
+ * stops it after the message in hand. It refuses a target that is not the DLQ's source queue.
  */
 export const runDlqReplay = async (options: ReplayOptions, io: CliIo): Promise<number> => {
   const sqs = sqsClient(options);
   const progress = createProgress(io);
+  const signal = io.interruptible();
   try {
-    const report = await replay(sqs, options, io.interruptible(), progress);
+    try {
+      await checkReplayTarget(sqs, options.from, options.to, signal);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      io.stderr("Interrupted before anything was replayed.\n");
+      return EXIT.interrupted;
+    }
+    const report = await replay(sqs, options, signal, progress);
     progress.finish();
     // The counts first, even when something went wrong: the operator must know what moved.
     if (options.json) printJson(io, report);
@@ -106,7 +115,8 @@ const replay = async (
     10,
     Math.max(1, Math.floor((options.rate * visibilityTimeoutSeconds) / 3)),
   );
-  const total = await visibleCount(sqs, options.from);
+  // Calls that hold no message in hand take the signal: a stop request ends them at once.
+  const total = signal.aborted ? 0 : await visibleCount(sqs, options.from, signal);
   const held = new Map<string, string>();
   const seen = new Set<string>();
   const pace = pacer(options.rate);
@@ -124,13 +134,14 @@ const replay = async (
       const batch = await receiveLetters(sqs, options.from, {
         count: batchSize,
         visibilityTimeoutSeconds,
+        signal,
       });
       // Seen before: a held message whose timeout ran out; keep it held under its new handle.
       for (const letter of batch)
         if (seen.has(letter.messageId)) held.set(letter.messageId, letter.receiptHandle);
       const fresh = batch.filter((letter) => !seen.has(letter.messageId));
       if (fresh.length > 0) fruitless = 0;
-      else if (batch.length === 0 && (await visibleCount(sqs, options.from)) === 0) break;
+      else if (batch.length === 0 && (await visibleCount(sqs, options.from, signal)) === 0) break;
       else fruitless++;
       for (const letter of fresh) {
         if (signal.aborted || atMax()) {
@@ -163,7 +174,8 @@ const replay = async (
       }
     }
   } catch (caught) {
-    error = describeError(caught);
+    // Once stopped, a failed call is the aborted one: the stop, not an error.
+    if (!signal.aborted) error = describeError(caught);
   } finally {
     // Everything not replayed becomes visible in the DLQ again, now rather than at its timeout.
     await releaseLetters(sqs, options.from, [...held.values()]);

@@ -1,4 +1,10 @@
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+} from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import { replayAttributes } from "../../cli/dlq/replay.js";
 import { collectReport, drainQueue } from "../../local/pipeline.js";
@@ -117,22 +123,40 @@ describe("onboard dlq replay", () => {
     );
     expect(parkedAgain?.attributes.replayCount).toBe("1");
 
+    // A send SQS refuses (here: bigger than the target queue takes) is counted as failed, and
+    // the message stays in the DLQ.
+    await s.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: s.queues.queueUrl,
+        Attributes: { MaximumMessageSize: "1024" },
+      }),
+    );
+    await s.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: s.queues.dlqUrl,
+        MessageBody: hireBody({ employeeId: "E-big", notes: "x".repeat(2_000) }),
+        MessageAttributes: {
+          failureReason: { DataType: "String", StringValue: "ConnectRejected" },
+        },
+      }),
+    );
     const failing = await onboardInProcess([
       "dlq",
       "replay",
       "--from",
       s.queues.dlqUrl,
       "--to",
-      `${s.queues.queueUrl}-gone`,
+      s.queues.queueUrl,
       "--reason",
-      "MissingDeskPhone",
+      "ConnectRejected",
       "--json",
     ]);
     expect(failing.code).toBe(1);
     const report = JSON.parse(failing.stdout);
     expect(report).toMatchObject({ replayed: 0, failed: 1 });
-    expect(report.failures[0].error).toMatch(/QueueDoesNotExist|NonExistentQueue/);
-    expect(await queueDepth(s.sqs, s.queues.dlqUrl)).toMatchObject({ visible: 8, inFlight: 0 });
+    expect(report.failures[0]).toMatchObject({ employeeId: "E-big" });
+    expect(report.failures[0].error).toMatch(/InvalidParameterValue.*shorter than 1024 bytes/);
+    expect(await queueDepth(s.sqs, s.queues.dlqUrl)).toMatchObject({ visible: 9, inFlight: 0 });
   }, 30_000);
 
   it("draws a progress bar on a terminal", async () => {
@@ -148,6 +172,76 @@ describe("onboard dlq replay", () => {
     );
     expect(run.stdout).toMatch(/^Replayed 8, skipped 0, failed 0 /);
   });
+});
+
+describe("onboard dlq replay refuses a target that is not the DLQ's source queue", () => {
+  /** Nothing moved: the DLQ holds its 8 letters, visible, with their failure attributes. */
+  const expectUntouched = async (s: LocalStack) => {
+    expect(await queueDepth(s.sqs, s.queues.dlqUrl)).toMatchObject({ visible: 8, inFlight: 0 });
+    expect((await queueDepth(s.sqs, s.queues.queueUrl)).total).toBe(0);
+    const letters = await peekMessages(s.sqs, s.queues.dlqUrl);
+    expect(letters.every((letter) => letter.attributes.failureReason !== undefined)).toBe(true);
+    expect(letters.some((letter) => letter.attributes.replayCount !== undefined)).toBe(false);
+  };
+  const createQueue = async (s: LocalStack, name: string, attributes: Record<string, string>) => {
+    const { QueueUrl } = await s.sqs.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+    );
+    return QueueUrl as string;
+  };
+
+  it("refuses --from and --to naming the DLQ, which would loop, before reading any message", async () => {
+    const s = await stackWithDeadLetters();
+    stack = s;
+    for (const to of [s.queues.dlqUrl, `${s.queues.dlqUrl}/`]) {
+      const run = await onboard(["dlq", "replay", "--from", s.queues.dlqUrl, "--to", to], s);
+      expect(run.code, to).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(linesOf(run.stderr)).toEqual([
+        `error: --from and --to name the same queue (${s.queues.dlqUrl}): replay to its source queue`,
+      ]);
+    }
+    await expectUntouched(s);
+  }, 30_000);
+
+  it("refuses a queue without a redrive policy, one that dead-letters elsewhere, and one that does not exist", async () => {
+    const s = await stackWithDeadLetters();
+    stack = s;
+    const plain = await createQueue(s, "unrelated", {});
+    const otherDlq = await createQueue(s, "other-dlq", {});
+    const { Attributes } = await s.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: otherDlq, AttributeNames: ["QueueArn"] }),
+    );
+    const otherDlqArn = Attributes?.QueueArn as string;
+    const elsewhere = await createQueue(s, "other-source", {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: otherDlqArn, maxReceiveCount: "5" }),
+    });
+    const replayTo = (to: string, ...more: string[]) =>
+      onboardInProcess(["dlq", "replay", "--from", s.queues.dlqUrl, "--to", to, ...more]);
+
+    const withoutRedrive = await replayTo(plain);
+    expect(withoutRedrive.code).toBe(2);
+    expect(linesOf(withoutRedrive.stderr)).toEqual([
+      `error: --to ${plain} is not the source queue of the DLQ ${s.queues.dlqArn}: it has no redrive policy; replay to the queue whose redrive policy targets the DLQ`,
+    ]);
+    // A dry run sends nothing, but says the same: the real run would be refused.
+    const toAnotherDlq = await replayTo(elsewhere, "--dry-run", "--json");
+    expect(toAnotherDlq.code).toBe(2);
+    expect(toAnotherDlq.stdout).toBe("");
+    expect(linesOf(toAnotherDlq.stderr)).toEqual([
+      `error: --to ${elsewhere} is not the source queue of the DLQ ${s.queues.dlqArn}: it dead-letters to ${otherDlqArn}; replay to the queue whose redrive policy targets the DLQ`,
+    ]);
+    const missing = await replayTo(`${s.queues.queueUrl}-gone`);
+    expect(missing.code).toBe(1);
+    expect(linesOf(missing.stderr)).toHaveLength(1);
+    expect(missing.stderr).toMatch(
+      /^error: reading the attributes of --to \S+-gone: (AWS\.SimpleQueueService\.NonExistentQueue|QueueDoesNotExist)/,
+    );
+    // The DLQ's source is accepted (as every other test here shows); nothing moved meanwhile.
+    await expectUntouched(s);
+    expect((await queueDepth(s.sqs, plain)).total).toBe(0);
+    expect((await queueDepth(s.sqs, elsewhere)).total).toBe(0);
+  }, 30_000);
 });
 
 describe("replayAttributes", () => {

@@ -17,11 +17,16 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const spawnOnboard = (
   args: readonly string[],
   stack?: LocalStack,
-  { sdkNotice = false, unset = [] as readonly string[] } = {},
+  {
+    sdkNotice = false,
+    unset = [] as readonly string[],
+    env: extra = {} as Readonly<Record<string, string>>,
+  } = {},
 ): ChildProcessWithoutNullStreams => {
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...stack?.env,
+    ...extra,
     ...(sdkNotice ? {} : { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
   };
   for (const name of unset) delete env[name];

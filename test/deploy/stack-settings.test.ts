@@ -46,6 +46,55 @@ describe("stack parameters", () => {
     expect(settings.batchSize).toBe(8);
     expect(settings.deletionProtection).toBe(true);
     expect(settings.tableDeletionPolicy).toBe("Retain");
+    expect(settings.queueDeletionPolicy).toBe("Retain");
+    expect((await derive()).queueDeletionPolicy).toBe("Delete");
+  });
+
+  it("turn forbidden security profiles given by ID or ARN into ARNs to deny; names stay the function's", async () => {
+    const arn =
+      "arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555/security-profile/p-1";
+    const settings = await derive({
+      forbiddenSecurityProfiles: ` Admin , aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee,${arn},Admin,`,
+    });
+    expect(settings.forbiddenSecurityProfiles).toBe(
+      `Admin,aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee,${arn}`,
+    );
+    expect(settings.forbiddenSecurityProfileArns).toEqual([
+      {
+        "Fn::Sub": `arn:\${AWS::Partition}:connect:\${AWS::Region}:\${AWS::AccountId}:instance/11111111-2222-4333-8444-555555555555/security-profile/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`,
+      },
+      arn,
+    ]);
+    expect(settings.denyForbiddenSecurityProfiles).toBe("true");
+    const byName = await derive();
+    expect(byName.forbiddenSecurityProfiles).toBe("Admin");
+    expect(byName.forbiddenSecurityProfileArns).toEqual([]);
+    expect(byName.denyForbiddenSecurityProfiles).toBe("false");
+  });
+
+  it("let the role write the service's own tag keys and the rules' (ruleTagKeys)", async () => {
+    expect((await derive()).userTagKeys).toEqual([
+      "employeeId",
+      "managedBy",
+      "status",
+      "costCenter",
+    ]);
+    expect((await derive({ ruleTagKeys: "team-*, costCenter,status" })).userTagKeys).toEqual([
+      "employeeId",
+      "managedBy",
+      "status",
+      "team-*",
+      "costCenter",
+    ]);
+  });
+
+  it("require the HR event source with an HR bus: the rule always names it", async () => {
+    await expect(derive({ hrEventBusName: "hr-events" })).rejects.toThrow(
+      "param hrEventSource is required when hrEventBusName is set",
+    );
+    expect(
+      (await derive({ hrEventBusName: "hr-events", hrEventSource: "workday" })).hrEventSource,
+    ).toBe("workday");
   });
 
   it("take the instance ID out of an instance ARN in the stack's Region", () => {
@@ -91,6 +140,19 @@ describe("stack parameters", () => {
     [{ createUserRps: "0" }, "createUserRps must be a number"],
     [{ alarmTopicArn: "ops-alerts" }, "alarmTopicArn must be an SNS topic ARN"],
     [{ deletionProtection: "yes" }, "deletionProtection must be true or false"],
+    [{ hrEventSource: "work day" }, "param hrEventSource must be an event source"],
+    [
+      {
+        forbiddenSecurityProfiles:
+          "arn:aws:connect:us-east-1:123456789012:instance/i-1/routing-profile/r-1",
+      },
+      "is the ARN of a routing profile or hierarchy group, not of a security profile",
+    ],
+    [
+      { forbiddenSecurityProfiles: "arn:aws:iam::123456789012:role/x" },
+      "is not a security profile ARN",
+    ],
+    [{ ruleTagKeys: "costCenter,aws:cloudformation" }, 'param ruleTagKeys: "aws:cloudformation"'],
   ])("reject %o", async (overrides, message) => {
     await expect(derive(overrides)).rejects.toThrow(message);
   });

@@ -5,7 +5,7 @@
  * artifact and the bundle, and runs the packaged handler in a fresh Node process against the
  * local stack.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
@@ -25,6 +25,11 @@ import {
 } from "../../scripts/bundle-budget.js";
 import { openZip, type ZipArchive } from "../../scripts/zip.js";
 import { readConfig } from "../../shared/config.js";
+import {
+  EMPLOYEE_ID_TAG,
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
+} from "../../shared/domain/create-user-request.js";
 import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";
 import {
   activeResources,
@@ -49,6 +54,9 @@ const QUEUE = "OnboardingQueue";
 const DLQ = "DeadLetterQueue";
 const TABLE = "MappingTable";
 const ONE_MIB = 1_048_576;
+const PROD_INSTANCE = "11111111-2222-4333-8444-555555555555";
+const FORBIDDEN_ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+const FORBIDDEN_ARN = `arn:aws:connect:us-east-1:123456789012:instance/${PROD_INSTANCE}/security-profile/ffffffff-bbbb-4ccc-8ddd-eeeeeeeeeeee`;
 const FOURTEEN_DAYS = 1_209_600;
 
 /** The environment of DESIGN section 7, plus the metrics namespace. */
@@ -67,6 +75,7 @@ const FUNCTION_ENVIRONMENT = [
   "POWERTOOLS_SERVICE_NAME",
   "POWERTOOLS_LOG_LEVEL",
   "POWERTOOLS_METRICS_NAMESPACE",
+  "FORBIDDEN_SECURITY_PROFILES",
 ];
 
 /** An Fn::Sub pattern for an ARN in the stack's own partition, Region and account. */
@@ -83,6 +92,8 @@ const connectGrants = (id: string): Record<string, string[]> => {
     "connect:ListUserHierarchyGroups": [instance],
     "connect:ListUsers": [instance],
     "connect:SearchUsers": [instance],
+    // An action SearchUsers depends on (Service Authorization Reference).
+    "connect:ListUserProficiencies": [instance, `${instance}/agent/*`],
     "connect:DescribeUser": [`${instance}/agent/*`],
     "connect:CreateUser": [
       `${instance}/agent/*`,
@@ -118,31 +129,55 @@ let prodTemplate: Template;
 let zip: ZipArchive;
 let bundle: string;
 
+/** A prod stage with every optional feature on: HR routing, a given bus, alarms, denied profiles. */
+const PROD_OPTIONS = [
+  "--stage",
+  "prod",
+  "--param",
+  "connectInstanceId=arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555",
+  "--param",
+  "eventBusName=shared-events",
+  "--param",
+  "hrEventBusName=hr-events",
+  "--param",
+  "hrEventSource=workday",
+  "--param",
+  "alarmTopicArn=arn:aws:sns:us-east-1:123456789012:ops-alerts",
+  "--param",
+  `forbiddenSecurityProfiles=Admin, ${FORBIDDEN_ID},${FORBIDDEN_ARN}`,
+  "--param",
+  "ruleTagKeys=costCenter,team-*",
+];
+
+/** cfn-lint, from the Python environment, when this machine has it. */
+const CFN_LINT = (() => {
+  try {
+    execFileSync("cfn-lint", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+let featuresDir: string | undefined;
+
 beforeAll(async () => {
   const env = { ...process.env, ...OFFLINE_FRAMEWORK_ENV };
+  const options = { cwd: root, env, maxBuffer: 16 * 1024 * 1024 };
   const [packaged, printed] = await Promise.all([
-    run(bin("tsx"), ["scripts/package.ts"], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 }),
-    run(
-      bin("serverless"),
-      [
-        "print",
-        "--format",
-        "json",
-        "--stage",
-        "prod",
-        "--param",
-        "connectInstanceId=arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555",
-        "--param",
-        "eventBusName=shared-events",
-        "--param",
-        "hrEventBusName=hr-events",
-        "--param",
-        "hrEventSource=workday",
-        "--param",
-        "alarmTopicArn=arn:aws:sns:us-east-1:123456789012:ops-alerts",
-      ],
-      { cwd: root, env, maxBuffer: 16 * 1024 * 1024 },
-    ),
+    (async () => {
+      if (CFN_LINT) {
+        // For the linter, the prod stage packaged too, first: every `serverless package` empties
+        // .serverless, where the default one is read from.
+        featuresDir = await mkdtemp(join(tmpdir(), "connect-onboarding-prod-package-"));
+        await run(
+          bin("serverless"),
+          ["package", "--package", featuresDir, ...PROD_OPTIONS],
+          options,
+        );
+      }
+      return run(bin("tsx"), ["scripts/package.ts"], options);
+    })(),
+    run(bin("serverless"), ["print", "--format", "json", ...PROD_OPTIONS], options),
   ]);
   packageOutput = `${packaged.stdout}\n${packaged.stderr}`;
   template = JSON.parse(
@@ -155,6 +190,10 @@ beforeAll(async () => {
   if (!entry) throw new Error(`${BUNDLE_ENTRY} is not in the artifact`);
   bundle = zip.read(entry).toString("utf8");
 }, 180_000);
+
+afterAll(async () => {
+  if (featuresDir) await rm(featuresDir, { recursive: true, force: true });
+});
 
 const resource = (t: Template, name: string): Resource => {
   const found = activeResources(t)[name];
@@ -261,6 +300,7 @@ describe("the function", () => {
     expect(env.CONNECT_CREATE_USER_RPS).toBe("1");
     expect(env.POWERTOOLS_SERVICE_NAME).toBe("connect-onboarding");
     expect(env.POWERTOOLS_LOG_LEVEL).toBe("DEBUG");
+    expect(env.FORBIDDEN_SECURITY_PROFILES).toBe("Admin");
   });
 
   it("is configured with values its own cold-start validation accepts", () => {
@@ -321,6 +361,19 @@ describe("the queues", () => {
     const dlqRetention = props(template, DLQ).MessageRetentionPeriod as number;
     expect(dlqRetention).toBe(FOURTEEN_DAYS);
     expect(props(template, QUEUE).MessageRetentionPeriod as number).toBeLessThan(dlqRetention);
+  });
+
+  it("are deleted with the stack outside prod, and retained on prod, as the table is", () => {
+    for (const name of [QUEUE, DLQ]) {
+      expect(resource(template, name).DeletionPolicy, name).toBe("Delete");
+      expect(resource(template, name).UpdateReplacePolicy, name).toBe("Delete");
+      // `serverless remove` on prod keeps the hires waiting and those parked on the DLQ.
+      expect(resource(prodTemplate, name).DeletionPolicy, name).toBe("Retain");
+      expect(resource(prodTemplate, name).UpdateReplacePolicy, name).toBe("Retain");
+      expect(resource(prodTemplate, name).DeletionPolicy).toBe(
+        resource(prodTemplate, TABLE).DeletionPolicy,
+      );
+    }
   });
 
   it("let only the onboarding queue use the DLQ", () => {
@@ -394,7 +447,8 @@ describe("events", () => {
     const rule = props(prodTemplate, "HrEmployeeHiredRule");
     expect(rule.EventBusName).toBe("hr-events");
     expect(rule.State).toBe("ENABLED");
-    expect(resolveIfs(prodTemplate, rule.EventPattern as Json)).toEqual({
+    // The source is part of the pattern as it stands, with no condition that could drop it.
+    expect(rule.EventPattern).toEqual({
       "detail-type": ["Employee Hired", "EmployeeHired"],
       source: ["workday"],
     });
@@ -547,6 +601,7 @@ describe("the function's role (least privilege)", () => {
     expect(named.map((s) => s.Sid)).toEqual([
       "ConnectResolveProfilesByName",
       "ConnectFindExistingUser",
+      "ConnectSearchUsersDependency",
       "ConnectDescribeExistingUser",
       "ConnectCreateUser",
       "ConnectTagNewUser",
@@ -561,11 +616,131 @@ describe("the function's role (least privilege)", () => {
   });
 });
 
+/** The tag keys (StringLike patterns) the role may write when it creates a user. */
+const allowedTagKeys = (t: Template): string[] => {
+  const create = statements(t).find((s) => s.Sid === "ConnectCreateUser");
+  const condition = create?.Condition as Record<string, Record<string, string[]>> | undefined;
+  return condition?.["ForAllValues:StringLike"]?.["aws:TagKeys"] ?? [];
+};
+
+/** IAM's StringLike: `*` any run of characters, `?` any one. */
+const like = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  ).test(value);
+
+describe("the tags the role may write", () => {
+  const condition = (t: Template, sid: string) =>
+    statements(t).find((s) => s.Sid === sid)?.Condition;
+  const SERVICE_KEYS = [EMPLOYEE_ID_TAG, MANAGED_BY_TAG, "status"];
+
+  it("on CreateUser: always managedBy=connect-onboarding and an employeeId, and only allowed keys", () => {
+    expect(condition(template, "ConnectCreateUser")).toEqual({
+      StringEquals: { [`aws:RequestTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE },
+      Null: { [`aws:RequestTag/${EMPLOYEE_ID_TAG}`]: "false" },
+      "ForAllValues:StringLike": { "aws:TagKeys": [...SERVICE_KEYS, "costCenter"] },
+    });
+  });
+
+  it("on TagResource (tagging the new user): the same keys, managedBy only as connect-onboarding", () => {
+    expect(condition(template, "ConnectTagNewUser")).toEqual({
+      StringEqualsIfExists: { [`aws:RequestTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE },
+      "ForAllValues:StringLike": { "aws:TagKeys": [...SERVICE_KEYS, "costCenter"] },
+    });
+  });
+
+  it("take the rule tag keys from param ruleTagKeys, wildcards included", () => {
+    for (const sid of ["ConnectCreateUser", "ConnectTagNewUser"]) {
+      expect(
+        (condition(prodTemplate, sid) as Record<string, Record<string, Json>>)[
+          "ForAllValues:StringLike"
+        ],
+      ).toEqual({ "aws:TagKeys": [...SERVICE_KEYS, "costCenter", "team-*"] });
+    }
+  });
+
+  it("by default allow every tag key the sample rules set", async () => {
+    const rules = parseRulesJson(
+      await readFile(join(root, "events", "mappings.json"), "utf8"),
+    ).rules;
+    const allowed = allowedTagKeys(template);
+    const keys = rules.flatMap((rule) => Object.keys(rule.tags));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys)
+      expect(
+        allowed.some((p) => like(p, key)),
+        key,
+      ).toBe(true);
+  });
+});
+
+describe("forbidden security profiles", () => {
+  it("reach the function as FORBIDDEN_SECURITY_PROFILES", () => {
+    const env = (prod.provider as { environment: Record<string, Json> }).environment;
+    expect(env.FORBIDDEN_SECURITY_PROFILES).toBe(`Admin,${FORBIDDEN_ID},${FORBIDDEN_ARN}`);
+  });
+
+  it("given by ID or ARN, are denied to the role on CreateUser and UpdateUserSecurityProfiles", () => {
+    const deny = props(prodTemplate, "ForbiddenSecurityProfilesDeny");
+    expect(deny.Roles).toEqual([{ Ref: ROLE }]);
+    expect(deny.PolicyDocument).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "NeverAssignForbiddenSecurityProfiles",
+          Effect: "Deny",
+          Action: ["connect:CreateUser", "connect:UpdateUserSecurityProfiles"],
+          // The ID in the stack's instance; the ARN as given. The name (Admin) IAM cannot know.
+          Resource: [
+            {
+              "Fn::Sub": inStack(
+                "connect",
+                `instance/${PROD_INSTANCE}/security-profile/${FORBIDDEN_ID}`,
+              ),
+            },
+            FORBIDDEN_ARN,
+          ],
+        },
+      ],
+    });
+  });
+
+  it("given by name only (the default, Admin), are the function's to refuse: no Deny", () => {
+    expect(activeResources(template).ForbiddenSecurityProfilesDeny).toBeUndefined();
+  });
+});
+
+describe("the operator policy", () => {
+  it("is a managed policy of Allow statements on the stack's own resources, exported for attaching", () => {
+    const policy = resource(template, "OperatorPolicy");
+    expect(policy.Type).toBe("AWS::IAM::ManagedPolicy");
+    expect(policy.Properties.ManagedPolicyName).toBe("connect-onboarding-dev-operator");
+    const document = policy.Properties.PolicyDocument as unknown as { Statement: Statement[] };
+    for (const statement of document.Statement) {
+      expect(statement.Effect, statement.Sid).toBe("Allow");
+      for (const action of asArray(statement.Action)) expect(action).not.toMatch(/\*/);
+      for (const r of asArray(statement.Resource as Json)) {
+        expect(reference(template, r), statement.Sid).not.toBe("*");
+      }
+    }
+    expect(template.Outputs?.OperatorPolicyArn).toEqual({
+      Description: "The managed policy to attach to whoever runs the onboard CLI",
+      Value: { Ref: "OperatorPolicy" },
+      Export: { Name: "connect-onboarding-dev-OperatorPolicyArn" },
+    });
+  });
+});
+
 describe("the stack's conditions", () => {
   it("evaluate as the default parameters say", () => {
     expect(evaluateCondition(template, "CreateEventBus")).toBe(true);
     expect(evaluateCondition(template, "RouteHrEvents")).toBe(false);
     expect(evaluateCondition(template, "NotifyAlarmTopic")).toBe(false);
+    expect(evaluateCondition(template, "DenyForbiddenSecurityProfiles")).toBe(false);
+    expect(evaluateCondition(prodTemplate, "DenyForbiddenSecurityProfiles")).toBe(true);
     expect(evaluateCondition(prodTemplate, "CreateEventBus")).toBe(false);
     expect(evaluateCondition(prodTemplate, "RouteHrEvents")).toBe(true);
   });
@@ -578,6 +753,92 @@ describe("the stack's conditions", () => {
     expect(provider.environment.POWERTOOLS_LOG_LEVEL).toBe("INFO");
     expect(provider.logRetentionInDays).toBe(365);
   });
+});
+
+interface LintFinding {
+  Level: "Error" | "Warning" | "Informational";
+  Message: string;
+  Rule: { Id: string };
+  Location: { Path: (string | number)[] | null; Start: { LineNumber: number } };
+}
+
+/** cfn-lint's findings on a template file (it exits non-zero when it has any). */
+const lint = async (file: string): Promise<LintFinding[]> => {
+  const output = await run("cfn-lint", ["--format", "json", file], { maxBuffer: 16 * 1024 * 1024 })
+    .then(({ stdout }) => stdout)
+    .catch((error: { stdout?: string }) => {
+      if (!error.stdout) throw error;
+      return error.stdout;
+    });
+  return JSON.parse(output) as LintFinding[];
+};
+
+/**
+ * Whether a location lies in a part of the template its conditions leave out: a resource whose
+ * condition is false, or the branch of an Fn::If not taken. The framework bakes params in as
+ * literals, so such parts hold the params' empty defaults (an HR rule on bus "", alarm actions
+ * [""]), which cfn-lint checks although CloudFormation never creates them.
+ */
+const switchedOff = (t: Template, path: readonly (string | number)[]): boolean => {
+  let node: unknown = t;
+  for (const [i, key] of path.entries()) {
+    if (path[0] === "Resources" && i === 2) {
+      const condition = t.Resources[path[1] as string]?.Condition;
+      if (condition && !evaluateCondition(t, condition)) return true;
+    }
+    if (key === "Fn::If" && Array.isArray((node as Record<string, unknown>)[key])) {
+      const [condition] = (node as Record<string, Json[]>)[key] as Json[];
+      const taken = evaluateCondition(t, condition as Json) ? 1 : 2;
+      const branch = path[i + 1];
+      if ((branch === 1 || branch === 2) && branch !== taken) return true;
+    }
+    node = (node as Record<string | number, unknown> | undefined)?.[key];
+  }
+  return false;
+};
+
+const errorsOf = (t: Template, findings: readonly LintFinding[]): string[] =>
+  findings
+    .filter((f) => f.Level === "Error" && !switchedOff(t, f.Location.Path ?? []))
+    .map((f) => `${f.Rule.Id} ${JSON.stringify(f.Location.Path)}: ${f.Message}`);
+
+describe("cfn-lint", () => {
+  // Ignored: E3031 and E3033 (a value's pattern and minimum length), and only where the
+  // template's constant conditions switch the part off: there the params' empty defaults sit.
+  // Warnings do not fail (W8003: a condition is constant, which baked-in params make them all).
+  it.runIf(CFN_LINT)(
+    "finds no error in the packaged template, where its conditions switch parts on (runs when the cfn-lint command exists)",
+    async () => {
+      const file = join(root, ".serverless", "cloudformation-template-update-stack.json");
+      const findings = await lint(file);
+      expect(errorsOf(template, findings)).toEqual([]);
+      // The switched-off findings are the ones explained above, not a silenced real error.
+      for (const f of findings.filter((f) => f.Level === "Error")) {
+        expect(f.Rule.Id, f.Message).toMatch(/^E303[13]$/);
+      }
+    },
+    60_000,
+  );
+
+  it.runIf(CFN_LINT)(
+    "finds no error at all with every optional feature on, packaged for prod (runs when the cfn-lint command exists)",
+    async () => {
+      const file = join(featuresDir as string, "cloudformation-template-update-stack.json");
+      const packaged = JSON.parse(await readFile(file, "utf8")) as Template;
+      for (const name of [
+        "HrEmployeeHiredRule",
+        "ForbiddenSecurityProfilesDeny",
+        "OperatorPolicy",
+      ]) {
+        expect(activeResources(packaged)[name], name).toBeDefined();
+      }
+      const errors = (await lint(file)).filter((f) => f.Level === "Error");
+      expect(
+        errors.map((f) => `${f.Rule.Id} ${JSON.stringify(f.Location.Path)}: ${f.Message}`),
+      ).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe("the packaged handler", () => {
@@ -667,6 +928,14 @@ describe("the packaged handler", () => {
       managedBy: "connect-onboarding",
       costCenter: "CC-100",
     });
+    // Every tag the function wrote is one its role may write.
+    const allowed = allowedTagKeys(template);
+    for (const key of Object.keys(created?.tags ?? {})) {
+      expect(
+        allowed.some((pattern) => like(pattern, key)),
+        key,
+      ).toBe(true);
+    }
     expect(stack.eventBridge.events()).toMatchObject([
       {
         eventBusName: LOCAL_EVENT_BUS,

@@ -1,5 +1,8 @@
 /** `npm start` as a user runs it: a separate process on the default samples. */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { finished, type Run } from "../support/processes.js";
@@ -106,5 +109,20 @@ describe("npm start", () => {
     const lines = run.stderr.split("\n").filter((line) => line.trim() !== "");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
+  });
+
+  it("refuses a FIFO named *.jsonl as --events at once, instead of waiting on it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "connect-onboarding-npm-start-"));
+    try {
+      const fifo = join(dir, "hires.jsonl");
+      execFileSync("mkfifo", [fifo]);
+      const run = await start("--events", fifo);
+      expect(run.code).toBe(1);
+      expect(run.stderr.split("\n").filter((line) => line.trim() !== "")).toEqual([
+        `--events: ${fifo} is a FIFO (named pipe), not a regular file: only regular files are read`,
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
