@@ -25,6 +25,7 @@ import {
   EmployeeMessageHandler,
   type MessageResult,
 } from "../shared/application/employee-message-handler.js";
+import { EmployeePlanner } from "../shared/application/employee-planner.js";
 import { EmployeeSync } from "../shared/application/employee-sync.js";
 import { pacedCalls } from "../shared/application/paced-calls.js";
 import { ProfileResolver } from "../shared/application/profile-resolver.js";
@@ -81,7 +82,7 @@ export const createHandler = (
     eventSource: config.eventSource,
     ledgerHistoryDays: config.ledgerHistoryDays,
   };
-  const sync = new EmployeeSync({
+  const planner = new EmployeePlanner({
     rules: new RuleBook(
       new DynamoDbMappingRules(clients.dynamodb, config.mappingTableName),
       { ttlMs: config.mappingCacheTtlSeconds * 1000, missRefreshMs: MISS_REFRESH_MS },
@@ -94,6 +95,11 @@ export const createHandler = (
       { ttlMs: config.profileCacheTtlSeconds * 1000, missRefreshMs: MISS_REFRESH_MS },
       clock,
     ),
+    users: connect,
+    settings,
+  });
+  const sync = new EmployeeSync({
+    planner,
     users: connect,
     ledger: new DynamoDbLedger(clients.dynamodb, config.ledgerTableName, () => clock.now()),
     publisher,

@@ -3,8 +3,8 @@ import {
   type ReasonCode,
   toProvisioningFailure,
 } from "../domain/failures.js";
-import { type FailureHints, parseMessageBody } from "../domain/message-body.js";
 import { hrVersion } from "../domain/hr-version.js";
+import { type FailureHints, parseMessageBody } from "../domain/message-body.js";
 import { bodyDigest, provisioningFailedEvent } from "../domain/output-events.js";
 import type { DeadLetterParker, InboundMessage, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
@@ -136,4 +136,3 @@ export class EmployeeMessageHandler {
     return record.receiveCount >= this.deps.settings.maxReceiveCount;
   }
 }
-

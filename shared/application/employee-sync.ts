@@ -1,17 +1,7 @@
-import { type ConnectUser, ownershipOf } from "../domain/connect-user.js";
-import {
-  createUserRequest,
-  type DesiredUser,
-  desiredUser,
-  type UserSettings,
-} from "../domain/desired-user.js";
+import type { ConnectUser } from "../domain/connect-user.js";
+import { createUserRequest, type DesiredUser } from "../domain/desired-user.js";
 import { type EmployeeRecordEvent, isHire } from "../domain/employee-event.js";
-import {
-  EmployeeBusyError,
-  NotManagedError,
-  UserLookupPendingError,
-  UsernameTakenError,
-} from "../domain/failures.js";
+import { EmployeeBusyError, UserLookupPendingError } from "../domain/failures.js";
 import {
   type AppliedChange,
   type Claim,
@@ -27,20 +17,20 @@ import {
   userUpdatedEvent,
 } from "../domain/output-events.js";
 import { ASPECTS, planSync, type UserChange, type UsernameDrift } from "../domain/plan.js";
+import type { IdentityManagementType } from "../domain/username.js";
 import type { CallContext, ConnectUsers, Ledger, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
-import type { ProfileResolver } from "./profile-resolver.js";
-import type { RuleBook } from "./rule-book.js";
+import { appliedState, type EmployeePlanner } from "./employee-planner.js";
 
-export interface EmployeeSyncSettings extends UserSettings {
+export interface EmployeeSyncSettings {
   readonly instanceId: string;
+  readonly identityManagementType: IdentityManagementType;
   readonly eventSource: string;
   readonly ledgerHistoryDays: number;
 }
 
 export interface EmployeeSyncDeps {
-  readonly rules: RuleBook;
-  readonly profiles: ProfileResolver;
+  readonly planner: EmployeePlanner;
   readonly users: ConnectUsers;
   readonly ledger: Ledger;
   readonly publisher: ProvisioningEventPublisher;
@@ -140,16 +130,18 @@ export class EmployeeSync {
     progress: ClaimProgressLog,
     context: CallContext,
   ): Promise<SyncResult> {
-    const { rules, profiles, settings } = this.deps;
+    const { settings } = this.deps;
     const { employee } = event;
-    const { rule, matchKeys } = await rules.ruleFor(employee, context);
-    const desired = desiredUser(employee, rule, await profiles.resolve(rule, context), settings);
-    const applied =
-      entry?.appliedVersion === undefined
-        ? undefined
-        : { version: entry.appliedVersion, ruleTagKeys: entry.ruleTagKeys };
-
-    let found = await this.findUser(desired, entry, progress, context);
+    const planned = await this.deps.planner.plan(
+      event,
+      version,
+      entry,
+      progress.claim.progress.created?.userId,
+      context,
+    );
+    const { rule, matchKeys, desired } = planned;
+    const applied = appliedState(entry);
+    let found = planned.plan.action === "CREATE" ? undefined : planned.user;
     let created: ConnectUser | undefined;
     if (!found) {
       const outcome = await this.create(desired, progress, context);
@@ -253,49 +245,6 @@ export class EmployeeSync {
   }
 
   /**
-   * The employee's user, by employee ID, never by username alone: the user this very event
-   * created on an earlier attempt, the one the ledger names, then the tag search (whose index
-   * may lag a fresh write: the ledger covers that window). A user tagged for the employee but
-   * not managed by this service is not ours to change.
-   */
-  private async findUser(
-    desired: DesiredUser,
-    entry: LedgerEntry | undefined,
-    progress: ClaimProgressLog,
-    context: CallContext,
-  ): Promise<ConnectUser | undefined> {
-    const { users } = this.deps;
-    const known = [
-      progress.claim.progress.created?.userId,
-      entry?.status === "REMOVED" ? undefined : entry?.userId,
-    ].filter((id): id is string => id !== undefined);
-    for (const userId of new Set(known)) {
-      const user = await users.describeUser(userId, context);
-      // Gone (deleted by hand) or handed to someone else: look for the employee afresh.
-      if (user && ownershipOf(user.tags, desired.employeeId) === "managed") return user;
-    }
-    const tagged = await users.findUsersByEmployeeId(desired.employeeId, context);
-    if (tagged.length === 0) return undefined;
-    const managed = tagged
-      .filter((user) => ownershipOf(user.tags, desired.employeeId) === "managed")
-      .sort((a, b) => (a.userId < b.userId ? -1 : 1));
-    if (managed.length === 0) {
-      throw new NotManagedError(
-        `Connect user ${tagged[0]?.userId} is tagged for this employee but not managed by connect-onboarding (no managedBy=connect-onboarding tag): tag it to hand it over`,
-      );
-    }
-    if (managed.length > 1) {
-      context.log.warn("Employee has several managed Connect users; bringing one in line", {
-        userIds: managed.map((user) => user.userId),
-      });
-    }
-    const chosen =
-      managed.find((user) => user.username.toLowerCase() === desired.username.toLowerCase()) ??
-      (managed[0] as (typeof managed)[number]);
-    return users.describeUser(chosen.userId, context);
-  }
-
-  /**
    * CreateUser; a duplicate username leads to that user, which is adopted when it is this
    * employee's and managed, and is someone else's otherwise.
    */
@@ -328,23 +277,10 @@ export class EmployeeSync {
         },
       };
     }
-    const userId = await users.findUserIdByUsername(desired.username, context);
-    const existing = userId ? await users.describeUser(userId, context) : undefined;
+    const existing = await this.deps.planner.userByUsername(desired, context);
     if (!existing) {
       throw new UserLookupPendingError(
         "Connect reports the username taken but no lookup finds the user yet",
-      );
-    }
-    const ownership = ownershipOf(existing.tags, desired.employeeId);
-    if (ownership === "unmanaged") {
-      throw new NotManagedError(
-        `the username is used by Connect user ${existing.userId}, tagged for this employee but not managed by connect-onboarding (no managedBy=connect-onboarding tag): tag it to hand it over`,
-      );
-    }
-    if (ownership === "other") {
-      // Never the other employee's ID: failure messages reach the bus and the DLQ.
-      throw new UsernameTakenError(
-        `the username is already used by Connect user ${existing.userId}, ${existing.tags.employeeId ? "tagged for another employee" : "which has no employeeId tag"}`,
       );
     }
     context.log.info("User already existed; adopting it", { userId: existing.userId });
@@ -462,9 +398,9 @@ class ClaimProgressLog {
     this.claim = { ...this.claim, progress };
     const claim = this.claim;
     // One failed write must not fail the ones after it: each carries the whole list.
-    this.#writes = this.#writes.catch(() => {}).then(() =>
-      this.ledger.recordProgress(this.employeeId, claim, this.context),
-    );
+    this.#writes = this.#writes
+      .catch(() => {})
+      .then(() => this.ledger.recordProgress(this.employeeId, claim, this.context));
     return this.#writes;
   }
 }
