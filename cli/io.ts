@@ -1,3 +1,5 @@
+import { silentLog } from "../shared/application/log.js";
+import type { CallContext } from "../shared/ports.js";
 /**
  * What a command may touch of the outside world besides AWS: its two output streams, whether
  * a person is watching, and the signal that asks it to stop. Tests run commands in-process by
@@ -84,3 +86,9 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
       resolve();
     }
   });
+
+/**
+ * What the CLI's AWS calls run under: an operator waits on them, no Lambda deadline applies,
+ * and retries are the SDK client's own (cli/aws.ts), so nothing is logged per retry.
+ */
+export const CLI_CALLS: CallContext = { deadline: Number.POSITIVE_INFINITY, log: silentLog };

@@ -1,25 +1,27 @@
-import { ConnectInstance } from "../shared/adapters/connect-user-directory.js";
+import { ConnectInstance } from "../shared/adapters/connect-users.js";
+import { DynamoDbLedger } from "../shared/adapters/dynamodb-ledger.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
 import { MATCH_ATTRIBUTES, type MappingRule } from "../shared/domain/mapping-rule.js";
 import { PROFILE_LABEL } from "../shared/domain/profile-ref.js";
 import { type AwsOptions, connectClient, dynamoDbClient } from "./aws.js";
 import { readEventBodies } from "./event-file.js";
-import { attempt, type CliIo, EXIT, printJson, table, UsageError } from "./io.js";
+import { attempt, CLI_CALLS, type CliIo, EXIT, printJson, table, UsageError } from "./io.js";
 import { readRuleFile } from "./mappings/rule-file.js";
-import { createPlanner, type HirePlan, type PlanDetails } from "./plan.js";
+import { createPlanner, type EventPlan, type PlanDetails } from "./plan.js";
 import { userSettings } from "./settings.js";
 
 export interface PlanOptions extends AwsOptions {
   readonly mappings?: string;
   readonly table?: string;
   readonly instanceId?: string;
+  readonly ledgerTable?: string;
   readonly identityManagementType?: string;
   readonly usernameTemplate?: string;
   readonly item?: number;
   readonly json?: boolean;
 }
 
-/** Plans each hire in the file; exits 1 when any of them would fail. */
+/** Plans each event in the file; exits 1 when any of them would fail. */
 export const runPlan = async (file: string, options: PlanOptions, io: CliIo): Promise<number> => {
   if (!options.mappings && !options.table) {
     throw new UsageError("plan needs the rules: --mappings FILE or --table NAME");
@@ -33,12 +35,16 @@ export const runPlan = async (file: string, options: PlanOptions, io: CliIo): Pr
   }
   const rules = await loadRules(options, io);
   const connectSdk = settings.instanceId ? connectClient(options) : undefined;
+  const dynamodb = options.ledgerTable ? dynamoDbClient(options) : undefined;
   try {
     const plan = createPlanner({
       rules,
       settings,
       ...(connectSdk && settings.instanceId
         ? { connect: new ConnectInstance(connectSdk, settings.instanceId) }
+        : {}),
+      ...(dynamodb && options.ledgerTable
+        ? { ledger: new DynamoDbLedger(dynamodb, options.ledgerTable) }
         : {}),
     });
     const results: { where: string; details: PlanDetails }[] = [];
@@ -51,9 +57,10 @@ export const runPlan = async (file: string, options: PlanOptions, io: CliIo): Pr
     } else {
       io.stdout(results.map(({ where, details }) => renderPlan(where, details)).join("\n"));
     }
-    return results.some((result) => result.details.outcome === "FAIL") ? EXIT.failed : EXIT.ok;
+    return results.some((result) => result.details.plan.failure) ? EXIT.failed : EXIT.ok;
   } finally {
     connectSdk?.destroy();
+    dynamodb?.destroy();
   }
 };
 
@@ -64,7 +71,7 @@ const loadRules = async (options: PlanOptions, io: CliIo): Promise<MappingRule[]
   try {
     // The function's own reader: an item it would skip is skipped here too, with a warning.
     return await attempt(`reading table ${tableName}`, () =>
-      new DynamoDbMappingRules(client, tableName).loadRules((ruleId, problem) =>
+      new DynamoDbMappingRules(client, tableName).loadRules(CLI_CALLS, (ruleId, problem) =>
         io.stderr(
           `warning: table item ${ruleId ?? "(no ruleId)"} is invalid; the function ignores it: ${problem}\n`,
         ),
@@ -79,8 +86,8 @@ export const renderPlan = (where: string, details: PlanDetails): string => {
   const { plan } = details;
   const lines: string[] = [];
   const title = plan.event
-    ? `Hire ${plan.event.eventId} (${details.envelope} envelope), employee ${plan.event.employee.employeeId}`
-    : "Hire (unreadable)";
+    ? `${plan.event.eventType} ${plan.event.eventId} (${details.envelope} envelope), employee ${plan.event.employee.employeeId}`
+    : "Event (unreadable)";
   lines.push(`${where}: ${title}`);
   if (plan.event) lines.push(...describeEmployee(plan.event.employee));
   lines.push(...describeMatches(plan, details));
@@ -91,6 +98,20 @@ export const renderPlan = (where: string, details: PlanDetails): string => {
       ...JSON.stringify(plan.request, null, 2)
         .split("\n")
         .map((line) => `    ${line}`),
+    );
+  }
+  if (plan.changes.length > 0) {
+    lines.push("  Changes:");
+    lines.push(
+      table(
+        plan.changes.map((change) => [change.aspect, describeChange(change)]),
+        "    ",
+      ),
+    );
+  }
+  if (plan.usernameDrift) {
+    lines.push(
+      `  Username drift: the user keeps ${plan.usernameDrift.current}; the template now gives ${plan.usernameDrift.desired} (Connect cannot rename users)`,
     );
   }
   lines.push(`  Outcome: ${describeOutcome(plan, details)}`);
@@ -106,7 +127,7 @@ const describeEmployee = (employee: Readonly<Record<string, string>>): string[] 
   ];
 };
 
-const describeMatches = (plan: HirePlan, details: PlanDetails): string[] => {
+const describeMatches = (plan: EventPlan, details: PlanDetails): string[] => {
   if (!plan.event) return [];
   const lines: string[] = [];
   if (plan.matches.length === 0) lines.push("  Matching rules: none");
@@ -150,13 +171,28 @@ const describeProfiles = (details: PlanDetails): string[] => {
   ];
 };
 
-const describeOutcome = (plan: HirePlan, details: PlanDetails): string => {
+const describeOutcome = (plan: EventPlan, details: PlanDetails): string => {
   if (plan.failure) return `FAILS with ${plan.failure.reason}: ${plan.failure.message}`;
-  const username = plan.request?.Username;
-  if (details.outcome === "ADOPT_EXISTING") {
-    return `user ${username} already exists for this employee (${details.existingUserId}): the function adopts it and announces it again`;
+  const stale = details.versioned ? "" : " (give --ledger-table to tell a stale event)";
+  switch (plan.action) {
+    case "STALE":
+      return "STALE: a newer version of this employee was applied already; nothing changes";
+    case "UNCHANGED":
+      return `UNCHANGED: user ${plan.userId} already matches${stale}`;
+    case "UPDATE":
+      return `UPDATE user ${plan.userId}: ${plan.changes.length} change(s), each with its own API${stale}`;
+    case "ADOPT":
+      return `ADOPT user ${plan.userId}: the username is this employee's own user; the function brings it in line (${plan.changes.length} change(s)) and announces it`;
+    default:
+      return details.online
+        ? `CREATE user ${plan.request?.Username}`
+        : `CREATE user ${plan.request?.Username} (give --instance-id to resolve profiles and look up the employee's user)`;
   }
-  return details.profiles.some((line) => line.id === undefined)
-    ? `would create user ${username} (give --instance-id to resolve profiles and check the username)`
-    : `would create user ${username}`;
+};
+
+/** A change's values; identity and desk-phone values are never shown, only what changed. */
+const describeChange = (change: EventPlan["changes"][number]): string => {
+  if (change.aspect === "identityInfo") return `changes ${change.fields.join(", ")}`;
+  const text = (value: unknown) => (value === null ? "(none)" : JSON.stringify(value));
+  return `${text(change.from)} -> ${text(change.to)}`;
 };

@@ -5,6 +5,7 @@
  */
 
 import { systemClock } from "../shared/application/clock.js";
+import { EmployeePlanner } from "../shared/application/employee-planner.js";
 import { silentLog } from "../shared/application/log.js";
 import {
   ProfileResolver,
@@ -12,17 +13,27 @@ import {
 } from "../shared/application/profile-resolver.js";
 import { RuleBook } from "../shared/application/rule-book.js";
 import {
-  buildCreateUserRequest,
   type CreateUserRequest,
-  EMPLOYEE_ID_TAG,
+  createUserRequest,
+  type DesiredUser,
+  desiredUser,
   type ResolvedProfiles,
-} from "../shared/domain/create-user-request.js";
+} from "../shared/domain/desired-user.js";
 import type { EmployeeRecordEvent } from "../shared/domain/employee-event.js";
-import { PermanentFailure, UsernameTakenError } from "../shared/domain/failures.js";
+import { PermanentFailure } from "../shared/domain/failures.js";
+import { hrVersion } from "../shared/domain/hr-version.js";
 import { type MappingRule, type RuleMatch, RuleSet } from "../shared/domain/mapping-rule.js";
 import { type EnvelopeKind, parseMessageBody } from "../shared/domain/message-body.js";
+import {
+  type SyncPlan,
+  type UserChange,
+  type UsernameDrift,
+  userChanges,
+  usernameDrift,
+} from "../shared/domain/plan.js";
 import { PROFILE_LABEL, type ProfileKind, parseProfileRef } from "../shared/domain/profile-ref.js";
-import type { ConnectUserDirectory, ExistingUser, ProfileCatalog } from "../shared/ports.js";
+import type { ConnectUsers, LedgerReader, ProfileCatalog } from "../shared/ports.js";
+import { CLI_CALLS } from "./io.js";
 import type { ResolvedUserSettings } from "./settings.js";
 
 /** What stands in the request where CONNECT_MANAGED puts a password: a plan never makes one. */
@@ -30,11 +41,23 @@ export const PASSWORD_PLACEHOLDER = "<generated at provisioning>";
 /** What stands in for IDs that only an instance can give. */
 export const INSTANCE_PLACEHOLDER = "<instance-id>";
 
-/** The `--json` document for one hire, exactly the issue's shape. */
-export interface HirePlan {
+/**
+ * What the function would do: the plan's action (ADOPT is a CREATE that finds the username taken
+ * by this employee's own user, which it then brings in line), or null when the event would fail.
+ */
+export type PlanAction = SyncPlan["action"] | "ADOPT";
+
+/** The `--json` document for one event. */
+export interface EventPlan {
   readonly event: PlannedEvent | null;
   readonly matches: { ruleId: string; priority: number; specificity: number }[];
   readonly winner: { ruleId: string } | null;
+  readonly action: PlanAction | null;
+  /** The employee's user, when it exists. */
+  readonly userId: string | null;
+  readonly changes: readonly UserChange[];
+  readonly usernameDrift: UsernameDrift | null;
+  /** The CreateUser request, when the plan is to create. */
   readonly request: CreateUserRequest | null;
   readonly failure: { reason: string; message: string } | null;
 }
@@ -48,18 +71,18 @@ export interface PlannedEvent {
   readonly employee: Readonly<Record<string, string>>;
 }
 
-export type PlanOutcome = "CREATE" | "ADOPT_EXISTING" | "FAIL";
-
 /** The plan and what the human-readable output adds to it. */
 export interface PlanDetails {
-  readonly plan: HirePlan;
+  readonly plan: EventPlan;
   readonly envelope?: EnvelopeKind;
   readonly why?: string;
   /** Disabled rules that would match: the usual answer to "why not the rule I expected?". */
   readonly disabledMatches: string[];
   readonly profiles: ProfileLine[];
-  readonly outcome: PlanOutcome;
-  readonly existingUserId?: string;
+  /** False when no instance was given: the employee's user could not be looked up. */
+  readonly online: boolean;
+  /** False when no ledger was given: a stale event cannot be told from a new one. */
+  readonly versioned: boolean;
 }
 
 export interface ProfileLine {
@@ -72,8 +95,11 @@ export interface ProfileLine {
 export interface PlanContext {
   readonly rules: readonly MappingRule[];
   readonly settings: ResolvedUserSettings;
-  /** The instance, when `--instance-id` was given: profiles are resolved and the username checked. */
-  readonly connect?: ProfileCatalog & ConnectUserDirectory;
+  /** The instance, when `--instance-id` was given: profiles resolved, the user looked up. */
+  readonly connect?: ProfileCatalog &
+    Pick<ConnectUsers, "describeUser" | "findUsersByEmployeeId" | "findUserIdByUsername">;
+  /** The ledger, when `--ledger-table` was given: the version last applied. */
+  readonly ledger?: Pick<LedgerReader, "entry">;
 }
 
 /** Lists fetched once per command, as a warm Lambda environment would hold them. */
@@ -97,6 +123,11 @@ export const createPlanner = (context: PlanContext) => {
       ? new ProfileResolver(connect, settings.instanceId, RESOLVER_OPTIONS, systemClock)
       : undefined;
 
+  const planner =
+    connect && resolver
+      ? new EmployeePlanner({ rules: ruleBook, profiles: resolver, users: connect, settings })
+      : undefined;
+
   return async (body: string): Promise<PlanDetails> => {
     const parsed = parseMessageBody(body);
     if (!parsed.ok) return failed(null, [], null, parsed.error);
@@ -111,10 +142,15 @@ export const createPlanner = (context: PlanContext) => {
     const disabledMatches = disabled
       .matchesFor(event.employee.attributes)
       .map(({ rule }) => rule.ruleId);
-    const base = { envelope: parsed.envelope, disabledMatches };
+    const base = {
+      envelope: parsed.envelope,
+      disabledMatches,
+      online: planner !== undefined,
+      versioned: context.ledger !== undefined,
+    };
     let rule: MappingRule;
     try {
-      rule = await ruleBook.ruleFor(event.employee);
+      rule = (await ruleBook.ruleFor(event.employee, CLI_CALLS)).rule;
     } catch (error) {
       return { ...failed(planned, matches, null, error), ...base };
     }
@@ -122,24 +158,34 @@ export const createPlanner = (context: PlanContext) => {
     const why = explainWinner(found);
     const profiles: ProfileLine[] = [];
     try {
-      const resolved = resolver ? await resolver.resolve(rule) : unresolvedProfiles(rule, profiles);
-      if (resolver) profiles.push(...resolvedLines(rule, resolved));
-      const request = buildCreateUserRequest(
-        event,
-        rule,
-        resolved,
-        { ...settings, instanceId: settings.instanceId ?? INSTANCE_PLACEHOLDER },
-        () => PASSWORD_PLACEHOLDER,
-      );
-      const existing =
-        connect && resolver ? await existingUser(connect, request, event) : undefined;
+      const result = planner
+        ? await planOnline(planner, event, context.ledger)
+        : planOffline(event, rule, settings, profiles);
+      if (planner) profiles.push(...resolvedLines(rule, result.resolved));
+      const request =
+        result.action === "CREATE"
+          ? createUserRequest(
+              result.desired,
+              settings.instanceId ?? INSTANCE_PLACEHOLDER,
+              settings.identityManagementType,
+              () => PASSWORD_PLACEHOLDER,
+            )
+          : null;
       return {
-        plan: { event: planned, matches, winner, request, failure: null },
+        plan: {
+          event: planned,
+          matches,
+          winner,
+          action: result.action,
+          userId: result.userId ?? null,
+          changes: result.changes,
+          usernameDrift: result.usernameDrift ?? null,
+          request,
+          failure: null,
+        },
         ...base,
         why,
         profiles,
-        outcome: existing ? "ADOPT_EXISTING" : "CREATE",
-        ...(existing ? { existingUserId: existing.userId } : {}),
       };
     } catch (error) {
       return { ...failed(planned, matches, winner, error), ...base, why, profiles };
@@ -147,31 +193,73 @@ export const createPlanner = (context: PlanContext) => {
   };
 };
 
+interface PlanResult {
+  readonly action: PlanAction;
+  readonly desired: DesiredUser;
+  readonly resolved: ResolvedProfiles;
+  readonly userId?: string;
+  readonly changes: readonly UserChange[];
+  readonly usernameDrift?: UsernameDrift;
+}
+
 /**
- * The user this hire's username already belongs to, if it is this employee's (the function
- * adopts it); someone else's is the UsernameTaken failure. The function learns this from
- * CreateUser's DuplicateResourceException; the message is the one HireProvisioner parks with.
+ * The function's own planner, against the live instance (and the ledger when given). A plan
+ * to create also looks the username up, as the function learns from CreateUser's duplicate.
  */
-const existingUser = async (
-  directory: ConnectUserDirectory,
-  request: CreateUserRequest,
+const planOnline = async (
+  planner: EmployeePlanner,
   event: EmployeeRecordEvent,
-): Promise<ExistingUser | undefined> => {
-  const existing = await directory.findUser(request.Username);
-  const owner = existing?.tags[EMPLOYEE_ID_TAG];
-  if (existing && owner !== event.employee.employeeId) {
-    throw new UsernameTakenError(
-      `the username is already used by Connect user ${existing.userId}, ${owner ? `tagged for employee ${owner}` : "which has no employeeId tag"}`,
-    );
+  ledger: PlanContext["ledger"],
+): Promise<PlanResult> => {
+  const entry = ledger ? await ledger.entry(event.employee.employeeId) : undefined;
+  const version = hrVersion(event.occurredAt, Date.now());
+  const { plan, desired } = await planner.plan(event, version, entry, undefined, CLI_CALLS);
+  const resolved: ResolvedProfiles = {
+    routingProfileId: desired.routingProfileId,
+    securityProfileIds: desired.securityProfileIds,
+    ...(desired.hierarchyGroupId ? { hierarchyGroupId: desired.hierarchyGroupId } : {}),
+  };
+  if (plan.action === "STALE") return { action: "STALE", desired, resolved, changes: [] };
+  if (plan.action === "CREATE") {
+    const existing = await planner.userByUsername(desired, CLI_CALLS);
+    if (!existing) return { action: "CREATE", desired, resolved, changes: [] };
+    const drift = usernameDrift(desired, existing);
+    return {
+      action: "ADOPT",
+      desired,
+      resolved,
+      userId: existing.userId,
+      changes: userChanges(desired, existing, entry?.ruleTagKeys ?? []),
+      ...(drift ? { usernameDrift: drift } : {}),
+    };
   }
-  return existing;
+  return {
+    action: plan.action,
+    desired,
+    resolved,
+    userId: plan.user.userId,
+    changes: plan.action === "UPDATE" ? plan.changes : [],
+    ...(plan.usernameDrift ? { usernameDrift: plan.usernameDrift } : {}),
+  };
+};
+
+/** Without an instance, only the desired user can be shown, with names unresolved. */
+const planOffline = (
+  event: EmployeeRecordEvent,
+  rule: MappingRule,
+  settings: ResolvedUserSettings,
+  lines: ProfileLine[],
+): PlanResult => {
+  const resolved = unresolvedProfiles(rule, lines);
+  const desired = desiredUser(event.employee, rule, resolved, settings);
+  return { action: "CREATE", desired, resolved, changes: [] };
 };
 
 /**
  * Failures that belong to the hire. Others (Connect unreachable, the operator's credentials not
  * allowed to list profiles, no such instance) say nothing about the hire: they end the command.
  */
-const HIRE_FAILURES: ReadonlySet<string> = new Set([
+const EVENT_FAILURES: ReadonlySet<string> = new Set([
   "InvalidJson",
   "InvalidEvent",
   "UnsupportedEventType",
@@ -181,26 +269,32 @@ const HIRE_FAILURES: ReadonlySet<string> = new Set([
   "AmbiguousProfile",
   "MissingDeskPhone",
   "UsernameTaken",
+  "NotManaged",
 ]);
 
 const failed = (
   event: PlannedEvent | null,
-  matches: HirePlan["matches"],
-  winner: HirePlan["winner"],
+  matches: EventPlan["matches"],
+  winner: EventPlan["winner"],
   error: unknown,
 ): PlanDetails => {
-  if (!(error instanceof PermanentFailure && HIRE_FAILURES.has(error.reason))) throw error;
+  if (!(error instanceof PermanentFailure && EVENT_FAILURES.has(error.reason))) throw error;
   return {
     plan: {
       event,
       matches,
       winner,
+      action: null,
+      userId: null,
+      changes: [],
+      usernameDrift: null,
       request: null,
       failure: { reason: error.reason, message: error.message },
     },
     disabledMatches: [],
     profiles: [],
-    outcome: "FAIL",
+    online: false,
+    versioned: false,
   };
 };
 

@@ -91,7 +91,7 @@ const addPlan = (program: Command, io: CliIo, setExit: SetExit): void => {
   program
     .command("plan")
     .description(
-      "Dry run: what the function would do with a hire, and why. Writes nothing anywhere.",
+      "Dry run: what the function would do with an event (create, update with the differences, unchanged, stale), and why. Writes nothing anywhere.",
     )
     .argument(
       "<event-file>",
@@ -101,7 +101,11 @@ const addPlan = (program: Command, io: CliIo, setExit: SetExit): void => {
     .option("--table <name>", "rules from the mapping table")
     .option(
       "--instance-id <id>",
-      "Connect instance ID or ARN: resolve profiles, check the username",
+      "Connect instance ID or ARN: resolve profiles, look up the employee's user and plan against it",
+    )
+    .option(
+      "--ledger-table <name>",
+      "the ledger: plan against the version last applied (an older event is STALE)",
     )
     .addOption(
       new Option(
@@ -126,8 +130,10 @@ const addPlan = (program: Command, io: CliIo, setExit: SetExit): void => {
       "after",
       `
 JSON: {"event","matches":[{"ruleId","priority","specificity"}],"winner":{"ruleId"}|null,
-       "request":{CreateUser input}|null,"failure":{"reason","message"}|null}
-Exits 1 when a hire would fail. CONNECT_MANAGED requests show a placeholder, never a password.
+       "action":"CREATE"|"ADOPT"|"UPDATE"|"UNCHANGED"|"STALE"|null,"userId","changes":[{"aspect","from","to"}],
+       "usernameDrift":{"current","desired"}|null,"request":{CreateUser input}|null,
+       "failure":{"reason","message"}|null}
+Exits 1 when an event would fail. CONNECT_MANAGED requests show a placeholder, never a password.
 
 Example:
   onboard plan events/hires/01-new-hires.json --table connect-onboarding-mappings \\

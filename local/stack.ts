@@ -11,10 +11,26 @@ import {
   startEventBridgeEmulator,
 } from "../emulators/eventbridge/index.js";
 import type { MappingRule } from "../shared/domain/mapping-rule.js";
+import { CONNECT_APIS } from "../shared/ports.js";
 import { type Queues, startQueues } from "./queues.js";
 import { type MappingTable, startMappingTable } from "./tables.js";
 
 export const LOCAL_REGION = "us-east-1";
+
+/** Connect's default quota for every user-management API (the emulator's default too). */
+const DEFAULT_API_RPS = 2;
+
+/**
+ * Each Lambda environment's pace per Connect API: the instance's quota for that API shared by
+ * the environments, as an operator would set CONNECT_API_RPS_<Api> for a deployment.
+ */
+export const apiPaceEnv = (seed: ConnectSeed, environments: number): Record<string, string> =>
+  Object.fromEntries(
+    CONNECT_APIS.map((api) => [
+      `CONNECT_API_RPS_${api}`,
+      String((seed.quotas?.[api]?.rps ?? DEFAULT_API_RPS) / environments),
+    ]),
+  );
 export const LOCAL_EVENT_BUS = "connect-onboarding";
 
 export interface LocalStackOptions {
@@ -81,6 +97,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     CONNECT_INSTANCE_ID: connect.instanceId,
     IDENTITY_MANAGEMENT_TYPE: options.seed.instance.identityManagementType ?? "SAML",
     MAPPING_TABLE_NAME: table.tableName,
+    LEDGER_TABLE_NAME: table.ledgerTableName,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS,
     EVENT_SOURCE: "connect-onboarding",
     DLQ_URL: queues.dlqUrl,

@@ -69,10 +69,6 @@ const readSeed = async (path: string): Promise<ConnectSeed> => {
   }
 };
 
-/** Per-environment CreateUser pace: the account-wide quota shared by the consumers. */
-const createUserRps = (seed: ConnectSeed): string =>
-  String((seed.quotas?.CreateUser?.rps ?? 2) / CONSUMERS);
-
 const main = async (): Promise<number> => {
   const args = parseArguments(process.argv.slice(2));
   if (args.help) {
@@ -87,7 +83,7 @@ const main = async (): Promise<number> => {
 
   // Loaded only once the arguments are good: a mistyped flag gets its one line, not the AWS
   // SDK's start-up warnings as well.
-  const [{ startLocalStack }, { runPipeline }] = await Promise.all([
+  const [{ startLocalStack, apiPaceEnv }, { runPipeline }] = await Promise.all([
     import("./stack.js"),
     import("./pipeline.js"),
   ]);
@@ -99,7 +95,7 @@ const main = async (): Promise<number> => {
     seed,
     rules,
     visibilityTimeoutSeconds: 20,
-    functionEnv: { CONNECT_CREATE_USER_RPS: createUserRps(seed) },
+    functionEnv: apiPaceEnv(seed, CONSUMERS),
   });
   let report: PipelineReport;
   try {

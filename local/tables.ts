@@ -1,4 +1,7 @@
-/** The mapping table on the DynamoDB emulator, created and loaded through the real SDK client. */
+/**
+ * The function's tables on the DynamoDB emulator (the mapping table and the ledger), created and
+ * loaded through the real SDK client, with the keys serverless.yml declares.
+ */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
@@ -8,10 +11,13 @@ import {
   DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { startDynamoDbEmulator } from "../emulators/dynamodb.js";
+import { DynamoDbLedger, LEDGER_KEYS } from "../shared/adapters/dynamodb-ledger.js";
 
 export interface MappingTableOptions {
   /** Table name (default "connect-onboarding-mappings"). */
   tableName?: string;
+  /** The ledger's name (default "connect-onboarding-ledger"). */
+  ledgerTableName?: string;
 }
 
 export interface MappingTable {
@@ -20,6 +26,9 @@ export interface MappingTable {
   /** Writes (or overwrites) rules; each needs a non-empty string `ruleId`. */
   putRules(rules: Record<string, unknown>[]): Promise<void>;
   deleteRule(ruleId: string): Promise<void>;
+  readonly ledgerTableName: string;
+  /** The ledger, read as the CLI reads it. */
+  readonly ledger: DynamoDbLedger;
   stop(): Promise<void>;
 }
 
@@ -28,9 +37,10 @@ export const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ATTEMPTS = 8;
 const TABLE_ACTIVE_ATTEMPTS = 100;
 
-/** Starts an in-memory dynalite on 127.0.0.1 holding the mapping table (hash key `ruleId`). */
+/** Starts an in-memory dynalite on 127.0.0.1 holding the mapping table and the ledger. */
 export async function startMappingTable(options: MappingTableOptions = {}): Promise<MappingTable> {
   const tableName = options.tableName ?? "connect-onboarding-mappings";
+  const ledgerTableName = options.ledgerTableName ?? "connect-onboarding-ledger";
   const dynamodb = await startDynamoDbEmulator();
   const { endpoint } = dynamodb;
   const client = new DynamoDBClient({
@@ -46,7 +56,11 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
     await dynamodb.stop();
   };
   try {
-    await createTable(client, tableName);
+    await createTable(client, tableName, [{ name: "ruleId", type: "HASH" }]);
+    await createTable(client, ledgerTableName, [
+      { name: LEDGER_KEYS.partition, type: "HASH" },
+      { name: LEDGER_KEYS.sort, type: "RANGE" },
+    ]);
   } catch (error) {
     await stop();
     throw error;
@@ -58,16 +72,22 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
     deleteRule: async (ruleId) => {
       await documents.send(new DeleteCommand({ TableName: tableName, Key: { ruleId } }));
     },
+    ledgerTableName,
+    ledger: new DynamoDbLedger(documents, ledgerTableName),
     stop,
   };
 }
 
-async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+async function createTable(
+  client: DynamoDBClient,
+  tableName: string,
+  keys: { name: string; type: "HASH" | "RANGE" }[],
+): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: "ruleId", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "ruleId", KeyType: "HASH" }],
+      AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: "S" })),
+      KeySchema: keys.map((key) => ({ AttributeName: key.name, KeyType: key.type })),
       BillingMode: "PAY_PER_REQUEST",
     }),
   );

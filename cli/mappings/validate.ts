@@ -1,4 +1,4 @@
-import { ConnectInstance } from "../../shared/adapters/connect-user-directory.js";
+import { ConnectInstance } from "../../shared/adapters/connect-users.js";
 import { systemClock } from "../../shared/application/clock.js";
 import { ProfileResolver } from "../../shared/application/profile-resolver.js";
 import { PermanentFailure } from "../../shared/domain/failures.js";
@@ -13,7 +13,7 @@ import {
 import type { ProfileCatalog, ProfileSummary } from "../../shared/ports.js";
 import { type AwsOptions, connectClient, dynamoDbClient } from "../aws.js";
 import { readEventBodies, readText } from "../event-file.js";
-import { attempt, type CliIo, EXIT, printJson, table, UsageError } from "../io.js";
+import { attempt, CLI_CALLS, type CliIo, EXIT, printJson, table, UsageError } from "../io.js";
 import { userSettings } from "../settings.js";
 import { plural } from "./rule-file.js";
 import { findShadowedRules } from "./shadowing.js";
@@ -186,7 +186,7 @@ const checkReference = async (
 ): Promise<string | undefined> => {
   let id: string;
   try {
-    id = await resolver.resolveOne(kind, reference, ruleId);
+    id = await resolver.resolveOne(kind, reference, ruleId, CLI_CALLS);
   } catch (error) {
     if (
       error instanceof PermanentFailure &&
@@ -197,7 +197,7 @@ const checkReference = async (
     throw error;
   }
   if (parseProfileRef(reference).by === "name") return undefined;
-  const known = (await catalog.listProfiles(kind)).some((profile) => profile.id === id);
+  const known = (await catalog.listProfiles(kind, CLI_CALLS)).some((profile) => profile.id === id);
   return known
     ? undefined
     : `ProfileNotFound: ${PROFILE_LABEL[kind]} ${reference} in rule ${ruleId} does not exist on the instance`;
@@ -215,10 +215,10 @@ const profileRefs = (rule: MappingRule): [ProfileKind, string][] => [
 const cachedCatalog = (catalog: ProfileCatalog): ProfileCatalog => {
   const lists = new Map<ProfileKind, Promise<ProfileSummary[]>>();
   return {
-    listProfiles(kind) {
+    listProfiles(kind, context) {
       let list = lists.get(kind);
       if (!list) {
-        list = catalog.listProfiles(kind);
+        list = catalog.listProfiles(kind, context);
         lists.set(kind, list);
       }
       return list;

@@ -29,7 +29,7 @@ import {
   EMPLOYEE_ID_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
-} from "../../shared/domain/create-user-request.js";
+} from "../../shared/domain/desired-user.js";
 import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";
 import {
   activeResources,

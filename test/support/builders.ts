@@ -3,7 +3,7 @@
  * that carry them, parsed events, and mapping rules (section 3). Every builder returns a fresh
  * object, so a test may mutate what it gets.
  */
-import type { ResolvedProfiles } from "../../shared/domain/create-user-request.js";
+import type { ResolvedProfiles } from "../../shared/domain/desired-user.js";
 import type { EmployeeRecordEvent } from "../../shared/domain/employee-event.js";
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";

@@ -1,8 +1,14 @@
 import { readFileSync } from "node:fs";
 import { type ConnectSeed, parseConnectSeed } from "../../emulators/connect/index.js";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack.js";
+import {
+  apiPaceEnv,
+  type LocalStack,
+  type LocalStackOptions,
+  startLocalStack,
+} from "../../local/stack.js";
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";
+import { CONNECT_APIS } from "../../shared/ports.js";
 
 const sample = (path: string) =>
   readFileSync(new URL(`../../events/${path}`, import.meta.url), "utf8");
@@ -13,8 +19,10 @@ export const sampleSeed = (overrides: Partial<ConnectSeed> = {}): ConnectSeed =>
 
 export const sampleRules = (): MappingRule[] => parseRulesJson(sample("mappings.json")).rules;
 
-/** A CreateUser quota high enough that tests not about pacing do not wait on it. */
-export const FAST_QUOTAS = { CreateUser: { rps: 20, burst: 5 } };
+/** Quotas high enough that tests not about pacing do not wait on them (every API the function calls). */
+export const FAST_QUOTAS = Object.fromEntries(
+  CONNECT_APIS.map((api) => [api, { rps: 20, burst: 5 }]),
+) as ConnectSeed["quotas"];
 
 /** The sample stack, quiet, with per-environment pacing at half the seeded quota (two consumers). */
 export const startSampleStack = (options: Partial<LocalStackOptions> = {}): Promise<LocalStack> => {
@@ -24,7 +32,7 @@ export const startSampleStack = (options: Partial<LocalStackOptions> = {}): Prom
     rules: options.rules ?? sampleRules(),
     ...options,
     functionEnv: {
-      CONNECT_CREATE_USER_RPS: String((seed.quotas?.CreateUser?.rps ?? 2) / 2),
+      ...apiPaceEnv(seed, 2),
       POWERTOOLS_LOG_LEVEL: "SILENT",
       ...options.functionEnv,
     },
