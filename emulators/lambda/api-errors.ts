@@ -11,7 +11,7 @@
  */
 import { type Violation, violationMessage, WireError } from "../rest-json.js";
 
-const SHAPES = {
+export const LAMBDA_ERROR_SHAPES = {
   InvalidParameterValueException: { status: 400, member: "message", type: "User" },
   ResourceNotFoundException: { status: 404, member: "Message", type: "User" },
   ResourceConflictException: { status: 409, member: "message", type: "User" },
@@ -24,7 +24,7 @@ const SHAPES = {
   UnknownOperationException: { status: 404, member: "message", type: undefined },
 } as const;
 
-export type LambdaErrorName = keyof typeof SHAPES;
+export type LambdaErrorName = keyof typeof LAMBDA_ERROR_SHAPES;
 
 /** The errors a test may inject: the ones the SDK retries. */
 export type InjectableLambdaError = "TooManyRequestsException" | "ServiceException";
@@ -35,7 +35,7 @@ export function lambdaError(
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): WireError {
-  const shape = SHAPES[code];
+  const shape = LAMBDA_ERROR_SHAPES[code];
   return new WireError(
     code,
     shape.status,

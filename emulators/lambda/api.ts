@@ -86,13 +86,14 @@ export interface LambdaEmulator {
 
 const PREFIX = ["2015-03-31", "event-source-mappings"];
 
-interface Route {
+export interface LambdaRoute {
   method: string;
+  /** Path labels after /2015-03-31/event-source-mappings. */
   labels: number;
   operation: LambdaApiOperation;
 }
 
-const ROUTES: readonly Route[] = [
+export const LAMBDA_ROUTES: readonly LambdaRoute[] = [
   { method: "POST", labels: 0, operation: "CreateEventSourceMapping" },
   { method: "GET", labels: 0, operation: "ListEventSourceMappings" },
   { method: "GET", labels: 1, operation: "GetEventSourceMapping" },
@@ -201,7 +202,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   const onPrefix = PREFIX.every((segment, i) => segments[i] === segment);
   const params = segments.slice(PREFIX.length);
   const route =
-    onPrefix && ROUTES.find((r) => r.method === req.method && r.labels === params.length);
+    onPrefix && LAMBDA_ROUTES.find((r) => r.method === req.method && r.labels === params.length);
   if (!route) {
     throw lambdaError("UnknownOperationException", `No operation at ${req.method} ${url.pathname}`);
   }

@@ -76,7 +76,7 @@ export interface SchedulerEmulator {
   stop(): Promise<void>;
 }
 
-interface Route {
+export interface SchedulerRoute {
   method: string;
   resource: "schedules" | "schedule-groups";
   labels: number;
@@ -84,7 +84,7 @@ interface Route {
 }
 
 /** Paths and methods from the service model's `http` traits. */
-const ROUTES: readonly Route[] = [
+export const SCHEDULER_ROUTES: readonly SchedulerRoute[] = [
   { method: "POST", resource: "schedules", labels: 1, operation: "CreateSchedule" },
   { method: "GET", resource: "schedules", labels: 1, operation: "GetSchedule" },
   { method: "PUT", resource: "schedules", labels: 1, operation: "UpdateSchedule" },
@@ -186,7 +186,7 @@ async function handle(
   const text = await readBody(req);
   const segments = pathSegments(url.pathname);
   const [resource, ...params] = segments ?? [];
-  const route = ROUTES.find(
+  const route = SCHEDULER_ROUTES.find(
     (r) => r.method === req.method && r.resource === resource && r.labels === params.length,
   );
   if (!route) {

@@ -5,7 +5,7 @@
  */
 import { type Violation, violationMessage, WireError } from "../rest-json.js";
 
-const STATUS = {
+export const SCHEDULER_ERROR_STATUS = {
   ValidationException: 400,
   ResourceNotFoundException: 404,
   ConflictException: 409,
@@ -20,13 +20,13 @@ const STATUS = {
   UnknownOperationException: 404,
 } as const;
 
-export type SchedulerErrorName = keyof typeof STATUS;
+export type SchedulerErrorName = keyof typeof SCHEDULER_ERROR_STATUS;
 
 /** The errors a test may inject: the model's retryable ones. */
 export type InjectableSchedulerError = "ThrottlingException" | "InternalServerException";
 
 export const schedulerError = (code: SchedulerErrorName, message: string): WireError =>
-  new WireError(code, STATUS[code], message);
+  new WireError(code, SCHEDULER_ERROR_STATUS[code], message);
 
 export const validation = (message: string): WireError =>
   schedulerError("ValidationException", message);
