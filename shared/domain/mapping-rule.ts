@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { WildcardPattern } from "./wildcard-pattern.js";
 
 export const PHONE_TYPES = ["SOFT_PHONE", "DESK_PHONE"] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
@@ -129,10 +130,8 @@ const compileRule = (rule: MappingRule): CompiledRule => {
 // Values compare case-insensitively after trimming; an absent attribute reads as "".
 // Matchers receive attributes already folded, once per lookup rather than once per rule.
 const compileCondition = (key: string, pattern: string): Matcher => {
-  const wanted = fold(pattern);
-  if (!wanted.includes("*")) return (folded) => (folded[key] ?? "") === wanted;
-  const regex = new RegExp(`^${wanted.split("*").map(escapeRegExp).join(".*")}$`, "su");
-  return (folded) => regex.test(folded[key] ?? "");
+  const wanted = WildcardPattern.compile(fold(pattern));
+  return (folded) => wanted.matches(folded[key] ?? "");
 };
 
 const fold = (value: string): string => value.trim().normalize("NFC").toLowerCase();
@@ -148,8 +147,6 @@ const foldKeys = (
   }
   return folded;
 };
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const byWinnerOrder = (a: RuleMatch, b: RuleMatch): number =>
   b.rule.priority - a.rule.priority ||

@@ -113,6 +113,15 @@ describe("RuleSet: match semantics", () => {
     expect(applies({ jobTitle: "Agent*" }, { jobTitle: "Agent\nII" })).toBe(true);
   });
 
+  it("decides hostile wildcard patterns without backtracking (a regex would run for hours)", () => {
+    const rules = [
+      rule({ ruleId: "hostile", priority: 9, match: { jobTitle: "*a*a*a*a*a*a*b" } }),
+      rule({ ruleId: "fits", priority: 1, match: { jobTitle: "*a*a*a*a*a*a*" } }),
+    ];
+    expect(winner(rules, { jobTitle: "a".repeat(256) })).toBe("fits");
+    expect(winner(rules, { jobTitle: `${"a".repeat(10_000)}b` })).toBe("hostile");
+  });
+
   it("reads an absent attribute as the empty string", () => {
     expect(applies({ jobCode: "*" }, {})).toBe(true);
     expect(applies({ jobCode: "" }, {})).toBe(true);
