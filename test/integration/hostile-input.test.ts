@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { runPipeline } from "../../local/pipeline.js";
+import { peekMessages } from "../../local/queue-tools.js";
 import type { LocalStack } from "../../local/stack.js";
 import { hireBody } from "../support/lambda-events.js";
 import { sampleRules, startSampleStack } from "../support/local-stack.js";
@@ -55,3 +56,95 @@ describe("hostile wildcard rules", () => {
     expect(ruleOf("E-b")).toBe("hostile");
   });
 });
+
+/** SendMessage's allowed characters for attribute values: what SQS on AWS would take. */
+const SQS_ALLOWED = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
+describe("failures SQS could not carry", () => {
+  it("parks a failure quoting U+FFFF with attributes SQS accepts, read back exactly", async () => {
+    stack = await startSampleStack();
+    // A JSON escape is plain ASCII on the wire: the body itself is fine for SQS.
+    const body = hireBody({ employeeId: "E-ffff" }).replace(
+      '"eventType":"EmployeeHired"',
+      '"eventType":"EmployeeHired\\uffff"',
+    );
+    const report = await runPipeline(stack, [body], FAST);
+    expect(report.deadLetters.map((l) => [l.reason, l.message])).toEqual([
+      ["UnsupportedEventType", 'eventType "EmployeeHired\uFFFF" is not EmployeeHired'],
+    ]);
+    const [letter] = await peekMessages(stack.sqs, stack.queues.dlqUrl);
+    for (const value of Object.values(letter?.attributes ?? {})) expect(value).toMatch(SQS_ALLOWED);
+    expect(letter?.attributes.failureMessage).toBe(
+      'eventType "EmployeeHired\\uFFFF" is not EmployeeHired',
+    );
+  });
+
+  it.each([
+    ["firstName", "\\uffff", "U+FFFF"],
+    ["lastName", "\\ud800", "U+D800"],
+    ["preferredFirstName", "\\ufffe", "U+FFFE"],
+    ["department", "\\udc00", "U+DC00"],
+  ])("rejects %s holding %s as InvalidEvent naming the field", async (field, escape, code) => {
+    stack = await startSampleStack();
+    const body = hireBody({ employeeId: "E-bad", [field]: "Jo@@se" }).replace("@@", escape);
+    const report = await runPipeline(stack, [body], FAST);
+    expect(report.deadLetters).toHaveLength(1);
+    const [letter] = report.deadLetters;
+    expect(letter?.reason).toBe("InvalidEvent");
+    expect(letter?.message).toContain(`employee.${field}: contains ${code}`);
+    expect(letter?.message).not.toContain("Jo");
+    expect(stack.connect.users().filter((u) => u.tags.employeeId === "E-bad")).toEqual([]);
+  });
+});
+
+describe("invisible characters in names (DESIGN section 2)", () => {
+  it.each([
+    ["firstName", "\u202E", "U+202E"],
+    ["lastName", "\u200B", "U+200B"],
+    ["firstName", "\uFEFF", "U+FEFF"],
+    ["lastName", "\u2028", "U+2028"],
+    ["jobTitle", "\u2029", "U+2029"],
+  ])(
+    "a hire with %s holding %s is InvalidEvent, never a Connect user",
+    async (field, char, code) => {
+      stack = await startSampleStack();
+      const report = await runPipeline(
+        stack,
+        [
+          hireBody({ employeeId: "E-inv", [field]: `Jo${char}se` }),
+          hireBody({ employeeId: "E-ok", workEmail: "ok@example.com" }),
+        ],
+        FAST,
+      );
+      expect(report.deadLetters.map((l) => l.reason)).toEqual(["InvalidEvent"]);
+      expect(report.deadLetters[0]?.message).toBe(
+        `employee.${field}: contains ${code}, ${code === "U+2028" || code === "U+2029" ? "a line or paragraph separator" : "an invisible formatting character"}`,
+      );
+      expect(stack.connect.users().map((u) => u.tags.employeeId)).toContain("E-ok");
+      expect(stack.connect.users().map((u) => u.tags.employeeId)).not.toContain("E-inv");
+    },
+  );
+
+  it("provisions a Persian name with a zero-width non-joiner and an emoji ZWJ sequence", async () => {
+    stack = await startSampleStack();
+    const firstName = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645";
+    const lastName = "Rahimi \u{1F469}\u200D\u{1F4BB}";
+    const report = await runPipeline(
+      stack,
+      // Emoji as JSON escapes: fauxqs refuses raw astral characters, which SQS takes.
+      [
+        hireBody({ employeeId: "E-fa", workEmail: "fa@example.com", firstName, lastName }).replace(
+          /[\u{10000}-\u{10FFFF}]/gu,
+          escapeUtf16,
+        ),
+      ],
+      FAST,
+    );
+    expect(report.deadLetters).toEqual([]);
+    const user = stack.connect.users().find((u) => u.tags.employeeId === "E-fa");
+    expect(user?.identityInfo).toMatchObject({ FirstName: firstName, LastName: lastName });
+  });
+});
+
+const escapeUtf16 = (text: string): string =>
+  Array.from({ length: text.length }, (_, i) => `\\u${text.charCodeAt(i).toString(16)}`).join("");
