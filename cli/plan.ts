@@ -179,7 +179,9 @@ const HIRE_FAILURES: ReadonlySet<string> = new Set([
   "NoMappingRule",
   "ProfileNotFound",
   "AmbiguousProfile",
+  "ForbiddenProfile",
   "MissingDeskPhone",
+  "InvalidUsername",
   "UsernameTaken",
 ]);
 

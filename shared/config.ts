@@ -1,5 +1,6 @@
 import { KNOWN_EMPLOYEE_FIELDS } from "./domain/employee-hired.js";
 import {
+  DEFAULT_USERNAME_TEMPLATE,
   IDENTITY_MANAGEMENT_TYPES,
   type IdentityManagementType,
   templatePlaceholders,
@@ -92,7 +93,7 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
   }
   const dlqUrl = required("DLQ_URL");
   if (dlqUrl && !/^https?:\/\/\S+$/.test(dlqUrl)) problems.push("DLQ_URL must be an SQS queue URL");
-  const usernameTemplate = value("USERNAME_TEMPLATE") ?? "{workEmail}";
+  const usernameTemplate = value("USERNAME_TEMPLATE") ?? DEFAULT_USERNAME_TEMPLATE;
   const placeholders = templatePlaceholders(usernameTemplate);
   if (placeholders.length === 0) {
     problems.push("USERNAME_TEMPLATE must contain at least one {placeholder}, e.g. {workEmail}");

@@ -213,8 +213,44 @@ describe("onboard plan options", () => {
       "events/mappings.json",
       "--identity-management-type",
       "CONNECT_MANAGED",
+      "--username-template",
+      "{employeeId}",
     ]);
     expect(human.stdout).toContain('"Password": "<generated at provisioning>"');
+  });
+
+  it("fails with InvalidUsername where the default {workEmail} is too long for the instance type", async () => {
+    const run = await onboardInProcess([
+      "plan",
+      "events/hires/01-new-hires.json",
+      "--item",
+      "1",
+      "--mappings",
+      "events/mappings.json",
+      "--identity-management-type",
+      "CONNECT_MANAGED",
+      "--json",
+    ]);
+    expect(run.code).toBe(1);
+    const plan = JSON.parse(run.stdout) as Plan;
+    expect(plan.request).toBeNull();
+    expect(plan.failure?.reason).toBe("InvalidUsername");
+    expect(plan.failure?.message).toContain(
+      "it is 22 characters, and CONNECT_MANAGED instances take usernames of at most 20",
+    );
+    const human = await onboardInProcess([
+      "plan",
+      "events/hires/01-new-hires.json",
+      "--item",
+      "1",
+      "--mappings",
+      "events/mappings.json",
+      "--identity-management-type",
+      "CONNECT_MANAGED",
+    ]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain("InvalidUsername");
+    expect(human.stdout).not.toContain("Password");
   });
 
   it("says when the hire's user already exists and would be adopted", async () => {

@@ -148,3 +148,52 @@ describe("invisible characters in names (DESIGN section 2)", () => {
 
 const escapeUtf16 = (text: string): string =>
   Array.from({ length: text.length }, (_, i) => `\\u${text.charCodeAt(i).toString(16)}`).join("");
+
+describe("usernames (DESIGN section 4a)", () => {
+  it("never alters an email used as the username: one Connect would refuse is InvalidUsername", async () => {
+    stack = await startSampleStack();
+    const long = `${"b".repeat(63)}@example.com`;
+    const report = await runPipeline(
+      stack,
+      [
+        hireBody({ employeeId: "E-plus", workEmail: "jo+hr@example.com" }),
+        hireBody({ employeeId: "E-long", workEmail: long }),
+        hireBody({ employeeId: "E-ok", workEmail: "Jo.HR@Example.com" }),
+      ],
+      FAST,
+    );
+    expect(report.deadLetters.map((l) => l.reason)).toEqual(["InvalidUsername", "InvalidUsername"]);
+    expect(report.deadLetters.map((l) => l.message).join("\n")).not.toMatch(/jo\+hr|bbbb/);
+    expect(stack.connect.users().map((u) => u.username)).toContain("jo.hr@example.com");
+    expect(stack.connect.users().map((u) => u.username)).not.toContain("johr@example.com");
+    const failed = stack.eventBridge
+      .events()
+      .filter((e) => e.detailType === "Connect User Provisioning Failed")
+      .map((e) => e.detail.reason);
+    expect(failed).toEqual(["InvalidUsername", "InvalidUsername"]);
+  });
+
+  it("refuses a template that leaves no letter or digit, rather than giving everyone '.'", async () => {
+    stack = await startSampleStack({
+      functionEnv: { USERNAME_TEMPLATE: "{firstName}.{lastName}" },
+    });
+    const report = await runPipeline(
+      stack,
+      [
+        hireBody({ employeeId: "E-ru", firstName: "Иван", lastName: "Петров" }),
+        hireBody({
+          employeeId: "E-ja",
+          firstName: "太郎",
+          lastName: "山田",
+          workEmail: "t@example.com",
+        }),
+      ],
+      FAST,
+    );
+    expect(report.deadLetters.map((l) => l.reason)).toEqual(["InvalidUsername", "InvalidUsername"]);
+    expect(report.deadLetters[0]?.message).toContain(
+      '"{firstName}.{lastName}" leaves no letter or digit of firstName, lastName',
+    );
+    expect(stack.connect.users().map((u) => u.username)).not.toContain(".");
+  });
+});
