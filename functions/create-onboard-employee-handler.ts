@@ -137,7 +137,11 @@ export const createHandler = (
     return response;
   };
 
-  return middy(onboardEmployees).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  // No setting may make the logger print the event: it holds names, emails and phone numbers
+  // (POWERTOOLS_LOGGER_LOG_EVENT=true would, without the explicit false).
+  return middy(onboardEmployees)
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(logMetrics(metrics));
 };
 
 const outcomeMetric = (result: RecordResult) =>
