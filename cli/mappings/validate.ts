@@ -1,8 +1,9 @@
 import { ConnectInstance } from "../../shared/adapters/connect-user-directory.js";
 import { systemClock } from "../../shared/application/clock.js";
 import { ProfileResolver } from "../../shared/application/profile-resolver.js";
+import { KNOWN_EMPLOYEE_FIELDS } from "../../shared/domain/employee-hired.js";
 import { PermanentFailure } from "../../shared/domain/failures.js";
-import { type MappingRule, RuleSet } from "../../shared/domain/mapping-rule.js";
+import { type MappingRule, matchKeyWarnings, RuleSet } from "../../shared/domain/mapping-rule.js";
 import { formatOf, parseRuleFile } from "../../shared/domain/mapping-rule-file.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";
 import {
@@ -10,6 +11,7 @@ import {
   type ProfileKind,
   parseProfileRef,
 } from "../../shared/domain/profile-ref.js";
+import { describeRuleIssues } from "../../shared/domain/rule-issues.js";
 import type { ProfileCatalog, ProfileSummary } from "../../shared/ports.js";
 import { type AwsOptions, connectClient, dynamoDbClient } from "../aws.js";
 import { readEventBodies, readText } from "../event-file.js";
@@ -28,6 +30,7 @@ export interface ValidateOptions extends AwsOptions {
 
 export type Check =
   | "invalid-rule"
+  | "unknown-match-key"
   | "duplicate-ruleId"
   | "profile"
   | "shadowed"
@@ -87,12 +90,19 @@ export const runValidate = async (
 };
 
 const rulesFromFile = async (file: string, findings: Findings): Promise<MappingRule[]> => {
-  const { rules, errors } = parseRuleFile(await readText(file), formatOf(file));
+  const { rules, errors, warnings } = parseRuleFile(await readText(file), formatOf(file));
   for (const error of errors) {
     findings.errors.push({
       check: error.message.startsWith("duplicate ruleId") ? "duplicate-ruleId" : "invalid-rule",
       ...(error.ruleId === undefined ? {} : { ruleId: error.ruleId }),
       message: `${error.where}: ${error.message}`,
+    });
+  }
+  for (const warning of warnings) {
+    findings.warnings.push({
+      check: "unknown-match-key",
+      ...(warning.ruleId === undefined ? {} : { ruleId: warning.ruleId }),
+      message: `${warning.where}: ${warning.message}`,
     });
   }
   return rules;
@@ -107,12 +117,21 @@ const rulesFromTable = async (
   try {
     const rules: MappingRule[] = [];
     for (const { key, validation } of await scanTable(client, tableName)) {
-      if (validation.ok) rules.push(validation.rule);
-      else {
+      if (validation.ok) {
+        rules.push(validation.rule);
+        const unknownKeys = matchKeyWarnings(validation.rule, KNOWN_EMPLOYEE_FIELDS);
+        if (unknownKeys.length > 0) {
+          findings.warnings.push({
+            check: "unknown-match-key",
+            ruleId: key,
+            message: describeRuleIssues(unknownKeys),
+          });
+        }
+      } else {
         findings.errors.push({
           check: "invalid-rule",
           ruleId: key,
-          message: `the function skips this item: ${validation.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+          message: `the function skips this item: ${describeRuleIssues(validation.issues)}`,
         });
       }
     }

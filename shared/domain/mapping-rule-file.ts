@@ -1,4 +1,12 @@
-import { MATCH_ATTRIBUTES, type MappingRule, validateMappingRule } from "./mapping-rule.js";
+import { KNOWN_EMPLOYEE_FIELDS } from "./employee-hired.js";
+import {
+  MATCH_ATTRIBUTES,
+  type MappingRule,
+  matchKeyWarnings,
+  validateMappingRule,
+} from "./mapping-rule.js";
+import { nearestKey } from "./nearest-key.js";
+import { describeRuleIssues, type RuleIssue } from "./rule-issues.js";
 
 /** The CSV columns of DESIGN section 3, in their documented order. */
 export const CSV_COLUMNS = [
@@ -25,6 +33,16 @@ export interface RuleFileError {
 export interface RuleFileResult {
   readonly rules: MappingRule[];
   readonly errors: RuleFileError[];
+  /** Problems that do not stop a rule being used, such as a match key no employee field has. */
+  readonly warnings: RuleFileError[];
+}
+
+export interface RuleFileOptions {
+  /**
+   * The employee attributes match keys may name without a warning: the canonical fields, plus
+   * any custom attributes the deployment declares.
+   */
+  readonly knownAttributes?: readonly string[];
 }
 
 export type RuleFileFormat = "json" | "csv";
@@ -33,10 +51,14 @@ export const formatOf = (fileName: string): RuleFileFormat =>
   fileName.toLowerCase().endsWith(".csv") ? "csv" : "json";
 
 /** Parses and validates a whole rules file, reporting every bad row at once. */
-export const parseRuleFile = (text: string, format: RuleFileFormat): RuleFileResult =>
-  format === "csv" ? parseRulesCsv(text) : parseRulesJson(text);
+export const parseRuleFile = (
+  text: string,
+  format: RuleFileFormat,
+  options: RuleFileOptions = {},
+): RuleFileResult =>
+  format === "csv" ? parseRulesCsv(text, options) : parseRulesJson(text, options);
 
-export const parseRulesJson = (text: string): RuleFileResult => {
+export const parseRulesJson = (text: string, options: RuleFileOptions = {}): RuleFileResult => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -44,37 +66,55 @@ export const parseRulesJson = (text: string): RuleFileResult => {
     return {
       rules: [],
       errors: [{ where: "file", message: `not valid JSON: ${(error as Error).message}` }],
+      warnings: [],
     };
   }
   if (!Array.isArray(parsed)) {
-    return { rules: [], errors: [{ where: "file", message: "must be a JSON array of rules" }] };
+    return {
+      rules: [],
+      errors: [{ where: "file", message: "must be a JSON array of rules" }],
+      warnings: [],
+    };
   }
-  return collect(parsed.map((candidate, index) => ({ where: `item ${index + 1}`, candidate })));
+  return collect(
+    parsed.map((candidate, index) => ({ where: `item ${index + 1}`, candidate })),
+    options,
+    (path) => path,
+  );
 };
 
-export const parseRulesCsv = (text: string): RuleFileResult => {
+export const parseRulesCsv = (text: string, options: RuleFileOptions = {}): RuleFileResult => {
   const rows = parseCsv(text);
   const header = rows[0]?.cells.map((cell) => cell.trim());
   if (!header || header.every((cell) => cell === "")) {
-    return { rules: [], errors: [{ where: "line 1", message: "missing the header row" }] };
+    return {
+      rules: [],
+      errors: [{ where: "line 1", message: "missing the header row" }],
+      warnings: [],
+    };
   }
   const unknown = header.filter((column) => !(CSV_COLUMNS as readonly string[]).includes(column));
   const missing = ["ruleId", "routingProfile", "securityProfiles"].filter(
     (c) => !header.includes(c),
   );
   if (unknown.length > 0 || missing.length > 0) {
+    // Worded like a JSON rule's key issues, with the same suggestion of the nearest name.
     const problems = [
-      ...unknown.map((column) => `unknown column "${column}"`),
-      ...missing.map((column) => `missing column "${column}"`),
+      ...unknown.map((column) => {
+        const nearest = nearestKey(column, CSV_COLUMNS);
+        return `column "${column}" is not a known column${nearest ? `; did you mean "${nearest}"?` : ""}`;
+      }),
+      ...missing.map((column) => `column "${column}" is required`),
     ];
     return {
       rules: [],
       errors: [
         {
           where: "line 1",
-          message: `${problems.join(", ")}; columns are ${CSV_COLUMNS.join(",")}`,
+          message: `${problems.join("; ")}; columns are ${CSV_COLUMNS.join(",")}`,
         },
       ],
+      warnings: [],
     };
   }
   const entries = rows
@@ -86,7 +126,17 @@ export const parseRulesCsv = (text: string): RuleFileResult => {
         Object.fromEntries(header.map((column, i) => [column, row.cells[i] ?? ""])),
       ),
     }));
-  return collect(entries);
+  return collect(entries, options, csvColumnOf);
+};
+
+/** A CSV row's issues name its columns: `phoneType`, not the rule's `phone.type`. */
+const csvColumnOf = (path: string): string =>
+  path.startsWith("match.") ? path.slice("match.".length) : (CSV_PATHS[path] ?? path);
+
+const CSV_PATHS: Readonly<Record<string, string>> = {
+  "phone.type": "phoneType",
+  "phone.autoAccept": "autoAccept",
+  "phone.afterContactWorkTimeLimit": "afterContactWorkTimeLimit",
 };
 
 /**
@@ -114,14 +164,21 @@ export const formatRulesCsv = (rules: readonly MappingRule[]): string => {
   return `${[CSV_COLUMNS.join(","), ...lines].join("\n")}\n`;
 };
 
-const collect = (entries: { where: string; candidate: unknown }[]): RuleFileResult => {
+const collect = (
+  entries: { where: string; candidate: unknown }[],
+  options: RuleFileOptions,
+  nameOf: (path: string) => string,
+): RuleFileResult => {
   const rules: MappingRule[] = [];
   const errors: RuleFileError[] = [];
+  const warnings: RuleFileError[] = [];
   const seen = new Map<string, string>();
+  const renamed = (issues: readonly RuleIssue[]) =>
+    describeRuleIssues(issues.map((issue) => ({ ...issue, path: nameOf(issue.path) })));
   for (const { where, candidate } of entries) {
     const result = validateMappingRule(candidate);
     if (!result.ok) {
-      const message = result.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+      const message = renamed(result.issues);
       errors.push(
         result.ruleId === undefined
           ? { where, message }
@@ -140,8 +197,15 @@ const collect = (entries: { where: string; candidate: unknown }[]): RuleFileResu
     }
     seen.set(result.rule.ruleId, where);
     rules.push(result.rule);
+    const unknownKeys = matchKeyWarnings(
+      result.rule,
+      options.knownAttributes ?? KNOWN_EMPLOYEE_FIELDS,
+    );
+    if (unknownKeys.length > 0) {
+      warnings.push({ where, ruleId: result.rule.ruleId, message: renamed(unknownKeys) });
+    }
   }
-  return { rules, errors };
+  return { rules, errors, warnings };
 };
 
 /**

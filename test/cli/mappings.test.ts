@@ -149,9 +149,15 @@ describe("mappings import and export", () => {
     expect(run.stdout).toBe("");
     const lines = linesOf(run.stderr);
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/bad\.csv line 3 \(ruleId bad-priority\): priority: /);
-    expect(lines[1]).toMatch(/bad\.csv line 5 \(ruleId no-profiles\): securityProfiles: /);
-    expect(lines[2]).toMatch(/bad\.csv line 6 \(ruleId bad-phone\): phone\.type: /);
+    expect(lines[0]).toMatch(
+      /bad\.csv line 3 \(ruleId bad-priority\): priority must be a number, got "high"$/,
+    );
+    expect(lines[1]).toMatch(
+      /bad\.csv line 5 \(ruleId no-profiles\): securityProfiles must have at least 1 item, got \[\]$/,
+    );
+    expect(lines[2]).toMatch(
+      /bad\.csv line 6 \(ruleId bad-phone\): phoneType must be "SOFT_PHONE" or "DESK_PHONE", got "FAX"$/,
+    );
     expect(lines[3]).toMatch(/^error: .*bad\.csv: 3 invalid rules; nothing written$/);
     expect(await exportJson()).toEqual([]);
   });
@@ -246,7 +252,7 @@ describe("mappings import and export", () => {
     expect(exported.code).toBe(1);
     expect(exported.stdout).toBe("[]\n");
     expect(exported.stderr).toMatch(
-      /^warning: item broken is invalid and not exported: priority: /,
+      /^warning: item broken is invalid and not exported: priority must be a number, got /,
     );
     const validated = await onboardInProcess(["mappings", "validate", ...table(), "--json"]);
     expect(validated.code).toBe(1);
@@ -363,6 +369,91 @@ describe("mappings validate", () => {
         ruleId: "disabled",
         message: expect.stringMatching(/Night Shift.*\(the rule is disabled\)$/),
       }),
+    ]);
+  });
+
+  it("rejects a misspelt key and warns about a misspelt match key (strict files)", async () => {
+    const [, , agents] = sampleRules() as [MappingRule, MappingRule, MappingRule];
+    const { hierarchyGroup, ...withoutGroup } = agents;
+    const rules = [
+      { ...withoutGroup, hierachyGroup: hierarchyGroup },
+      { ...agents, ruleId: "priority-word", match: { department: "QA" }, priority: "high" },
+      { ...agents, ruleId: "dept-typo", match: { departmnet: "Sales" } },
+    ];
+    const path = file("typos.json", JSON.stringify(rules));
+    const run = await onboardInProcess(["mappings", "validate", path, "--json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.errors).toEqual([
+      {
+        check: "invalid-rule",
+        ruleId: "cc-agents",
+        message: 'item 1: hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+      },
+      {
+        check: "invalid-rule",
+        ruleId: "priority-word",
+        message: 'item 2: priority must be a number, got "high"',
+      },
+    ]);
+    expect(report.warnings).toEqual([
+      {
+        check: "unknown-match-key",
+        ruleId: "dept-typo",
+        message:
+          'item 3: match.departmnet is not a known employee field; did you mean "department"?',
+      },
+    ]);
+    const human = await onboardInProcess(["mappings", "validate", path]);
+    expect(human.stdout).toMatch(
+      /warning\s+unknown-match-key\s+dept-typo\s+item 3: match\.departmnet/,
+    );
+    expect(human.stdout).toContain("2 errors, 1 warning");
+
+    // import: the error stops the import; a warning alone is shown and the rules are written.
+    const blocked = await onboardInProcess(["mappings", "import", path, ...table()]);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain(
+      'hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+    );
+    const warned = await onboardInProcess([
+      "mappings",
+      "import",
+      file("warned.json", JSON.stringify([rules[2]])),
+      ...table(),
+    ]);
+    expect(warned.code).toBe(0);
+    expect(linesOf(warned.stderr)).toEqual([
+      expect.stringMatching(
+        /^warning: .*warned\.json item 1 \(ruleId dept-typo\): match\.departmnet is not a known employee field; did you mean "department"\?$/,
+      ),
+    ]);
+    expect((await exportJson()).map((rule) => rule.ruleId)).toEqual(["dept-typo"]);
+  });
+
+  it("reports a table item with an unknown key as one the function skips", async () => {
+    const [, , agents] = sampleRules() as [MappingRule, MappingRule, MappingRule];
+    await stack.table.putRules([
+      { ...agents, ruleId: "typo", hierachyGroup: "Remote Team" } as MappingRule,
+      { ...agents, ruleId: "dept-typo", match: { departmnet: "Sales" } },
+    ]);
+    const run = await onboardInProcess(["mappings", "validate", ...table(), "--json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.errors).toEqual([
+      {
+        check: "invalid-rule",
+        ruleId: "typo",
+        message:
+          'the function skips this item: hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+      },
+    ]);
+    expect(report.warnings).toEqual([
+      {
+        check: "unknown-match-key",
+        ruleId: "dept-typo",
+        message: 'match.departmnet is not a known employee field; did you mean "department"?',
+      },
     ]);
   });
 

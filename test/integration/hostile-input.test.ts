@@ -2,7 +2,7 @@
  * Input an attacker or a careless operator would send, through the whole local stack over HTTP
  * (issue 10): each case was reproduced here before its fix.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { runPipeline } from "../../local/pipeline.js";
 import { peekMessages } from "../../local/queue-tools.js";
 import type { LocalStack } from "../../local/stack.js";
@@ -13,6 +13,7 @@ const FAST = { consumers: 1, timeoutMs: 10_000, drainTimeoutMs: 60_000 };
 
 let stack: LocalStack | undefined;
 afterEach(async () => {
+  vi.restoreAllMocks();
   await stack?.stop();
   stack = undefined;
 });
@@ -84,9 +85,9 @@ describe("failures SQS could not carry", () => {
     ["lastName", "\\ud800", "U+D800"],
     ["preferredFirstName", "\\ufffe", "U+FFFE"],
     ["department", "\\udc00", "U+DC00"],
-  ])("rejects %s holding %s as InvalidEvent naming the field", async (field, escape, code) => {
+  ])("rejects %s holding %s as InvalidEvent naming the field", async (field, jsonEscape, code) => {
     stack = await startSampleStack();
-    const body = hireBody({ employeeId: "E-bad", [field]: "Jo@@se" }).replace("@@", escape);
+    const body = hireBody({ employeeId: "E-bad", [field]: "Jo@@se" }).replace("@@", jsonEscape);
     const report = await runPipeline(stack, [body], FAST);
     expect(report.deadLetters).toHaveLength(1);
     const [letter] = report.deadLetters;
@@ -195,5 +196,38 @@ describe("usernames (DESIGN section 4a)", () => {
       '"{firstName}.{lastName}" leaves no letter or digit of firstName, lastName',
     );
     expect(stack.connect.users().map((u) => u.username)).not.toContain(".");
+  });
+});
+
+describe("strict rules in the table (DESIGN section 3)", () => {
+  it("skips an item with a misspelt key with a WARN naming it, rather than dropping the setting", async () => {
+    const lines: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, "write").mockImplementation(((chunk: unknown) => {
+        lines.push(String(chunk));
+        return true;
+      }) as typeof stream.write);
+    }
+    const { hierarchyGroup, ...withoutGroup } = careRule() as NonNullable<
+      ReturnType<typeof careRule>
+    >;
+    stack = await startSampleStack({
+      rules: [{ ...withoutGroup, hierachyGroup: hierarchyGroup } as never],
+      functionEnv: { POWERTOOLS_LOG_LEVEL: "WARN" },
+    });
+    const report = await runPipeline(stack, [hireBody({ employeeId: "E-typo" })], FAST);
+    vi.restoreAllMocks();
+    // Without the rule, the hire is parked: it never gets a user without its hierarchy group.
+    expect(report.deadLetters.map((l) => l.reason)).toEqual(["NoMappingRule"]);
+    expect(stack.connect.users().map((u) => u.tags.employeeId)).not.toContain("E-typo");
+    const warning = lines
+      .flatMap((chunk) => chunk.split("\n"))
+      .filter((line) => line.includes("Skipping an invalid mapping rule"))
+      .map((line) => JSON.parse(line));
+    expect(warning[0]).toMatchObject({
+      level: "WARN",
+      ruleId: "cc-agents",
+      problem: 'hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+    });
   });
 });

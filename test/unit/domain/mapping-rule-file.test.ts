@@ -83,7 +83,7 @@ describe("parseRulesCsv", () => {
   });
 
   it("reads a header-only file as no rules", () => {
-    expect(parseRulesCsv(`${HEADER}\n`)).toEqual({ rules: [], errors: [] });
+    expect(parseRulesCsv(`${HEADER}\n`)).toEqual({ rules: [], errors: [], warnings: [] });
   });
 
   it("reports every bad row with its line number and keeps the good ones", () => {
@@ -108,9 +108,12 @@ describe("parseRulesCsv", () => {
       { where: "line 7", ruleId: "bad-priority" },
       { where: "line 8", ruleId: "bad-phone" },
     ]);
-    expect(errors[0]?.message).toContain("routingProfile");
-    expect(errors[1]?.message).toContain("priority");
-    expect(errors[2]?.message).toContain("phone.type");
+    expect(errors[0]?.message).toBe("routingProfile is required");
+    expect(errors[1]?.message).toBe('priority must be a number, got "high"');
+    // A CSV row's issues name its columns.
+    expect(errors[2]?.message).toBe(
+      'phoneType must be "SOFT_PHONE" or "DESK_PHONE", got "CELL_PHONE"',
+    );
   });
 
   it("reports duplicate ruleIds and keeps the first", () => {
@@ -135,21 +138,27 @@ describe("parseRulesCsv", () => {
     expect(unknown.rules).toEqual([]);
     expect(unknown.errors).toHaveLength(1);
     expect(unknown.errors[0]?.where).toBe("line 1");
-    expect(unknown.errors[0]?.message).toContain('unknown column "costCentre"');
+    expect(unknown.errors[0]?.message).toContain(
+      'column "costCentre" is not a known column; columns are ruleId,',
+    );
+    const typo = parseRulesCsv("ruleId,routingProfile,securityProfiles,hierachyGroup\n");
+    expect(typo.errors[0]?.message).toContain(
+      'column "hierachyGroup" is not a known column; did you mean "hierarchyGroup"?',
+    );
 
     const missing = parseRulesCsv("ruleId,priority,routingProfile\nr1,0,RP\n");
     expect(missing.rules).toEqual([]);
     expect(missing.errors).toEqual([
       expect.objectContaining({
         where: "line 1",
-        message: expect.stringContaining('missing column "securityProfiles"'),
+        message: expect.stringContaining('column "securityProfiles" is required'),
       }),
     ]);
 
     const both = parseRulesCsv("ruleId,team\nr1,x\n");
     expect(both.errors).toHaveLength(1);
     expect(both.errors[0]?.message).toMatch(
-      /unknown column "team".*missing column "routingProfile".*missing column "securityProfiles"/,
+      /column "team" is not a known column; column "routingProfile" is required; column "securityProfiles" is required/,
     );
   });
 
@@ -172,6 +181,7 @@ describe("parseRulesCsv", () => {
     expect(parseRulesCsv("")).toEqual({
       rules: [],
       errors: [{ where: "line 1", message: "missing the header row" }],
+      warnings: [],
     });
   });
 });
@@ -187,6 +197,7 @@ describe("parseRulesJson and parseRuleFile", () => {
     expect(parseRulesJson('{"ruleId":"r1"}')).toEqual({
       rules: [],
       errors: [{ where: "file", message: "must be a JSON array of rules" }],
+      warnings: [],
     });
   });
 
@@ -206,6 +217,55 @@ describe("parseRulesJson and parseRuleFile", () => {
     ]);
     expect(errors[0]?.message).toContain("securityProfiles");
     expect(errors[2]?.message).toBe("duplicate ruleId (first at item 1)");
+  });
+
+  it("rejects unknown keys anywhere in a rule, and warns about unknown match keys", () => {
+    const items = [
+      { ruleId: "typo", routingProfile: "RP", securityProfiles: ["Agent"], hierachyGroup: "G" },
+      {
+        ruleId: "phone",
+        routingProfile: "RP",
+        securityProfiles: ["Agent"],
+        phone: { autoAcept: true },
+      },
+      {
+        ruleId: "dept",
+        routingProfile: "RP",
+        securityProfiles: ["Agent"],
+        match: { departmnet: "Care" },
+      },
+    ];
+    const { rules, errors, warnings } = parseRulesJson(JSON.stringify(items));
+    expect(errors).toEqual([
+      {
+        where: "item 1",
+        ruleId: "typo",
+        message: 'hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+      },
+      {
+        where: "item 2",
+        ruleId: "phone",
+        message: 'phone.autoAcept is not a known key; did you mean "autoAccept"?',
+      },
+    ]);
+    expect(rules.map((r) => r.ruleId)).toEqual(["dept"]);
+    expect(warnings).toEqual([
+      {
+        where: "item 3",
+        ruleId: "dept",
+        message: 'match.departmnet is not a known employee field; did you mean "department"?',
+      },
+    ]);
+  });
+
+  it("takes the known attributes as a parameter: a declared custom attribute is no warning", () => {
+    const text = JSON.stringify([
+      { ruleId: "cc", routingProfile: "RP", securityProfiles: ["A"], match: { costCenter: "1" } },
+    ]);
+    expect(parseRuleFile(text, "json").warnings).toHaveLength(1);
+    expect(
+      parseRuleFile(text, "json", { knownAttributes: ["department", "costCenter"] }).warnings,
+    ).toEqual([]);
   });
 
   it("chooses the format by file extension", () => {
