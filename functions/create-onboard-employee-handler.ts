@@ -81,7 +81,11 @@ export const createHandler = (
     profiles: new ProfileResolver(
       connect,
       config.instanceId,
-      { ttlMs: config.profileCacheTtlSeconds * 1000, missRefreshMs: MISS_REFRESH_MS },
+      {
+        ttlMs: config.profileCacheTtlSeconds * 1000,
+        missRefreshMs: MISS_REFRESH_MS,
+        forbiddenSecurityProfiles: config.forbiddenSecurityProfiles,
+      },
       clock,
     ),
     users: connect,

@@ -3,12 +3,14 @@ import { formatOf, parseRuleFile } from "../../shared/domain/mapping-rule-file.j
 import { type AwsOptions, dynamoDbClient } from "../aws.js";
 import { readText } from "../event-file.js";
 import { type CliIo, EXIT, OperationError, printJson, table } from "../io.js";
+import { userSettings } from "../settings.js";
 import { diffRules, type RuleDiff } from "./diff.js";
 import { describeRuleFileError, plural, printWarnings } from "./rule-file.js";
 import { scanTable, writeRules } from "./table.js";
 
 export interface ImportOptions extends AwsOptions {
   readonly table: string;
+  readonly forbiddenSecurityProfiles?: string;
   readonly dryRun?: boolean;
   readonly prune?: boolean;
   readonly json?: boolean;
@@ -24,7 +26,14 @@ export const runImport = async (
   options: ImportOptions,
   io: CliIo,
 ): Promise<number> => {
-  const { rules, errors, warnings } = parseRuleFile(await readText(file), formatOf(file));
+  const { forbiddenSecurityProfiles } = userSettings(
+    options.forbiddenSecurityProfiles === undefined
+      ? {}
+      : { forbiddenSecurityProfiles: options.forbiddenSecurityProfiles },
+  );
+  const { rules, errors, warnings } = parseRuleFile(await readText(file), formatOf(file), {
+    forbiddenSecurityProfiles,
+  });
   printWarnings(file, warnings, io);
   if (errors.length > 0) {
     if (options.json)

@@ -3,6 +3,7 @@ import {
   formatOf,
   parseRuleFile,
   type RuleFileError,
+  type RuleFileOptions,
 } from "../../shared/domain/mapping-rule-file.js";
 import { readText } from "../event-file.js";
 import { type CliIo, OperationError } from "../io.js";
@@ -14,8 +15,12 @@ export const describeRuleFileError = (path: string, error: RuleFileError): strin
  * Reads a rules file in full; every bad row goes to stderr, then one line says nothing was used.
  * Warnings (a match key no employee field has) go to stderr too, and the rules are used.
  */
-export const readRuleFile = async (path: string, io: CliIo): Promise<MappingRule[]> => {
-  const { rules, errors, warnings } = parseRuleFile(await readText(path), formatOf(path));
+export const readRuleFile = async (
+  path: string,
+  io: CliIo,
+  options: RuleFileOptions = {},
+): Promise<MappingRule[]> => {
+  const { rules, errors, warnings } = parseRuleFile(await readText(path), formatOf(path), options);
   printWarnings(path, warnings, io);
   if (errors.length === 0) return rules;
   for (const error of errors) io.stderr(`${describeRuleFileError(path, error)}\n`);

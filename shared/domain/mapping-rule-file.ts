@@ -1,5 +1,10 @@
 import { KNOWN_EMPLOYEE_FIELDS } from "./employee-hired.js";
 import {
+  DEFAULT_FORBIDDEN_SECURITY_PROFILES,
+  forbiddenByText,
+  forbiddenMessage,
+} from "./forbidden-profiles.js";
+import {
   MATCH_ATTRIBUTES,
   type MappingRule,
   matchKeyWarnings,
@@ -43,6 +48,8 @@ export interface RuleFileOptions {
    * any custom attributes the deployment declares.
    */
   readonly knownAttributes?: readonly string[];
+  /** FORBIDDEN_SECURITY_PROFILES: a rule naming one is an error (default: the function's). */
+  readonly forbiddenSecurityProfiles?: readonly string[];
 }
 
 export type RuleFileFormat = "json" | "csv";
@@ -184,6 +191,17 @@ const collect = (
           ? { where, message }
           : { where, ruleId: result.ruleId, message },
       );
+      continue;
+    }
+    const forbidden = forbiddenByText(
+      result.rule,
+      options.forbiddenSecurityProfiles ?? DEFAULT_FORBIDDEN_SECURITY_PROFILES,
+    );
+    if (forbidden.length > 0) {
+      const message = forbidden
+        .map((reference) => forbiddenMessage(reference, result.rule.ruleId))
+        .join("; ");
+      errors.push({ where, ruleId: result.rule.ruleId, message });
       continue;
     }
     const first = seen.get(result.rule.ruleId);

@@ -457,6 +457,68 @@ describe("mappings validate", () => {
     ]);
   });
 
+  it("refuses rules granting a forbidden profile: by name in a file, by ID or ARN on the instance", async () => {
+    const [, , agents] = sampleRules() as [MappingRule, MappingRule, MappingRule];
+    const admin = "7a6b5c4d-0002-4e3f-9a8b-200000000001";
+    const byName = { ...agents, ruleId: "by-name", securityProfiles: ["Agent", "Admin"] };
+    const path = file("admin.json", JSON.stringify([byName]));
+    const imported = await onboardInProcess(["mappings", "import", path, ...table()]);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain(
+      'admin.json item 1 (ruleId by-name): security profile "Admin" in rule by-name is forbidden by FORBIDDEN_SECURITY_PROFILES',
+    );
+    expect(await exportJson()).toEqual([]);
+    // The operator's list replaces the default, as the function's setting does.
+    const allowed = await onboardInProcess([
+      "mappings",
+      "import",
+      path,
+      ...table(),
+      "--forbidden-security-profiles",
+      "CallCenterManager",
+      "--dry-run",
+    ]);
+    expect(allowed.code).toBe(0);
+
+    await stack.table.putRules([
+      byName,
+      { ...agents, ruleId: "by-id", match: { department: "X" }, securityProfiles: [admin] },
+      {
+        ...agents,
+        ruleId: "by-arn",
+        match: { department: "Y" },
+        securityProfiles: [
+          `arn:aws:connect:us-east-1:123456789012:instance/${stack.connect.instanceId}/security-profile/${admin}`,
+        ],
+      },
+    ]);
+    const offline = JSON.parse(
+      (await onboardInProcess(["mappings", "validate", ...table(), "--json"])).stdout,
+    );
+    expect(
+      offline.errors.map((e: { check: string; ruleId: string }) => [e.check, e.ruleId]),
+    ).toEqual([["forbidden-profile", "by-name"]]);
+    const online = await onboardInProcess([
+      "mappings",
+      "validate",
+      ...table(),
+      ...instance(),
+      "--json",
+    ]);
+    expect(online.code).toBe(1);
+    const report = JSON.parse(online.stdout);
+    expect(
+      report.errors.map((e: { check: string; ruleId: string }) => [e.check, e.ruleId]).sort(),
+    ).toEqual([
+      ["forbidden-profile", "by-arn"],
+      ["forbidden-profile", "by-id"],
+      ["forbidden-profile", "by-name"],
+    ]);
+    expect(report.errors.find((e: { ruleId: string }) => e.ruleId === "by-id").message).toBe(
+      `security profile "${admin}" in rule by-id is Admin, which is forbidden by FORBIDDEN_SECURITY_PROFILES; no rule may grant it`,
+    );
+  });
+
   it("passes a clean file without an instance, saying profiles were not checked", async () => {
     const clean = sampleRules().filter((rule) => rule.ruleId !== "quality-auditors");
     const run = await onboardInProcess([

@@ -2,7 +2,9 @@
  * `onboard plan` on every sample hire, against the mapping table and the emulated instance;
  * then the real pipeline runs the same hires, and each plan must have told what happened.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PipelineReport, runPipeline } from "../../local/pipeline.js";
 import type { LocalStack } from "../../local/stack.js";
@@ -251,6 +253,40 @@ describe("onboard plan options", () => {
     expect(human.code).toBe(1);
     expect(human.stdout).toContain("InvalidUsername");
     expect(human.stdout).not.toContain("Password");
+  });
+
+  it("fails with ForbiddenProfile where the winning rule grants Admin by its ID", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "onboard-plan-"));
+    try {
+      const rules = join(dir, "admin.json");
+      writeFileSync(
+        rules,
+        JSON.stringify([
+          {
+            ruleId: "admin-by-id",
+            routingProfile: "Customer Care Routing",
+            securityProfiles: [`${IDS.security}1`],
+          },
+        ]),
+      );
+      const args = ["plan", "events/hires/01-new-hires.json", "--item", "1", "--mappings", rules];
+      const online = await onboardInProcess([
+        ...args,
+        "--instance-id",
+        stack.connect.instanceId,
+        "--json",
+      ]);
+      expect(online.code).toBe(1);
+      expect((JSON.parse(online.stdout) as Plan).failure).toEqual({
+        reason: "ForbiddenProfile",
+        message: `security profile "${IDS.security}1" in rule admin-by-id is Admin, which is forbidden by FORBIDDEN_SECURITY_PROFILES; no rule may grant it`,
+      });
+      // Offline, an ID cannot be told from another: only the instance knows it is Admin.
+      const offline = await onboardInProcess([...args, "--json"]);
+      expect((JSON.parse(offline.stdout) as Plan).failure).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says when the hire's user already exists and would be adopted", async () => {

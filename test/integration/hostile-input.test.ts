@@ -231,3 +231,58 @@ describe("strict rules in the table (DESIGN section 3)", () => {
     });
   });
 });
+
+describe("forbidden security profiles (DESIGN section 3)", () => {
+  const ADMIN = "7a6b5c4d-0002-4e3f-9a8b-200000000001";
+
+  it.each([
+    ["its name", () => "Admin"],
+    ["its ID", () => ADMIN],
+    [
+      "its ARN",
+      () =>
+        `arn:aws:connect:us-east-1:123456789012:instance/${stack?.connect.instanceId}/security-profile/${ADMIN}`,
+    ],
+  ])(
+    "parks a hire whose rule in the table grants Admin by %s as ForbiddenProfile",
+    async (_, ref) => {
+      stack = await startSampleStack({ rules: [] });
+      await stack.table.putRules([{ ...careRule(), securityProfiles: ["Agent", ref()] }]);
+      const report = await runPipeline(stack, [hireBody({ employeeId: "E-adm" })], FAST);
+      expect(report.deadLetters.map((l) => l.reason)).toEqual(["ForbiddenProfile"]);
+      expect(report.deadLetters[0]?.message).toContain("forbidden by FORBIDDEN_SECURITY_PROFILES");
+      expect(stack.connect.users().map((u) => u.tags.employeeId)).not.toContain("E-adm");
+      const failed = stack.eventBridge
+        .events()
+        .filter((e) => e.detailType === "Connect User Provisioning Failed");
+      expect(failed.map((e) => e.detail.reason)).toEqual(["ForbiddenProfile"]);
+    },
+  );
+
+  it("forbids what FORBIDDEN_SECURITY_PROFILES lists instead of Admin", async () => {
+    stack = await startSampleStack({
+      rules: [],
+      functionEnv: { FORBIDDEN_SECURITY_PROFILES: "CallCenterManager" },
+    });
+    await stack.table.putRules([
+      {
+        ...careRule(),
+        ruleId: "managers",
+        priority: 5,
+        match: { jobTitle: "Manager" },
+        securityProfiles: ["7a6b5c4d-0002-4e3f-9a8b-200000000003"],
+      },
+      { ...careRule(), ruleId: "admins", securityProfiles: ["Admin"] },
+    ]);
+    const report = await runPipeline(
+      stack,
+      [
+        hireBody({ employeeId: "E-mgr", jobTitle: "Manager" }),
+        hireBody({ employeeId: "E-adm", workEmail: "adm@example.com" }),
+      ],
+      FAST,
+    );
+    expect(report.deadLetters.map((l) => l.reason)).toEqual(["ForbiddenProfile"]);
+    expect(stack.connect.users().map((u) => u.tags.employeeId)).toContain("E-adm");
+  });
+});

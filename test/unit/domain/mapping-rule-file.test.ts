@@ -268,6 +268,29 @@ describe("parseRulesJson and parseRuleFile", () => {
     ).toEqual([]);
   });
 
+  it("rejects a rule naming a forbidden security profile (Admin by default)", () => {
+    const text = JSON.stringify([
+      { ruleId: "admins", routingProfile: "RP", securityProfiles: ["Agent", "admin"] },
+      { ruleId: "agents", routingProfile: "RP", securityProfiles: ["Agent"] },
+    ]);
+    const { rules, errors } = parseRuleFile(text, "json");
+    expect(rules.map((r) => r.ruleId)).toEqual(["agents"]);
+    expect(errors).toEqual([
+      {
+        where: "item 1",
+        ruleId: "admins",
+        message:
+          'security profile "admin" in rule admins is forbidden by FORBIDDEN_SECURITY_PROFILES; no rule may grant it',
+      },
+    ]);
+    const other = parseRuleFile(text, "json", { forbiddenSecurityProfiles: ["Agent"] });
+    expect(other.rules).toEqual([]);
+    const csv = `ruleId,routingProfile,securityProfiles\nr1,RP,Agent|Admin\n`;
+    expect(parseRuleFile(csv, "csv").errors[0]?.message).toContain(
+      'security profile "Admin" in rule r1 is forbidden',
+    );
+  });
+
   it("chooses the format by file extension", () => {
     expect(formatOf("rules.CSV")).toBe("csv");
     expect(formatOf("rules.json")).toBe("json");
