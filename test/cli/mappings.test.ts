@@ -181,7 +181,9 @@ describe("mappings import and export", () => {
     const edited = sampleRules()
       .filter((rule) => rule.ruleId !== "legacy-night-shift")
       .map((rule) =>
-        rule.ruleId === "cc-agents" ? { ...rule, priority: 3, securityProfiles: ["Admin"] } : rule,
+        rule.ruleId === "cc-agents"
+          ? { ...rule, priority: 3, securityProfiles: ["CallCenterManager"] }
+          : rule,
       );
     edited.push({
       ...(sampleRules()[2] as MappingRule),
