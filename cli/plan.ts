@@ -18,7 +18,12 @@ import {
   type ResolvedProfiles,
 } from "../shared/domain/create-user-request.js";
 import type { EmployeeHired } from "../shared/domain/employee-hired.js";
-import { PermanentFailure, UsernameTakenError } from "../shared/domain/failures.js";
+import {
+  ForbiddenProfileError,
+  PermanentFailure,
+  UsernameTakenError,
+} from "../shared/domain/failures.js";
+import { forbiddenByText, forbiddenMessage } from "../shared/domain/forbidden-profiles.js";
 import { type MappingRule, type RuleMatch, RuleSet } from "../shared/domain/mapping-rule.js";
 import { type EnvelopeKind, parseMessageBody } from "../shared/domain/message-body.js";
 import { PROFILE_LABEL, type ProfileKind, parseProfileRef } from "../shared/domain/profile-ref.js";
@@ -77,7 +82,10 @@ export interface PlanContext {
 }
 
 /** Lists fetched once per command, as a warm Lambda environment would hold them. */
-const RESOLVER_OPTIONS: ProfileResolverOptions = { ttlMs: 3_600_000, missRefreshMs: 3_600_000 };
+const RESOLVER_OPTIONS: Omit<ProfileResolverOptions, "forbiddenSecurityProfiles"> = {
+  ttlMs: 3_600_000,
+  missRefreshMs: 3_600_000,
+};
 
 /** Plans every body against the same rules and instance, fetching profile lists once. */
 export const createPlanner = (context: PlanContext) => {
@@ -94,7 +102,12 @@ export const createPlanner = (context: PlanContext) => {
   const { connect, settings } = context;
   const resolver =
     connect && settings.instanceId
-      ? new ProfileResolver(connect, settings.instanceId, RESOLVER_OPTIONS, systemClock)
+      ? new ProfileResolver(
+          connect,
+          settings.instanceId,
+          { ...RESOLVER_OPTIONS, forbiddenSecurityProfiles: settings.forbiddenSecurityProfiles },
+          systemClock,
+        )
       : undefined;
 
   return async (body: string): Promise<PlanDetails> => {
@@ -122,7 +135,9 @@ export const createPlanner = (context: PlanContext) => {
     const why = explainWinner(found);
     const profiles: ProfileLine[] = [];
     try {
-      const resolved = resolver ? await resolver.resolve(rule) : unresolvedProfiles(rule, profiles);
+      const resolved = resolver
+        ? await resolver.resolve(rule)
+        : unresolvedProfiles(rule, settings.forbiddenSecurityProfiles, profiles);
       if (resolver) profiles.push(...resolvedLines(rule, resolved));
       const request = buildCreateUserRequest(
         event,
@@ -179,7 +194,9 @@ const HIRE_FAILURES: ReadonlySet<string> = new Set([
   "NoMappingRule",
   "ProfileNotFound",
   "AmbiguousProfile",
+  "ForbiddenProfile",
   "MissingDeskPhone",
+  "InvalidUsername",
   "UsernameTaken",
 ]);
 
@@ -216,7 +233,13 @@ const plannedEvent = (event: EmployeeHired): PlannedEvent => ({
  * Without an instance, IDs and ARNs pass through as the function would pass them; a name can
  * only be shown as what it is, clearly not an ID.
  */
-const unresolvedProfiles = (rule: MappingRule, lines: ProfileLine[]): ResolvedProfiles => {
+const unresolvedProfiles = (
+  rule: MappingRule,
+  forbidden: readonly string[],
+  lines: ProfileLine[],
+): ResolvedProfiles => {
+  const [named] = forbiddenByText(rule, forbidden);
+  if (named !== undefined) throw new ForbiddenProfileError(forbiddenMessage(named, rule.ruleId));
   const offline = (kind: ProfileKind, reference: string): string => {
     const ref = parseProfileRef(reference);
     const id = ref.by === "name" ? undefined : ref.id;

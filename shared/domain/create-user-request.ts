@@ -66,12 +66,6 @@ export const buildCreateUserRequest = (
   const { employee } = event;
   const type = settings.identityManagementType;
   const username = buildUsername(settings.usernameTemplate, employee, type);
-  if (username === "") {
-    throw new InvalidEventError(
-      `the username template "${settings.usernameTemplate}" leaves no usable characters for this employee`,
-      ["employee"],
-    );
-  }
   const firstName = employee.preferredFirstName ?? employee.firstName;
   checkNameLength(
     firstName,
