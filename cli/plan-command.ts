@@ -17,6 +17,7 @@ export interface PlanOptions extends AwsOptions {
   readonly ledgerTable?: string;
   readonly identityManagementType?: string;
   readonly usernameTemplate?: string;
+  readonly forbiddenSecurityProfiles?: string;
   readonly item?: number;
   readonly json?: boolean;
 }
@@ -33,7 +34,7 @@ export const runPlan = async (file: string, options: PlanOptions, io: CliIo): Pr
     if (!chosen) throw new UsageError(`--item ${options.item}: ${file} holds ${bodies.length}`);
     bodies = [chosen];
   }
-  const rules = await loadRules(options, io);
+  const rules = await loadRules(options, settings.forbiddenSecurityProfiles, io);
   const connectSdk = settings.instanceId ? connectClient(options) : undefined;
   const dynamodb = options.ledgerTable ? dynamoDbClient(options) : undefined;
   try {
@@ -64,8 +65,14 @@ export const runPlan = async (file: string, options: PlanOptions, io: CliIo): Pr
   }
 };
 
-const loadRules = async (options: PlanOptions, io: CliIo): Promise<MappingRule[]> => {
-  if (options.mappings) return readRuleFile(options.mappings, io);
+const loadRules = async (
+  options: PlanOptions,
+  forbiddenSecurityProfiles: readonly string[],
+  io: CliIo,
+): Promise<MappingRule[]> => {
+  // A rule naming a forbidden profile stops a file from being read, as import would; from the
+  // table it is planned, and the plan fails as the function would with ForbiddenProfile.
+  if (options.mappings) return readRuleFile(options.mappings, io, { forbiddenSecurityProfiles });
   const tableName = options.table as string;
   const client = dynamoDbClient(options);
   try {

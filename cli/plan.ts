@@ -20,7 +20,8 @@ import {
   type ResolvedProfiles,
 } from "../shared/domain/desired-user.js";
 import type { EmployeeRecordEvent } from "../shared/domain/employee-event.js";
-import { PermanentFailure } from "../shared/domain/failures.js";
+import { ForbiddenProfileError, PermanentFailure } from "../shared/domain/failures.js";
+import { forbiddenByText, forbiddenMessage } from "../shared/domain/forbidden-profiles.js";
 import { hrVersion } from "../shared/domain/hr-version.js";
 import { type MappingRule, type RuleMatch, RuleSet } from "../shared/domain/mapping-rule.js";
 import { type EnvelopeKind, parseMessageBody } from "../shared/domain/message-body.js";
@@ -103,7 +104,10 @@ export interface PlanContext {
 }
 
 /** Lists fetched once per command, as a warm Lambda environment would hold them. */
-const RESOLVER_OPTIONS: ProfileResolverOptions = { ttlMs: 3_600_000, missRefreshMs: 3_600_000 };
+const RESOLVER_OPTIONS: Omit<ProfileResolverOptions, "forbiddenSecurityProfiles"> = {
+  ttlMs: 3_600_000,
+  missRefreshMs: 3_600_000,
+};
 
 /** Plans every body against the same rules and instance, fetching profile lists once. */
 export const createPlanner = (context: PlanContext) => {
@@ -120,7 +124,12 @@ export const createPlanner = (context: PlanContext) => {
   const { connect, settings } = context;
   const resolver =
     connect && settings.instanceId
-      ? new ProfileResolver(connect, settings.instanceId, RESOLVER_OPTIONS, systemClock)
+      ? new ProfileResolver(
+          connect,
+          settings.instanceId,
+          { ...RESOLVER_OPTIONS, forbiddenSecurityProfiles: settings.forbiddenSecurityProfiles },
+          systemClock,
+        )
       : undefined;
 
   const planner =
@@ -250,7 +259,7 @@ const planOffline = (
   settings: ResolvedUserSettings,
   lines: ProfileLine[],
 ): PlanResult => {
-  const resolved = unresolvedProfiles(rule, lines);
+  const resolved = unresolvedProfiles(rule, settings.forbiddenSecurityProfiles, lines);
   const desired = desiredUser(event.employee, rule, resolved, settings);
   return { action: "CREATE", desired, resolved, changes: [] };
 };
@@ -267,7 +276,9 @@ const EVENT_FAILURES: ReadonlySet<string> = new Set([
   "NoMappingRule",
   "ProfileNotFound",
   "AmbiguousProfile",
+  "ForbiddenProfile",
   "MissingDeskPhone",
+  "InvalidUsername",
   "UsernameTaken",
   "NotManaged",
 ]);
@@ -310,7 +321,13 @@ const plannedEvent = (event: EmployeeRecordEvent): PlannedEvent => ({
  * Without an instance, IDs and ARNs pass through as the function would pass them; a name can
  * only be shown as what it is, clearly not an ID.
  */
-const unresolvedProfiles = (rule: MappingRule, lines: ProfileLine[]): ResolvedProfiles => {
+const unresolvedProfiles = (
+  rule: MappingRule,
+  forbidden: readonly string[],
+  lines: ProfileLine[],
+): ResolvedProfiles => {
+  const [named] = forbiddenByText(rule, forbidden);
+  if (named !== undefined) throw new ForbiddenProfileError(forbiddenMessage(named, rule.ruleId));
   const offline = (kind: ProfileKind, reference: string): string => {
     const ref = parseProfileRef(reference);
     const id = ref.by === "name" ? undefined : ref.id;

@@ -83,6 +83,13 @@ the operation failed, 2 wrong usage, 130 interrupted. Ctrl-C or SIGTERM ends any
 
 type SetExit = (code: number) => void;
 
+/** Rules may not grant these; with --instance-id, a profile named by its ID or ARN is caught too. */
+const forbiddenOption = (): Option =>
+  new Option(
+    "--forbidden-security-profiles <list>",
+    "comma-separated names, IDs or ARNs no rule may grant, as the function's FORBIDDEN_SECURITY_PROFILES",
+  ).default(functionDefaults().forbiddenSecurityProfiles.join(","));
+
 // Global options (--endpoint, --region, --profile) may come before or after the command.
 const options = <T>(command: Command): T => command.optsWithGlobals() as T;
 
@@ -120,6 +127,7 @@ const addPlan = (program: Command, io: CliIo, setExit: SetExit): void => {
       "as the function's USERNAME_TEMPLATE",
       defaults.usernameTemplate,
     )
+    .addOption(forbiddenOption())
     .addOption(
       new Option("--item <n>", "plan only the n-th body of the file (from 1)").argParser(
         positiveInteger,
@@ -159,6 +167,7 @@ const addMappings = (program: Command, io: CliIo, setExit: SetExit): void => {
     .requiredOption("--table <name>", "the mapping table")
     .option("--dry-run", "show the diff, write nothing")
     .option("--prune", "also delete rules the file does not have")
+    .addOption(forbiddenOption())
     .option("--json", "print the diff as JSON")
     .action(async (file: string, _opts: unknown, command: Command) => {
       const { runImport } = await import("./mappings/import.js");
@@ -188,6 +197,7 @@ const addMappings = (program: Command, io: CliIo, setExit: SetExit): void => {
     .option("--table <name>", "the mapping table")
     .option("--instance-id <id>", "Connect instance ID or ARN to resolve profiles against")
     .option("--hires <event-file>", "recent hires: report departments and locations no rule covers")
+    .addOption(forbiddenOption())
     .option("--json", "print the findings as JSON")
     .addHelpText("after", "\nExits 1 when there are errors; warnings alone exit 0.")
     .action(async (file: string | undefined, _opts: unknown, command: Command) => {

@@ -7,6 +7,7 @@ export interface UserSettingsInput {
   readonly instanceId?: string;
   readonly identityManagementType?: string;
   readonly usernameTemplate?: string;
+  readonly forbiddenSecurityProfiles?: string;
 }
 
 export interface ResolvedUserSettings {
@@ -14,6 +15,7 @@ export interface ResolvedUserSettings {
   readonly instanceId?: string;
   readonly identityManagementType: IdentityManagementType;
   readonly usernameTemplate: string;
+  readonly forbiddenSecurityProfiles: readonly string[];
 }
 
 // readConfig insists on the variables the function cannot run without; the CLI needs none of
@@ -29,6 +31,7 @@ const OPTION_OF: Readonly<Record<string, string>> = {
   CONNECT_INSTANCE_ID: "--instance-id",
   IDENTITY_MANAGEMENT_TYPE: "--identity-management-type",
   USERNAME_TEMPLATE: "--username-template",
+  FORBIDDEN_SECURITY_PROFILES: "--forbidden-security-profiles",
 };
 
 /**
@@ -42,11 +45,13 @@ export const userSettings = (input: UserSettingsInput): ResolvedUserSettings => 
       ...(input.instanceId === undefined ? {} : { CONNECT_INSTANCE_ID: input.instanceId }),
       IDENTITY_MANAGEMENT_TYPE: input.identityManagementType,
       USERNAME_TEMPLATE: input.usernameTemplate,
+      FORBIDDEN_SECURITY_PROFILES: input.forbiddenSecurityProfiles,
     });
     return {
       ...(input.instanceId === undefined ? {} : { instanceId: config.instanceId }),
       identityManagementType: config.identityManagementType,
       usernameTemplate: config.usernameTemplate,
+      forbiddenSecurityProfiles: config.forbiddenSecurityProfiles,
     };
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;

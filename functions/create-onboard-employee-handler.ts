@@ -92,7 +92,11 @@ export const createHandler = (
     profiles: new ProfileResolver(
       connect,
       config.instanceId,
-      { ttlMs: config.profileCacheTtlSeconds * 1000, missRefreshMs: MISS_REFRESH_MS },
+      {
+        ttlMs: config.profileCacheTtlSeconds * 1000,
+        missRefreshMs: MISS_REFRESH_MS,
+        forbiddenSecurityProfiles: config.forbiddenSecurityProfiles,
+      },
       clock,
     ),
     users: connect,
@@ -161,7 +165,11 @@ export const createHandler = (
     return response;
   };
 
-  return middy(onboardEmployees).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  // No setting may make the logger print the event: it holds names, emails and phone numbers
+  // (POWERTOOLS_LOGGER_LOG_EVENT=true would, without the explicit false).
+  return middy(onboardEmployees)
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(logMetrics(metrics));
 };
 
 type Metric =

@@ -21,10 +21,20 @@ const forFlag = async <T>(flag: string, read: () => Promise<T>): Promise<T> => {
 export const readEventBodies = async (path: string): Promise<string[]> =>
   (await forFlag("--events", () => files.readEventBodies(path))).map(({ body }) => body);
 
-/** Reads mapping rules from JSON or CSV; any invalid row is an input error naming its line. */
-export const readMappingRules = async (path: string): Promise<MappingRule[]> => {
+/**
+ * Reads mapping rules from JSON or CSV; any invalid row is an input error naming its line.
+ * Warnings (a match key no employee field has) are handed to `warn`, one line each.
+ */
+export const readMappingRules = async (
+  path: string,
+  warn: (line: string) => void = () => {},
+): Promise<MappingRule[]> => {
   const text = await forFlag("--mappings", () => files.readTextFile(path));
-  const { rules, errors } = parseRuleFile(text, formatOf(path));
+  const { rules, errors, warnings } = parseRuleFile(text, formatOf(path));
+  for (const warning of warnings) {
+    const rule = warning.ruleId === undefined ? "" : ` (ruleId ${warning.ruleId})`;
+    warn(`warning: --mappings: ${path} ${warning.where}${rule}: ${warning.message}`);
+  }
   if (errors.length > 0) {
     const first = errors[0];
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";

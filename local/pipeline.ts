@@ -1,7 +1,7 @@
 import type { ReportUser } from "../emulators/connect/index.js";
 import { createLambdaRunner, type LambdaRunner } from "../emulators/lambda/index.js";
 import { createHandler } from "../functions/create-onboard-employee-handler.js";
-import { REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
+import { decodeAttributeText, REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
 import { USER_CREATED } from "../shared/domain/output-events.js";
 import { peekMessages, queueDepth, sendBodies } from "./queue-tools.js";
 import type { LocalStack } from "./stack.js";
@@ -134,7 +134,9 @@ export const collectReport = async (stack: LocalStack): Promise<Omit<PipelineRep
     body: message.body,
     reason: message.attributes.failureReason ?? REDRIVEN_BY_SQS,
     message:
-      message.attributes.failureMessage ?? "SQS moved the message after maxReceiveCount receives",
+      message.attributes.failureMessage === undefined
+        ? "SQS moved the message after maxReceiveCount receives"
+        : decodeAttributeText(message.attributes.failureMessage),
   })),
 });
 

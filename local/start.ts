@@ -77,7 +77,7 @@ const main = async (): Promise<number> => {
   }
   const [bodies, rules, seed] = await Promise.all([
     readEventBodies(args.events),
-    readMappingRules(args.mappings),
+    readMappingRules(args.mappings, (line) => process.stderr.write(`${line}\n`)),
     readSeed(args.seed),
   ]);
 

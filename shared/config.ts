@@ -1,5 +1,11 @@
 import { KNOWN_EMPLOYEE_FIELDS } from "./domain/employee-event.js";
 import {
+  DEFAULT_FORBIDDEN_SECURITY_PROFILES,
+  parseForbiddenProfiles,
+} from "./domain/forbidden-profiles.js";
+import { parseProfileRef } from "./domain/profile-ref.js";
+import {
+  DEFAULT_USERNAME_TEMPLATE,
   IDENTITY_MANAGEMENT_TYPES,
   type IdentityManagementType,
   templatePlaceholders,
@@ -18,6 +24,8 @@ export interface OnboardingConfig {
   readonly dlqUrl: string;
   readonly maxReceiveCount: number;
   readonly usernameTemplate: string;
+  /** Security profiles no rule may grant: names, IDs or ARNs (default Admin). */
+  readonly forbiddenSecurityProfiles: readonly string[];
   /** Calls per second per Lambda environment, for each Connect API the function calls. */
   readonly connectApiRps: Readonly<Record<ConnectApi, number>>;
   readonly mappingCacheTtlSeconds: number;
@@ -96,7 +104,7 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
   }
   const dlqUrl = required("DLQ_URL");
   if (dlqUrl && !/^https?:\/\/\S+$/.test(dlqUrl)) problems.push("DLQ_URL must be an SQS queue URL");
-  const usernameTemplate = value("USERNAME_TEMPLATE") ?? "{workEmail}";
+  const usernameTemplate = value("USERNAME_TEMPLATE") ?? DEFAULT_USERNAME_TEMPLATE;
   const placeholders = templatePlaceholders(usernameTemplate);
   if (placeholders.length === 0) {
     problems.push("USERNAME_TEMPLATE must contain at least one {placeholder}, e.g. {workEmail}");
@@ -104,6 +112,24 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
   const unknown = placeholders.filter((field) => !KNOWN_EMPLOYEE_FIELDS.includes(field));
   if (unknown.length > 0) {
     problems.push(`USERNAME_TEMPLATE names unknown employee fields: ${unknown.join(", ")}`);
+  }
+
+  const forbiddenSetting = value("FORBIDDEN_SECURITY_PROFILES");
+  const forbiddenSecurityProfiles =
+    forbiddenSetting === undefined
+      ? DEFAULT_FORBIDDEN_SECURITY_PROFILES
+      : parseForbiddenProfiles(forbiddenSetting);
+  if (forbiddenSecurityProfiles.length === 0) {
+    problems.push("FORBIDDEN_SECURITY_PROFILES must name at least one security profile");
+  }
+  for (const entry of forbiddenSecurityProfiles) {
+    if (parseProfileRef(entry).by === "arn" && !entry.includes("/security-profile/")) {
+      problems.push(
+        `FORBIDDEN_SECURITY_PROFILES: ${JSON.stringify(entry)} is not a security profile ARN`,
+      );
+    } else if (entry.length > 256) {
+      problems.push("FORBIDDEN_SECURITY_PROFILES entries must be at most 256 characters");
+    }
   }
 
   const config: OnboardingConfig = {
@@ -127,6 +153,7 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
       "an integer from 1 to 1000",
     ),
     usernameTemplate,
+    forbiddenSecurityProfiles,
     connectApiRps: apiRates(env, value, number, problems),
     mappingCacheTtlSeconds: number(
       "MAPPING_CACHE_TTL_SECONDS",

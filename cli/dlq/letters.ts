@@ -6,7 +6,10 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { REDRIVEN_BY_SQS } from "../../shared/adapters/sqs-dead-letter-parker.js";
+import {
+  decodeAttributeText,
+  REDRIVEN_BY_SQS,
+} from "../../shared/adapters/sqs-dead-letter-parker.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";
 import { attempt } from "../io.js";
 
@@ -55,7 +58,10 @@ export const receiveLetters = async (
 
 const toLetter = (message: Message): DeadLetterMessage => {
   const attributes = message.MessageAttributes ?? {};
-  const text = (name: string): string | undefined => attributes[name]?.StringValue || undefined;
+  const text = (name: string): string | undefined => {
+    const value = attributes[name]?.StringValue;
+    return value ? decodeAttributeText(value) : undefined;
+  };
   const body = message.Body ?? "";
   const employeeId = text("employeeId") ?? employeeIdOf(body);
   const failureMessage = text("failureMessage");

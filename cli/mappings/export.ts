@@ -1,5 +1,6 @@
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { formatRulesCsv, parseRulesCsv } from "../../shared/domain/mapping-rule-file.js";
+import { describeRuleIssues } from "../../shared/domain/rule-issues.js";
 import { type AwsOptions, dynamoDbClient } from "../aws.js";
 import { type CliIo, EXIT } from "../io.js";
 import { canonical } from "./diff.js";
@@ -25,7 +26,7 @@ export const runExport = async (options: ExportOptions, io: CliIo): Promise<numb
     for (const { key, validation } of items) {
       if (validation.ok) rules.push(validation.rule);
       else {
-        const problems = validation.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+        const problems = describeRuleIssues(validation.issues);
         io.stderr(`warning: item ${key} is invalid and not exported: ${problems}\n`);
       }
     }

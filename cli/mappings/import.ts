@@ -3,12 +3,14 @@ import { formatOf, parseRuleFile } from "../../shared/domain/mapping-rule-file.j
 import { type AwsOptions, dynamoDbClient } from "../aws.js";
 import { readText } from "../event-file.js";
 import { type CliIo, EXIT, OperationError, printJson, table } from "../io.js";
+import { userSettings } from "../settings.js";
 import { diffRules, type RuleDiff } from "./diff.js";
-import { describeRuleFileError, plural } from "./rule-file.js";
+import { describeRuleFileError, plural, printWarnings } from "./rule-file.js";
 import { scanTable, writeRules } from "./table.js";
 
 export interface ImportOptions extends AwsOptions {
   readonly table: string;
+  readonly forbiddenSecurityProfiles?: string;
   readonly dryRun?: boolean;
   readonly prune?: boolean;
   readonly json?: boolean;
@@ -24,9 +26,18 @@ export const runImport = async (
   options: ImportOptions,
   io: CliIo,
 ): Promise<number> => {
-  const { rules, errors } = parseRuleFile(await readText(file), formatOf(file));
+  const { forbiddenSecurityProfiles } = userSettings(
+    options.forbiddenSecurityProfiles === undefined
+      ? {}
+      : { forbiddenSecurityProfiles: options.forbiddenSecurityProfiles },
+  );
+  const { rules, errors, warnings } = parseRuleFile(await readText(file), formatOf(file), {
+    forbiddenSecurityProfiles,
+  });
+  printWarnings(file, warnings, io);
   if (errors.length > 0) {
-    if (options.json) printJson(io, { file, table: options.table, errors, written: null });
+    if (options.json)
+      printJson(io, { file, table: options.table, errors, warnings, written: null });
     for (const error of errors) io.stderr(`${describeRuleFileError(file, error)}\n`);
     throw new OperationError(`${file}: ${plural(errors.length, "invalid rule")}; nothing written`);
   }
@@ -36,7 +47,7 @@ export const runImport = async (
     const puts: MappingRule[] = [...diff.added, ...diff.changed.map((change) => change.rule)];
     const deletes = options.prune ? diff.notInFile.map((item) => item.key) : [];
     const written = options.dryRun ? null : await writeRules(client, options.table, puts, deletes);
-    if (options.json) printJson(io, importReport(file, options, diff, written));
+    if (options.json) printJson(io, { ...importReport(file, options, diff, written), warnings });
     else io.stdout(renderImport(file, options, diff, written));
     return EXIT.ok;
   } finally {

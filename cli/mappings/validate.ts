@@ -1,8 +1,10 @@
 import { ConnectInstance } from "../../shared/adapters/connect-users.js";
 import { systemClock } from "../../shared/application/clock.js";
 import { ProfileResolver } from "../../shared/application/profile-resolver.js";
-import { PermanentFailure } from "../../shared/domain/failures.js";
-import { type MappingRule, RuleSet } from "../../shared/domain/mapping-rule.js";
+import { KNOWN_EMPLOYEE_FIELDS } from "../../shared/domain/employee-event.js";
+import { ForbiddenProfileError, PermanentFailure } from "../../shared/domain/failures.js";
+import { forbiddenByText, forbiddenMessage } from "../../shared/domain/forbidden-profiles.js";
+import { type MappingRule, matchKeyWarnings, RuleSet } from "../../shared/domain/mapping-rule.js";
 import { formatOf, parseRuleFile } from "../../shared/domain/mapping-rule-file.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";
 import {
@@ -10,6 +12,7 @@ import {
   type ProfileKind,
   parseProfileRef,
 } from "../../shared/domain/profile-ref.js";
+import { describeRuleIssues } from "../../shared/domain/rule-issues.js";
 import type { ProfileCatalog, ProfileSummary } from "../../shared/ports.js";
 import { type AwsOptions, connectClient, dynamoDbClient } from "../aws.js";
 import { readEventBodies, readText } from "../event-file.js";
@@ -22,13 +25,16 @@ import { scanTable } from "./table.js";
 export interface ValidateOptions extends AwsOptions {
   readonly table?: string;
   readonly instanceId?: string;
+  readonly forbiddenSecurityProfiles?: string;
   readonly hires?: string;
   readonly json?: boolean;
 }
 
 export type Check =
   | "invalid-rule"
+  | "unknown-match-key"
   | "duplicate-ruleId"
+  | "forbidden-profile"
   | "profile"
   | "shadowed"
   | "uncovered-hires";
@@ -53,14 +59,17 @@ export const runValidate = async (
   if (Boolean(file) === Boolean(options.table)) {
     throw new UsageError("validate takes either a rules FILE or --table NAME");
   }
-  const instanceId = userSettings(
-    options.instanceId === undefined ? {} : { instanceId: options.instanceId },
-  ).instanceId;
+  const { instanceId, forbiddenSecurityProfiles: forbidden } = userSettings({
+    ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),
+    ...(options.forbiddenSecurityProfiles === undefined
+      ? {}
+      : { forbiddenSecurityProfiles: options.forbiddenSecurityProfiles }),
+  });
   const findings: Findings = { errors: [], warnings: [] };
   const source = file ?? `table ${options.table}`;
   const rules = file
-    ? await rulesFromFile(file, findings)
-    : await rulesFromTable(options.table as string, options, findings);
+    ? await rulesFromFile(file, forbidden, findings)
+    : await rulesFromTable(options.table as string, options, forbidden, findings);
   findDuplicates(rules, findings);
   for (const shadow of findShadowedRules(rules)) {
     findings.errors.push({
@@ -69,7 +78,7 @@ export const runValidate = async (
       message: `can never win: ${shadow.by} is tried first and matches every hire it matches`,
     });
   }
-  if (instanceId) await checkProfiles(rules, instanceId, options, findings);
+  if (instanceId) await checkProfiles(rules, instanceId, forbidden, options, findings);
   if (options.hires) await checkCoverage(rules, options.hires, findings);
 
   if (options.json) {
@@ -86,13 +95,30 @@ export const runValidate = async (
   return findings.errors.length > 0 ? EXIT.failed : EXIT.ok;
 };
 
-const rulesFromFile = async (file: string, findings: Findings): Promise<MappingRule[]> => {
-  const { rules, errors } = parseRuleFile(await readText(file), formatOf(file));
+const rulesFromFile = async (
+  file: string,
+  forbiddenSecurityProfiles: readonly string[],
+  findings: Findings,
+): Promise<MappingRule[]> => {
+  const { rules, errors, warnings } = parseRuleFile(await readText(file), formatOf(file), {
+    forbiddenSecurityProfiles,
+  });
   for (const error of errors) {
     findings.errors.push({
-      check: error.message.startsWith("duplicate ruleId") ? "duplicate-ruleId" : "invalid-rule",
+      check: error.message.startsWith("duplicate ruleId")
+        ? "duplicate-ruleId"
+        : error.message.includes("forbidden by FORBIDDEN_SECURITY_PROFILES")
+          ? "forbidden-profile"
+          : "invalid-rule",
       ...(error.ruleId === undefined ? {} : { ruleId: error.ruleId }),
       message: `${error.where}: ${error.message}`,
+    });
+  }
+  for (const warning of warnings) {
+    findings.warnings.push({
+      check: "unknown-match-key",
+      ...(warning.ruleId === undefined ? {} : { ruleId: warning.ruleId }),
+      message: `${warning.where}: ${warning.message}`,
     });
   }
   return rules;
@@ -101,18 +127,35 @@ const rulesFromFile = async (file: string, findings: Findings): Promise<MappingR
 const rulesFromTable = async (
   tableName: string,
   options: AwsOptions,
+  forbidden: readonly string[],
   findings: Findings,
 ): Promise<MappingRule[]> => {
   const client = dynamoDbClient(options);
   try {
     const rules: MappingRule[] = [];
     for (const { key, validation } of await scanTable(client, tableName)) {
-      if (validation.ok) rules.push(validation.rule);
-      else {
+      if (validation.ok) {
+        rules.push(validation.rule);
+        for (const reference of forbiddenByText(validation.rule, forbidden)) {
+          findings.errors.push({
+            check: "forbidden-profile",
+            ruleId: key,
+            message: forbiddenMessage(reference, validation.rule.ruleId),
+          });
+        }
+        const unknownKeys = matchKeyWarnings(validation.rule, KNOWN_EMPLOYEE_FIELDS);
+        if (unknownKeys.length > 0) {
+          findings.warnings.push({
+            check: "unknown-match-key",
+            ruleId: key,
+            message: describeRuleIssues(unknownKeys),
+          });
+        }
+      } else {
         findings.errors.push({
           check: "invalid-rule",
           ruleId: key,
-          message: `the function skips this item: ${validation.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+          message: `the function skips this item: ${describeRuleIssues(validation.issues)}`,
         });
       }
     }
@@ -148,6 +191,7 @@ const findDuplicates = (rules: readonly MappingRule[], findings: Findings): void
 const checkProfiles = async (
   rules: readonly MappingRule[],
   instanceId: string,
+  forbidden: readonly string[],
   options: AwsOptions,
   findings: Findings,
 ): Promise<void> => {
@@ -157,10 +201,24 @@ const checkProfiles = async (
     const resolver = new ProfileResolver(
       catalog,
       instanceId,
-      { ttlMs: 3_600_000, missRefreshMs: 3_600_000 },
+      { ttlMs: 3_600_000, missRefreshMs: 3_600_000, forbiddenSecurityProfiles: forbidden },
       systemClock,
     );
     for (const rule of rules) {
+      // What only the instance shows: a forbidden profile named by its ID or ARN. Named ones
+      // were reported from the rule's text already.
+      if (forbiddenByText(rule, forbidden).length === 0) {
+        const forbiddenById = await attempt(`checking rule ${rule.ruleId}`, () =>
+          forbiddenOnInstance(resolver, rule),
+        );
+        if (forbiddenById) {
+          findings.errors.push({
+            check: "forbidden-profile",
+            ruleId: rule.ruleId,
+            message: forbiddenById,
+          });
+        }
+      }
       for (const [kind, reference] of profileRefs(rule)) {
         const problem = await attempt(
           `checking rule ${rule.ruleId} on instance ${instanceId}`,
@@ -174,6 +232,21 @@ const checkProfiles = async (
     }
   } finally {
     client.destroy();
+  }
+};
+
+/** The function's own check; the rule's other problems are reported by checkReference. */
+const forbiddenOnInstance = async (
+  resolver: ProfileResolver,
+  rule: MappingRule,
+): Promise<string | undefined> => {
+  try {
+    await resolver.resolve(rule, CLI_CALLS);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ForbiddenProfileError) return error.message;
+    if (error instanceof PermanentFailure) return undefined;
+    throw error;
   }
 };
 

@@ -2,6 +2,8 @@
  * Lambda's SQS event source mapping: pollers that long-poll the queue, gather batches (batch
  * size, batching window), invoke the function with real SQSEvent records and a Lambda context
  * (concurrency, function timeout), and delete what succeeded, honouring batchItemFailures.
+ * The mapping's enabled state (set through the API in `api.ts`) gates the pollers apart from
+ * start()/stop(), which say whether the local Lambda service runs at all.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -62,7 +64,15 @@ export interface LambdaRunnerStats {
   inFlight: number;
   pollErrors: number;
   deleteErrors: number;
+  /** ReceiveMessage calls made, answered or not. */
+  receives: number;
 }
+
+/** The settings UpdateEventSourceMapping can change on a running mapping. */
+export type LambdaRunnerSettings = Pick<
+  LambdaRunnerOptions,
+  "batchSize" | "maximumBatchingWindowMs" | "reportBatchItemFailures"
+>;
 
 export interface LambdaRunner {
   start(): void;
@@ -71,6 +81,14 @@ export interface LambdaRunner {
   /** Starts if needed, runs until `isDone()` holds, then stops; rejects on timeout. */
   drain(isDone: () => boolean | Promise<boolean>, options?: { timeoutMs?: number }): Promise<void>;
   stats(): LambdaRunnerStats;
+  /**
+   * The event source mapping's enabled state, apart from start()/stop(): a disabled runner
+   * receives nothing even when started. Disabling resolves once its pollers have stopped (the
+   * invocations in hand finished and settled); enabling starts them again if started.
+   */
+  setEnabled(enabled: boolean): Promise<void>;
+  /** Applies new settings: the pollers stop (finishing what they hold) and start again. */
+  reconfigure(settings: LambdaRunnerSettings): Promise<void>;
 }
 
 interface RunnerConfig extends FunctionConfig {
@@ -88,12 +106,22 @@ interface RunnerConfig extends FunctionConfig {
 
 /** Builds a runner that behaves like Lambda's SQS event source mapping. */
 export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
-  const runner = new Runner(resolveConfig(options));
+  const config = resolveConfig(options);
+  const runner = new Runner(config);
+  // Reconfiguring re-resolves these, so the SQS client and log stream are kept, not remade.
+  let current: LambdaRunnerOptions = { ...options, sqsClient: config.sqs };
   return {
     start: () => runner.start(),
     stop: () => runner.stop(),
     drain: (isDone, drainOptions) => runner.drain(isDone, drainOptions?.timeoutMs ?? 60_000),
     stats: () => runner.snapshot(),
+    setEnabled: (enabled) => runner.setEnabled(enabled),
+    reconfigure: async (settings) => {
+      const next = { ...current, ...settings };
+      const resolved = resolveConfig(next);
+      current = next;
+      await runner.reconfigure({ ...resolved, logStreamName: config.logStreamName });
+    },
   };
 }
 
@@ -153,7 +181,11 @@ function checkedInteger(name: string, value: number, min: number, max: number): 
 const POLL_ERROR_BACKOFF_MS = [100, 200, 400, 800, 1600, 3200];
 
 class Runner {
+  /** Pollers are running: start() was called and the mapping is enabled. */
   private running = false;
+  /** start() was called, stop() was not. */
+  private wanted = false;
+  private enabled = true;
   private abort = new AbortController();
   /** Every poller still running, including those of an earlier run that is winding down. */
   private readonly pollers = new Set<Promise<void>>();
@@ -169,16 +201,42 @@ class Runner {
     inFlight: 0,
     pollErrors: 0,
     deleteErrors: 0,
+    receives: 0,
   };
 
-  constructor(private readonly config: RunnerConfig) {}
+  constructor(private config: RunnerConfig) {}
 
   snapshot(): LambdaRunnerStats {
     return { ...this.counters };
   }
 
   start(): void {
-    if (this.running) return;
+    this.wanted = true;
+    this.spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.wanted = false;
+    await this.halt();
+  }
+
+  async setEnabled(enabled: boolean): Promise<void> {
+    this.enabled = enabled;
+    if (enabled) this.spawn();
+    else await this.halt();
+    // A drain waiting on a predicate that looks at the mapping's state re-checks it now.
+    this.progress();
+  }
+
+  async reconfigure(config: RunnerConfig): Promise<void> {
+    const wasRunning = this.running;
+    await this.halt();
+    this.config = config;
+    if (wasRunning) this.spawn();
+  }
+
+  private spawn(): void {
+    if (this.running || !this.wanted || !this.enabled) return;
     this.running = true;
     this.abort = new AbortController();
     // One poller per concurrency slot: each gathers a batch, invokes, deletes, repeats,
@@ -189,7 +247,8 @@ class Runner {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling; what the pollers hold is still invoked and settled before this resolves. */
+  private async halt(): Promise<void> {
     this.running = false;
     this.abort.abort();
     await Promise.all([...this.pollers]);
@@ -287,6 +346,7 @@ class Runner {
   }
 
   private async receive(max: number, waitSeconds: number, signal: AbortSignal): Promise<Message[]> {
+    this.counters.receives++;
     try {
       const { Messages = [] } = await this.config.sqs.send(
         new ReceiveMessageCommand({

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { MappingTableUnavailableError } from "../domain/failures.js";
 import { type MappingRule, validateMappingRule } from "../domain/mapping-rule.js";
+import { describeRuleIssues } from "../domain/rule-issues.js";
 import type { CallContext, MappingRuleSource } from "../ports.js";
 
 /** The mapping table: one item per rule, read whole with a paged, consistent Scan. */
@@ -25,11 +26,7 @@ export class DynamoDbMappingRules implements MappingRuleSource {
         for (const item of page.Items ?? []) {
           const result = validateMappingRule(item);
           if (result.ok) rules.push(result.rule);
-          else
-            onInvalid?.(
-              result.ruleId,
-              result.issues.map((i) => `${i.path}: ${i.message}`).join("; "),
-            );
+          else onInvalid?.(result.ruleId, describeRuleIssues(result.issues));
         }
       }
     } catch (error) {

@@ -64,6 +64,34 @@ export class SqsDeadLetterParker implements DeadLetterParker {
   }
 }
 
+/**
+ * SQS accepts in an attribute value only #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD
+ * #x10000-#x10FFFF (SendMessage reference). A failure message may quote a value from the
+ * event, and the event may hold anything JSON escapes can spell (U+FFFF, a lone surrogate): sent
+ * raw, SQS would refuse the letter and the failure could never be parked. With the `u` flag a
+ * lone surrogate is its own code point, so it falls outside the ranges; a pair does not.
+ */
+const SQS_REFUSES = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * How the failure attributes this service writes are encoded (docs/failures.md): `\` is written
+ * `\\`, and each character SQS refuses is written `\uXXXX` (its UTF-16 code unit, as in JSON).
+ * Every other character is kept, so the usual message reads as written; `decodeAttributeText`
+ * gives back the exact original.
+ */
+export const encodeAttributeText = (value: string): string =>
+  value
+    .replace(/\\/g, "\\\\")
+    .replace(SQS_REFUSES, (character) => `\\u${hex4(character.charCodeAt(0))}`);
+
+/** The inverse of `encodeAttributeText`, for readers of the DLQ. */
+export const decodeAttributeText = (value: string): string =>
+  value.replace(/\\(\\|u([0-9A-F]{4}))/g, (_, escaped: string, code?: string) =>
+    code === undefined ? escaped : String.fromCharCode(Number.parseInt(code, 16)),
+  );
+
+const hex4 = (code: number): string => code.toString(16).toUpperCase().padStart(4, "0");
+
 const failureAttributes = (letter: DeadLetter): Record<string, MessageAttributeValue> => {
   const attributes: Record<string, MessageAttributeValue> = {
     failureReason: text(letter.reason),
@@ -92,9 +120,23 @@ const fitBody = (body: string, attributes: Record<string, MessageAttributeValue>
     .replace(/\uFFFD$/, "");
 };
 
-const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value });
+const text = (value: string): MessageAttributeValue => ({
+  DataType: "String",
+  StringValue: encodeAttributeText(value),
+});
 
-const toSqs = (attribute: DeadLetter["attributes"][string]): MessageAttributeValue =>
-  attribute.binaryValue !== undefined
-    ? { DataType: attribute.dataType, BinaryValue: Buffer.from(attribute.binaryValue, "base64") }
-    : { DataType: attribute.dataType, StringValue: attribute.stringValue ?? "" };
+// The sender's own attributes stay verbatim: they reached the queue through SQS, so SQS takes
+// them again. Only one SQS could not carry (possible off AWS only) is encoded, to stay parkable.
+const toSqs = (attribute: DeadLetter["attributes"][string]): MessageAttributeValue => {
+  if (attribute.binaryValue !== undefined) {
+    return {
+      DataType: attribute.dataType,
+      BinaryValue: Buffer.from(attribute.binaryValue, "base64"),
+    };
+  }
+  const value = attribute.stringValue ?? "";
+  return {
+    DataType: attribute.dataType,
+    StringValue: value.search(SQS_REFUSES) >= 0 ? encodeAttributeText(value) : value,
+  };
+};

@@ -1,5 +1,10 @@
 import type { ResolvedProfiles } from "../domain/desired-user.js";
-import { AmbiguousProfileError, ProfileNotFoundError } from "../domain/failures.js";
+import {
+  AmbiguousProfileError,
+  ForbiddenProfileError,
+  ProfileNotFoundError,
+} from "../domain/failures.js";
+import { forbiddenByText, forbiddenMessage } from "../domain/forbidden-profiles.js";
 import type { MappingRule } from "../domain/mapping-rule.js";
 import { PROFILE_LABEL, type ProfileKind, parseProfileRef } from "../domain/profile-ref.js";
 import type { CallContext, ProfileCatalog, ProfileSummary } from "../ports.js";
@@ -10,6 +15,8 @@ export interface ProfileResolverOptions {
   readonly ttlMs: number;
   /** After an unknown name, reload lists older than this: the profile may just have been created. */
   readonly missRefreshMs: number;
+  /** FORBIDDEN_SECURITY_PROFILES: names, IDs or ARNs no rule may grant. */
+  readonly forbiddenSecurityProfiles?: readonly string[];
 }
 
 interface NameIndex {
@@ -44,7 +51,15 @@ export class ProfileResolver {
     );
   }
 
+  /**
+   * The rule's profile IDs. A security profile FORBIDDEN_SECURITY_PROFILES names is refused
+   * whichever way the rule names it: by the text first, then by ID, every forbidden name
+   * resolved on the instance, so `Admin` given as its ID or ARN is refused as well.
+   */
   async resolve(rule: MappingRule, context: CallContext): Promise<ResolvedProfiles> {
+    const forbidden = this.options.forbiddenSecurityProfiles ?? [];
+    const [named] = forbiddenByText(rule, forbidden);
+    if (named !== undefined) throw new ForbiddenProfileError(forbiddenMessage(named, rule.ruleId));
     const [routingProfileId, securityProfileIds, hierarchyGroupId] = await Promise.all([
       this.resolveOne("routingProfile", rule.routingProfile, rule.ruleId, context),
       Promise.all(
@@ -56,9 +71,45 @@ export class ProfileResolver {
         ? undefined
         : this.resolveOne("hierarchyGroup", rule.hierarchyGroup, rule.ruleId, context),
     ]);
+    if (forbidden.length > 0) {
+      const forbiddenIds = await this.#forbiddenIds(forbidden, context);
+      securityProfileIds.forEach((id, i) => {
+        const entry = forbiddenIds.get(id.toLowerCase());
+        const reference = rule.securityProfiles[i] as string;
+        if (entry !== undefined) {
+          throw new ForbiddenProfileError(forbiddenMessage(reference, rule.ruleId, entry));
+        }
+      });
+    }
     return hierarchyGroupId === undefined
       ? { routingProfileId, securityProfileIds }
       : { routingProfileId, securityProfileIds, hierarchyGroupId };
+  }
+
+  /** The IDs the forbidden entries stand for on the instance, each with its entry. */
+  async #forbiddenIds(
+    forbidden: readonly string[],
+    context: CallContext,
+  ): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const entry of forbidden) {
+      const ref = parseProfileRef(entry);
+      if (ref.by !== "name") {
+        ids.set(ref.id.toLowerCase(), entry);
+        continue;
+      }
+      // Every profile the name could mean, exactly or folded: forbidding errs on the safe side.
+      // A name the instance does not have forbids nothing there.
+      const index = await (
+        this.#indexes.get("securityProfile") as TtlCache<NameIndex, CallContext>
+      ).get(context);
+      const profiles = [
+        ...(index.exact.get(ref.name) ?? []),
+        ...(index.folded.get(ref.name.toLowerCase()) ?? []),
+      ];
+      for (const profile of profiles) ids.set(profile.id.toLowerCase(), entry);
+    }
+    return ids;
   }
 
   async resolveOne(

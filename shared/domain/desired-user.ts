@@ -54,13 +54,8 @@ export const desiredUser = (
   settings: UserSettings,
 ): DesiredUser => {
   const type = settings.identityManagementType;
+  // Throws InvalidUsername for a username Connect would refuse (or a login it would alter).
   const username = buildUsername(settings.usernameTemplate, employee, type);
-  if (username === "") {
-    throw new InvalidEventError(
-      `the username template "${settings.usernameTemplate}" leaves no usable characters for this employee`,
-      ["employee"],
-    );
-  }
   const firstName = employee.preferredFirstName ?? employee.firstName;
   checkNameLength(
     firstName,

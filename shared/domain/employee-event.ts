@@ -24,17 +24,13 @@ const MAX_TEXT_LENGTH = 256;
 // Connect's SecondaryEmail pattern (API reference, UserIdentityInfo); the work email must fit it.
 const EMAIL = /^(?=.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
-// C0 and C1 control characters: never part of a real name, and they corrupt logs and CSVs.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 // Strings arrive trimmed and NFC-normalised from `compact`, which reads every field anyway.
 const text = (max: number) =>
-  z.string().check(
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine((value) => !CONTROL.test(value), { message: "contains control characters" }),
-  );
+  z.string().check(z.minLength(1), z.maxLength(max), (ctx) => {
+    const problem = unacceptableCharacter(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  });
 
 // HR systems write phone numbers with spaces, dashes, dots and brackets; E.164 is what Connect takes.
 const phone = z.string().check(
@@ -151,13 +147,18 @@ const compact = (value: Record<string, unknown>): Record<string, unknown> => {
 const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((node, key) => (isRecord(node) ? node[key as string] : undefined), root);
 
-/** The fields the schema does not know, as text; the known ones come from the parse. */
+/**
+ * The fields the schema does not know, as text; the known ones come from the parse. Unknown
+ * fields are never an error (DESIGN section 2), so one holding a character a known field may not
+ * is left out of the attributes instead: no rule can match on it.
+ */
 const unknownScalars = (employee: Record<string, unknown>): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(employee)) {
     if (KNOWN.has(key)) continue;
-    if (typeof value === "string") out[key] = value;
-    else if (typeof value === "boolean") out[key] = String(value);
+    if (typeof value === "string") {
+      if (unacceptableCharacter(value) === undefined) out[key] = value;
+    } else if (typeof value === "boolean") out[key] = String(value);
     else if (typeof value === "number" && Number.isFinite(value)) out[key] = String(value);
   }
   return out;
@@ -177,4 +178,57 @@ const describeIssue = (issue: z.core.$ZodIssue, value: unknown): string => {
     default:
       return issue.message === "Invalid input" ? "is invalid" : issue.message;
   }
+};
+
+/**
+ * Characters no name or HR value holds: control characters (they corrupt logs and CSVs),
+ * format characters (General Category Cf: U+202E reverses the text after it, U+200B and U+FEFF
+ * hide inside a name), line and paragraph separators, and what is not a character at all
+ * (noncharacters such as U+FFFF, unpaired surrogates), which SQS also refuses in a message
+ * attribute, so a failure quoting such a value could not be parked.
+ */
+const UNACCEPTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Noncharacter_Code_Point}]|\p{Cs}/gu;
+
+/**
+ * The joiners U+200C and U+200D are format characters that spelling needs: in Persian and the
+ * Indic scripts inside a word, and between the parts of an emoji sequence. They are accepted
+ * there, and only there: never next to a Latin, Greek or Cyrillic letter, where they would only
+ * hide, and never at an edge or beside a space.
+ */
+const JOINERS = new Set(["\u200c", "\u200d"]);
+const WORD = /^[\p{L}\p{M}]$/u;
+const SPOOFABLE =
+  /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Inherited}\p{Script=Common}]$/u;
+const EMOJI_PART = /^(?:[\p{Extended_Pictographic}\p{Emoji_Modifier}]|\uFE0F)$/u;
+const EMOJI = /^\p{Extended_Pictographic}$/u;
+
+const joinsWithinWord = (value: string, index: number): boolean => {
+  const previous = [...value.slice(Math.max(0, index - 2), index)].at(-1);
+  const nextCode = value.codePointAt(index + 1);
+  if (previous === undefined || nextCode === undefined) return false;
+  const next = String.fromCodePoint(nextCode);
+  if (EMOJI_PART.test(previous)) return EMOJI.test(next);
+  return WORD.test(previous) && !SPOOFABLE.test(previous) && WORD.test(next);
+};
+
+/**
+ * What is wrong with a text value, naming the character by its code point only: the value may be
+ * a name, which must not reach logs or failure messages.
+ */
+export const unacceptableCharacter = (value: string): string | undefined => {
+  for (const match of value.matchAll(UNACCEPTABLE)) {
+    const character = match[0];
+    if (JOINERS.has(character) && joinsWithinWord(value, match.index)) continue;
+    const code = `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    return `contains ${code}, ${kindOf(character)}`;
+  }
+  return undefined;
+};
+
+const kindOf = (character: string): string => {
+  if (/\p{Cc}/u.test(character)) return "a control character";
+  if (/\p{Cs}/u.test(character)) return "half of a surrogate pair, which is not a character";
+  if (/\p{Noncharacter_Code_Point}/u.test(character)) return "which is not a character";
+  if (/[\p{Zl}\p{Zp}]/u.test(character)) return "a line or paragraph separator";
+  return "an invisible formatting character";
 };

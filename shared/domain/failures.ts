@@ -12,7 +12,9 @@ export const PERMANENT_REASONS = [
   "NoMappingRule",
   "ProfileNotFound",
   "AmbiguousProfile",
+  "ForbiddenProfile",
   "MissingDeskPhone",
+  "InvalidUsername",
   "UsernameTaken",
   "NotManaged",
   "ConnectRejected",
@@ -99,9 +101,21 @@ export class AmbiguousProfileError extends PermanentFailure {
   readonly reason = "AmbiguousProfile";
 }
 
+/** A rule gives a security profile FORBIDDEN_SECURITY_PROFILES names (Admin by default). */
+export class ForbiddenProfileError extends PermanentFailure {
+  override readonly name = "ForbiddenProfileError";
+  readonly reason = "ForbiddenProfile";
+}
+
 export class MissingDeskPhoneError extends PermanentFailure {
   override readonly name = "MissingDeskPhoneError";
   readonly reason = "MissingDeskPhone";
+}
+
+/** The username template gives nothing Connect accepts; an email is never altered to fit. */
+export class InvalidUsernameError extends PermanentFailure {
+  override readonly name = "InvalidUsernameError";
+  readonly reason = "InvalidUsername";
 }
 
 export class UsernameTakenError extends PermanentFailure {

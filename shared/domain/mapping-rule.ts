@@ -1,4 +1,7 @@
 import * as z from "zod/mini";
+import { nearestKey } from "./nearest-key.js";
+import { describeIssues, type RuleIssue } from "./rule-issues.js";
+import { WildcardPattern } from "./wildcard-pattern.js";
 
 export const PHONE_TYPES = ["SOFT_PHONE", "DESK_PHONE"] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
@@ -18,13 +21,14 @@ export const MATCH_ATTRIBUTES = [
 
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
 
-const PhoneSchema = z.object({
+// Strict objects: a misspelt key (`hierachyGroup`) must be an error, not a setting silently lost.
+const PhoneSchema = z.strictObject({
   type: z._default(z.enum(PHONE_TYPES), "SOFT_PHONE"),
   autoAccept: z._default(z.boolean(), false),
   afterContactWorkTimeLimit: z._default(z.int().check(z.gte(0)), 0),
 });
 
-const MappingRuleSchema = z.object({
+const MappingRuleSchema = z.strictObject({
   ruleId: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
   priority: z._default(z.number().check(z.refine(Number.isFinite, "must be a finite number")), 0),
   enabled: z._default(z.boolean(), true),
@@ -43,15 +47,21 @@ const MappingRuleSchema = z.object({
 /** One row of the mapping table: who it applies to, and what Connect setup they get. */
 export type MappingRule = z.infer<typeof MappingRuleSchema>;
 
-export interface RuleIssue {
-  readonly path: string;
-  readonly message: string;
-}
+/** The keys a rule may have, and those of its `phone`: what unknown keys are matched against. */
+export const RULE_KEYS: readonly string[] = Object.keys(MappingRuleSchema.shape);
+export const PHONE_KEYS: readonly string[] = Object.keys(PhoneSchema.shape);
+
+export type { RuleIssue } from "./rule-issues.js";
 
 export type RuleValidation =
   | { readonly ok: true; readonly rule: MappingRule }
   | { readonly ok: false; readonly ruleId?: string; readonly issues: readonly RuleIssue[] };
 
+/**
+ * Validates one rule from a file or the table. Each issue names the key, the value found and
+ * what was expected (rules hold no personal data, so values may be quoted), and an unknown key
+ * comes with the nearest known one.
+ */
 export const validateMappingRule = (candidate: unknown): RuleValidation => {
   const result = MappingRuleSchema.safeParse(candidate);
   if (result.success) return { ok: true, rule: result.data };
@@ -59,12 +69,32 @@ export const validateMappingRule = (candidate: unknown): RuleValidation => {
     typeof candidate === "object" && candidate !== null && "ruleId" in candidate
       ? String(candidate.ruleId)
       : undefined;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.join(".") || "(rule)",
-    message: issue.message,
-  }));
+  const issues = describeIssues(result.error.issues, candidate, (path) =>
+    path.length === 0 ? RULE_KEYS : path.length === 1 && path[0] === "phone" ? PHONE_KEYS : [],
+  );
   return ruleId === undefined ? { ok: false, issues } : { ok: false, ruleId, issues };
 };
+
+/**
+ * Match keys that are no known employee attribute: a warning, not an error, since events may
+ * carry custom attributes. `knownAttributes` is the employee's fields plus whatever custom
+ * attributes the deployment declares (source mappings will add theirs here).
+ */
+export const matchKeyWarnings = (
+  rule: Pick<MappingRule, "match">,
+  knownAttributes: readonly string[],
+): RuleIssue[] =>
+  Object.keys(rule.match)
+    .filter((key) => !knownAttributes.includes(key))
+    .map((key) => {
+      const nearest = nearestKey(key, knownAttributes);
+      return {
+        path: `match.${key}`,
+        message: nearest
+          ? `is not a known employee field; did you mean "${nearest}"?`
+          : "is not a known employee field: the rule applies only to events that carry it",
+      };
+    });
 
 /** A rule that applies to an employee, with the number of match keys that made it apply. */
 export interface RuleMatch {
@@ -134,10 +164,8 @@ const compileRule = (rule: MappingRule): CompiledRule => {
 // Values compare case-insensitively after trimming; an absent attribute reads as "".
 // Matchers receive attributes already folded, once per lookup rather than once per rule.
 const compileCondition = (key: string, pattern: string): Matcher => {
-  const wanted = fold(pattern);
-  if (!wanted.includes("*")) return (folded) => (folded[key] ?? "") === wanted;
-  const regex = new RegExp(`^${wanted.split("*").map(escapeRegExp).join(".*")}$`, "su");
-  return (folded) => regex.test(folded[key] ?? "");
+  const wanted = WildcardPattern.compile(fold(pattern));
+  return (folded) => wanted.matches(folded[key] ?? "");
 };
 
 const fold = (value: string): string => value.trim().normalize("NFC").toLowerCase();
@@ -153,8 +181,6 @@ const foldKeys = (
   }
   return folded;
 };
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const byWinnerOrder = (a: RuleMatch, b: RuleMatch): number =>
   b.rule.priority - a.rule.priority ||

@@ -1,4 +1,5 @@
 import type { Employee } from "./employee-event.js";
+import { InvalidUsernameError } from "./failures.js";
 
 /** How the Connect instance manages identities: the one list the function, CLI and stack read. */
 export const IDENTITY_MANAGEMENT_TYPES = ["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"] as const;
@@ -14,9 +15,16 @@ export const USERNAME_MAX_LENGTH: Readonly<Record<IdentityManagementType, number
   EXISTING_DIRECTORY: 20,
 };
 
+/** The default: SAML instances need the username to be the IdP login, the work email. */
+export const DEFAULT_USERNAME_TEMPLATE = "{workEmail}";
+
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
 // Connect accepts "@" only in an email-shaped username (testuser@example is rejected).
 const EMAIL_SHAPED = /^[^@]+@[^@]+\.[^@]+$/;
+/** The username characters of the CreateUser reference: [a-zA-Z0-9_-.@]. */
+const USERNAME_CHARACTERS = /^[a-z0-9_.@-]+$/;
+/** Its "email format": a local part, one @, dot-separated labels and a top-level domain. */
+const USERNAME_EMAIL = /^[a-z0-9_.-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63}$/;
 
 /** Letters that NFKD does not decompose into a base letter plus accents. */
 const SPECIAL_FOLDS: Readonly<Record<string, string>> = {
@@ -35,15 +43,25 @@ export const templatePlaceholders = (template: string): string[] =>
   [...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string);
 
 /**
- * Builds the Connect username from the template: placeholders take employee attributes, then
- * the result is folded to ASCII, lower-cased, stripped to [a-z0-9._@-] and cut to the limit.
- * Returns "" when nothing usable is left, which the caller must treat as a bad event.
+ * Builds the Connect username from the template (DESIGN section 4a), or throws
+ * InvalidUsernameError naming the template and the fields it used, never their values.
+ *
+ * The default template `{workEmail}` gives the email as it is, only lower-cased: on SAML the
+ * username must be the IdP login, and an altered email (`jo+hr@` made `johr@`, a long one cut
+ * to its local part) is someone else's login or no one's. An email Connect would not take as a
+ * username is refused instead. Any other template is folded to ASCII, lower-cased, stripped to
+ * [a-z0-9._@-] and cut to the limit; a result with no letter or digit left (a name in a
+ * non-Latin script) is refused, since every such employee would get the same username.
  */
 export const buildUsername = (
   template: string,
   employee: Pick<Employee, "attributes">,
   identityManagementType: IdentityManagementType,
 ): string => {
+  const max = USERNAME_MAX_LENGTH[identityManagementType];
+  if (template.trim() === DEFAULT_USERNAME_TEMPLATE) {
+    return emailUsername(employee.attributes.workEmail ?? "", identityManagementType, max);
+  }
   const filled = template.replace(
     PLACEHOLDER,
     (_, field: string) => employee.attributes[field] ?? "",
@@ -52,7 +70,34 @@ export const buildUsername = (
     .toLowerCase()
     .replace(/[^a-z0-9._@-]/g, "");
   if (username.includes("@") && !EMAIL_SHAPED.test(username)) username = username.replace(/@/g, "");
-  return fitLength(username, USERNAME_MAX_LENGTH[identityManagementType]);
+  username = fitLength(username, max);
+  if (!/[a-z0-9]/.test(username)) {
+    const fields = [...new Set(templatePlaceholders(template))].join(", ");
+    throw new InvalidUsernameError(
+      `the username template "${template}" leaves no letter or digit of ${fields} for this employee; use a template with an ASCII field such as {employeeId} or {workEmail}`,
+    );
+  }
+  return username;
+};
+
+const emailUsername = (email: string, type: IdentityManagementType, max: number): string => {
+  const username = email.toLowerCase();
+  const refuse = (why: string): never => {
+    throw new InvalidUsernameError(
+      `employee.workEmail cannot be the Connect username as it is (template ${DEFAULT_USERNAME_TEMPLATE}): ${why}; it is never altered, as it must match the login. Correct the email in HR, or set USERNAME_TEMPLATE`,
+    );
+  };
+  if (!USERNAME_CHARACTERS.test(username)) {
+    const refused = [...new Set(username.replace(/[a-z0-9_.@-]/g, ""))].join(" ");
+    refuse(`it holds ${JSON.stringify(refused)}, and a username takes only a-z 0-9 . _ - @`);
+  }
+  if (!USERNAME_EMAIL.test(username)) refuse("it is not in the email format a username takes");
+  if (username.length > max) {
+    refuse(
+      `it is ${username.length} characters, and ${type} instances take usernames of at most ${max}`,
+    );
+  }
+  return username;
 };
 
 export const foldToAscii = (text: string): string =>
@@ -64,8 +109,8 @@ export const foldToAscii = (text: string): string =>
       return letter === letter.toLowerCase() ? folded : folded.toUpperCase();
     });
 
-// Cutting an email mid-domain would leave an "@" Connect rejects, so a long email keeps its
-// local part only.
+// Cutting an email mid-domain would leave an "@" Connect rejects, so a long email-shaped result
+// keeps its local part only (never with the default template: that email is never altered).
 const fitLength = (username: string, max: number): string => {
   if (username.length <= max) return username;
   const local = username.includes("@") ? username.slice(0, username.indexOf("@")) : username;

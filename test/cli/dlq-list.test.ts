@@ -4,9 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { drainQueue } from "../../local/pipeline.js";
+import { drainQueue, runPipeline } from "../../local/pipeline.js";
 import { peekMessages, queueDepth } from "../../local/queue-tools.js";
 import type { LocalStack } from "../../local/stack.js";
+import { hireBody } from "../support/lambda-events.js";
 import { startSampleStack } from "../support/local-stack.js";
 import { FAST, stackWithDeadLetters } from "./dead-letters.js";
 import { linesOf, onboard, onboardInProcess } from "./support.js";
@@ -18,6 +19,30 @@ afterEach(async () => {
 });
 
 describe("onboard dlq list", () => {
+  it("shows a failure message as it was, decoding what SQS could not carry raw", async () => {
+    stack = await startSampleStack();
+    const body = hireBody({ employeeId: "E-ffff" }).replace(
+      '"eventType":"EmployeeHired"',
+      '"eventType":"Employee\\\\Hired\\uffff"',
+    );
+    await runPipeline(stack, [body], FAST);
+    const [letter] = await peekMessages(stack.sqs, stack.queues.dlqUrl);
+    expect(letter?.attributes.failureMessage).toBe(
+      'eventType "Employee\\\\\\\\Hired\\uFFFF" is not EmployeeHired',
+    );
+    const run = await onboardInProcess([
+      "dlq",
+      "list",
+      "--queue-url",
+      stack.queues.dlqUrl,
+      "--json",
+    ]);
+    expect(JSON.parse(run.stdout).groups[0]).toMatchObject({
+      reason: "UnsupportedEventType",
+      sampleMessage: 'eventType "Employee\\\\Hired\uFFFF" is not EmployeeHired',
+    });
+  });
+
   it("groups the messages by reason, with samples, and leaves every one visible", async () => {
     const s = await stackWithDeadLetters();
     stack = s;

@@ -107,6 +107,31 @@ describe("mappings import and export", () => {
     );
   });
 
+  it("exports cells a spreadsheet would run as formulas as text, and imports them back unchanged", async () => {
+    const hostile = {
+      ...(sampleRules().find((r) => r.ruleId === "cc-agents") as MappingRule),
+      ruleId: '=HYPERLINK("https://evil.example","Open")',
+      priority: -5,
+      match: { department: "@SUM(1+1)*cmd|' /C calc'!A0", jobTitle: "+Agent", jobCode: "-CC" },
+      tags: {},
+    };
+    await stack.table.putRules([hostile]);
+    const exported = await onboard(["mappings", "export", ...table(), "--format", "csv"], stack);
+    expect(exported.code).toBe(0);
+    const [, line] = linesOf(exported.stdout);
+    expect(line).toMatch(/^"'=HYPERLINK\(""https:\/\/evil\.example"",""Open""\)",-5,true,/);
+    expect(line).toContain(",'@SUM(1+1)*cmd|' /C calc'!A0,'+Agent,'-CC,");
+    const again = await onboardInProcess([
+      "mappings",
+      "import",
+      file("exported.csv", exported.stdout),
+      ...table(),
+      "--json",
+    ]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: [], changed: [], unchanged: 1 });
+    expect(await exportJson()).toEqual([hostile]);
+  });
+
   it("reports all three bad CSV rows with their line numbers and writes nothing", async () => {
     const csv = file(
       "bad.csv",
@@ -124,9 +149,15 @@ describe("mappings import and export", () => {
     expect(run.stdout).toBe("");
     const lines = linesOf(run.stderr);
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/bad\.csv line 3 \(ruleId bad-priority\): priority: /);
-    expect(lines[1]).toMatch(/bad\.csv line 5 \(ruleId no-profiles\): securityProfiles: /);
-    expect(lines[2]).toMatch(/bad\.csv line 6 \(ruleId bad-phone\): phone\.type: /);
+    expect(lines[0]).toMatch(
+      /bad\.csv line 3 \(ruleId bad-priority\): priority must be a number, got "high"$/,
+    );
+    expect(lines[1]).toMatch(
+      /bad\.csv line 5 \(ruleId no-profiles\): securityProfiles must have at least 1 item, got \[\]$/,
+    );
+    expect(lines[2]).toMatch(
+      /bad\.csv line 6 \(ruleId bad-phone\): phoneType must be "SOFT_PHONE" or "DESK_PHONE", got "FAX"$/,
+    );
     expect(lines[3]).toMatch(/^error: .*bad\.csv: 3 invalid rules; nothing written$/);
     expect(await exportJson()).toEqual([]);
   });
@@ -150,7 +181,9 @@ describe("mappings import and export", () => {
     const edited = sampleRules()
       .filter((rule) => rule.ruleId !== "legacy-night-shift")
       .map((rule) =>
-        rule.ruleId === "cc-agents" ? { ...rule, priority: 3, securityProfiles: ["Admin"] } : rule,
+        rule.ruleId === "cc-agents"
+          ? { ...rule, priority: 3, securityProfiles: ["CallCenterManager"] }
+          : rule,
       );
     edited.push({
       ...(sampleRules()[2] as MappingRule),
@@ -221,7 +254,7 @@ describe("mappings import and export", () => {
     expect(exported.code).toBe(1);
     expect(exported.stdout).toBe("[]\n");
     expect(exported.stderr).toMatch(
-      /^warning: item broken is invalid and not exported: priority: /,
+      /^warning: item broken is invalid and not exported: priority must be a number, got /,
     );
     const validated = await onboardInProcess(["mappings", "validate", ...table(), "--json"]);
     expect(validated.code).toBe(1);
@@ -339,6 +372,153 @@ describe("mappings validate", () => {
         message: expect.stringMatching(/Night Shift.*\(the rule is disabled\)$/),
       }),
     ]);
+  });
+
+  it("rejects a misspelt key and warns about a misspelt match key (strict files)", async () => {
+    const [, , agents] = sampleRules() as [MappingRule, MappingRule, MappingRule];
+    const { hierarchyGroup, ...withoutGroup } = agents;
+    const rules = [
+      { ...withoutGroup, hierachyGroup: hierarchyGroup },
+      { ...agents, ruleId: "priority-word", match: { department: "QA" }, priority: "high" },
+      { ...agents, ruleId: "dept-typo", match: { departmnet: "Sales" } },
+    ];
+    const path = file("typos.json", JSON.stringify(rules));
+    const run = await onboardInProcess(["mappings", "validate", path, "--json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.errors).toEqual([
+      {
+        check: "invalid-rule",
+        ruleId: "cc-agents",
+        message: 'item 1: hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+      },
+      {
+        check: "invalid-rule",
+        ruleId: "priority-word",
+        message: 'item 2: priority must be a number, got "high"',
+      },
+    ]);
+    expect(report.warnings).toEqual([
+      {
+        check: "unknown-match-key",
+        ruleId: "dept-typo",
+        message:
+          'item 3: match.departmnet is not a known employee field; did you mean "department"?',
+      },
+    ]);
+    const human = await onboardInProcess(["mappings", "validate", path]);
+    expect(human.stdout).toMatch(
+      /warning\s+unknown-match-key\s+dept-typo\s+item 3: match\.departmnet/,
+    );
+    expect(human.stdout).toContain("2 errors, 1 warning");
+
+    // import: the error stops the import; a warning alone is shown and the rules are written.
+    const blocked = await onboardInProcess(["mappings", "import", path, ...table()]);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain(
+      'hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+    );
+    const warned = await onboardInProcess([
+      "mappings",
+      "import",
+      file("warned.json", JSON.stringify([rules[2]])),
+      ...table(),
+    ]);
+    expect(warned.code).toBe(0);
+    expect(linesOf(warned.stderr)).toEqual([
+      expect.stringMatching(
+        /^warning: .*warned\.json item 1 \(ruleId dept-typo\): match\.departmnet is not a known employee field; did you mean "department"\?$/,
+      ),
+    ]);
+    expect((await exportJson()).map((rule) => rule.ruleId)).toEqual(["dept-typo"]);
+  });
+
+  it("reports a table item with an unknown key as one the function skips", async () => {
+    const [, , agents] = sampleRules() as [MappingRule, MappingRule, MappingRule];
+    await stack.table.putRules([
+      { ...agents, ruleId: "typo", hierachyGroup: "Remote Team" } as MappingRule,
+      { ...agents, ruleId: "dept-typo", match: { departmnet: "Sales" } },
+    ]);
+    const run = await onboardInProcess(["mappings", "validate", ...table(), "--json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.errors).toEqual([
+      {
+        check: "invalid-rule",
+        ruleId: "typo",
+        message:
+          'the function skips this item: hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+      },
+    ]);
+    expect(report.warnings).toEqual([
+      {
+        check: "unknown-match-key",
+        ruleId: "dept-typo",
+        message: 'match.departmnet is not a known employee field; did you mean "department"?',
+      },
+    ]);
+  });
+
+  it("refuses rules granting a forbidden profile: by name in a file, by ID or ARN on the instance", async () => {
+    const [, , agents] = sampleRules() as [MappingRule, MappingRule, MappingRule];
+    const admin = "7a6b5c4d-0002-4e3f-9a8b-200000000001";
+    const byName = { ...agents, ruleId: "by-name", securityProfiles: ["Agent", "Admin"] };
+    const path = file("admin.json", JSON.stringify([byName]));
+    const imported = await onboardInProcess(["mappings", "import", path, ...table()]);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain(
+      'admin.json item 1 (ruleId by-name): security profile "Admin" in rule by-name is forbidden by FORBIDDEN_SECURITY_PROFILES',
+    );
+    expect(await exportJson()).toEqual([]);
+    // The operator's list replaces the default, as the function's setting does.
+    const allowed = await onboardInProcess([
+      "mappings",
+      "import",
+      path,
+      ...table(),
+      "--forbidden-security-profiles",
+      "CallCenterManager",
+      "--dry-run",
+    ]);
+    expect(allowed.code).toBe(0);
+
+    await stack.table.putRules([
+      byName,
+      { ...agents, ruleId: "by-id", match: { department: "X" }, securityProfiles: [admin] },
+      {
+        ...agents,
+        ruleId: "by-arn",
+        match: { department: "Y" },
+        securityProfiles: [
+          `arn:aws:connect:us-east-1:123456789012:instance/${stack.connect.instanceId}/security-profile/${admin}`,
+        ],
+      },
+    ]);
+    const offline = JSON.parse(
+      (await onboardInProcess(["mappings", "validate", ...table(), "--json"])).stdout,
+    );
+    expect(
+      offline.errors.map((e: { check: string; ruleId: string }) => [e.check, e.ruleId]),
+    ).toEqual([["forbidden-profile", "by-name"]]);
+    const online = await onboardInProcess([
+      "mappings",
+      "validate",
+      ...table(),
+      ...instance(),
+      "--json",
+    ]);
+    expect(online.code).toBe(1);
+    const report = JSON.parse(online.stdout);
+    expect(
+      report.errors.map((e: { check: string; ruleId: string }) => [e.check, e.ruleId]).sort(),
+    ).toEqual([
+      ["forbidden-profile", "by-arn"],
+      ["forbidden-profile", "by-id"],
+      ["forbidden-profile", "by-name"],
+    ]);
+    expect(report.errors.find((e: { ruleId: string }) => e.ruleId === "by-id").message).toBe(
+      `security profile "${admin}" in rule by-id is Admin, which is forbidden by FORBIDDEN_SECURITY_PROFILES; no rule may grant it`,
+    );
   });
 
   it("passes a clean file without an instance, saying profiles were not checked", async () => {

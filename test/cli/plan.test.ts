@@ -2,7 +2,9 @@
  * `onboard plan` on every sample hire, against the mapping table and the emulated instance;
  * then the real pipeline runs the same hires, and each plan must have told what happened.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PipelineReport, runPipeline } from "../../local/pipeline.js";
 import type { LocalStack } from "../../local/stack.js";
@@ -213,8 +215,78 @@ describe("onboard plan options", () => {
       "events/mappings.json",
       "--identity-management-type",
       "CONNECT_MANAGED",
+      "--username-template",
+      "{employeeId}",
     ]);
     expect(human.stdout).toContain('"Password": "<generated at provisioning>"');
+  });
+
+  it("fails with InvalidUsername where the default {workEmail} is too long for the instance type", async () => {
+    const run = await onboardInProcess([
+      "plan",
+      "events/hires/01-new-hires.json",
+      "--item",
+      "1",
+      "--mappings",
+      "events/mappings.json",
+      "--identity-management-type",
+      "CONNECT_MANAGED",
+      "--json",
+    ]);
+    expect(run.code).toBe(1);
+    const plan = JSON.parse(run.stdout) as Plan;
+    expect(plan.request).toBeNull();
+    expect(plan.failure?.reason).toBe("InvalidUsername");
+    expect(plan.failure?.message).toContain(
+      "it is 22 characters, and CONNECT_MANAGED instances take usernames of at most 20",
+    );
+    const human = await onboardInProcess([
+      "plan",
+      "events/hires/01-new-hires.json",
+      "--item",
+      "1",
+      "--mappings",
+      "events/mappings.json",
+      "--identity-management-type",
+      "CONNECT_MANAGED",
+    ]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain("InvalidUsername");
+    expect(human.stdout).not.toContain("Password");
+  });
+
+  it("fails with ForbiddenProfile where the winning rule grants Admin by its ID", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "onboard-plan-"));
+    try {
+      const rules = join(dir, "admin.json");
+      writeFileSync(
+        rules,
+        JSON.stringify([
+          {
+            ruleId: "admin-by-id",
+            routingProfile: "Customer Care Routing",
+            securityProfiles: [`${IDS.security}1`],
+          },
+        ]),
+      );
+      const args = ["plan", "events/hires/01-new-hires.json", "--item", "1", "--mappings", rules];
+      const online = await onboardInProcess([
+        ...args,
+        "--instance-id",
+        stack.connect.instanceId,
+        "--json",
+      ]);
+      expect(online.code).toBe(1);
+      expect((JSON.parse(online.stdout) as Plan).failure).toEqual({
+        reason: "ForbiddenProfile",
+        message: `security profile "${IDS.security}1" in rule admin-by-id is Admin, which is forbidden by FORBIDDEN_SECURITY_PROFILES; no rule may grant it`,
+      });
+      // Offline, an ID cannot be told from another: only the instance knows it is Admin.
+      const offline = await onboardInProcess([...args, "--json"]);
+      expect((JSON.parse(offline.stdout) as Plan).failure).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says when the hire's user already exists and would be adopted", async () => {

@@ -371,6 +371,86 @@ describe("createLambdaRunner", () => {
     expect(bodies).toEqual(["via-env"]);
   });
 
+  it("receives nothing while disabled, and resumes from the same messages when enabled", async () => {
+    const { log, note } = deliveryLog();
+    const target = makeRunner(async (event) => {
+      event.Records.forEach(note);
+    });
+    target.start();
+    await target.setEnabled(false);
+    const receives = target.stats().receives;
+    await sendBodies(["waits-1", "waits-2"]);
+    // An absence takes time to show: well over one long poll (1 s), nothing is received.
+    await sleep(1500);
+    expect(target.stats().receives).toBe(receives);
+    expect(await queueDepth(sqs, queues.queueUrl)).toMatchObject({ visible: 2, inFlight: 0 });
+
+    await target.setEnabled(true);
+    await target.drain(drained(target), { timeoutMs: 10_000 });
+    expect(Object.fromEntries(log)).toEqual({ "waits-1": ["1"], "waits-2": ["1"] });
+  });
+
+  it("resolves setEnabled(false) only once the invocation in hand has finished and settled", async () => {
+    await sendBodies(["in-hand"]);
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started: () => void = () => {};
+    const inHand = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const target = makeRunner(
+      async () => {
+        started();
+        await released;
+      },
+      { maximumConcurrency: 1 },
+    );
+    target.start();
+    await inHand;
+    let disabled = false;
+    const disabling = target.setEnabled(false).then(() => {
+      disabled = true;
+    });
+    await sleep(50);
+    expect(disabled).toBe(false);
+    release();
+    await disabling;
+    expect(target.stats()).toMatchObject({ invocations: 1, succeeded: 1, inFlight: 0 });
+    expect((await queueDepth(sqs, queues.queueUrl)).total).toBe(0);
+  });
+
+  it("re-checks a drain's predicate when its enabled state is set", async () => {
+    // Disabled, a runner makes no polls, so nothing else would make the drain look again.
+    const target = makeRunner(async () => {});
+    await target.setEnabled(false);
+    let quarantined = false;
+    const draining = target.drain(() => quarantined, { timeoutMs: 5000 });
+    quarantined = true;
+    await target.setEnabled(false);
+    await draining;
+    expect(target.stats().receives).toBe(0);
+  });
+
+  it("applies new settings with reconfigure, refusing what createLambdaRunner refuses", async () => {
+    await sendBodies(["a"]);
+    const failedOnce = new Set<string>();
+    const { log, note } = deliveryLog();
+    const target = makeRunner(async (event): Promise<SQSBatchResponse> => {
+      event.Records.forEach(note);
+      const first = event.Records.filter((r) => !failedOnce.has(r.body));
+      for (const r of first) failedOnce.add(r.body);
+      return { batchItemFailures: first.map((r) => ({ itemIdentifier: r.messageId })) };
+    });
+    await expect(target.reconfigure({ batchSize: 11 })).rejects.toThrow(/maximumBatchingWindowMs/);
+    // Without ReportBatchItemFailures the response is ignored: the record is done at once.
+    await target.reconfigure({ reportBatchItemFailures: false });
+    await target.drain(drained(target), { timeoutMs: 10_000 });
+    expect(Object.fromEntries(log)).toEqual({ a: ["1"] });
+    expect(target.stats()).toMatchObject({ succeeded: 1, failedItems: 0 });
+  });
+
   it("rejects drain when the predicate never holds", async () => {
     const target = makeRunner(async () => {});
     await expect(target.drain(() => false, { timeoutMs: 200 })).rejects.toThrow(/not done/);

@@ -1,14 +1,28 @@
 /** `npm start` as a user runs it: a separate process on the default samples. */
 import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { finished, type Run } from "../support/processes.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
+
+const dir = mkdtempSync(join(tmpdir(), "npm-start-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const rulesFile = (name: string, rules: unknown): string => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(rules));
+  return path;
+};
+const AGENTS = {
+  ruleId: "agents",
+  routingProfile: "Customer Care Routing",
+  securityProfiles: ["Agent"],
+};
 
 const start = (...args: string[]): Promise<Run> =>
   finished(
@@ -102,6 +116,10 @@ describe("npm start", () => {
       /^--connect-seed: events\/mappings\.csv is not valid JSON/,
     ],
     [["--frobnicate"], /^Unknown option '--frobnicate'.*\(see --help\)$/],
+    [
+      ["--mappings", rulesFile("typo.json", [{ ...AGENTS, hierachyGroup: "Remote Team" }])],
+      /^--mappings: .*typo\.json item 1: hierachyGroup is not a known key; did you mean "hierarchyGroup"\?$/,
+    ],
   ])("exits 1 with one clear line for %j", async (args, message) => {
     const run = await start(...args);
     expect(run.code).toBe(1);
@@ -125,4 +143,19 @@ describe("npm start", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("warns on stderr about a match key no employee field has, and runs", async () => {
+    const run = await start(
+      "--json",
+      "--events",
+      "events/hires/01-new-hires.json",
+      "--mappings",
+      rulesFile("warned.json", [{ ...AGENTS, match: { departmnet: "Customer Care" } }]),
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /^warning: --mappings: .*warned\.json item 1 \(ruleId agents\): match\.departmnet is not a known employee field; did you mean "department"\?$/m,
+    );
+    expect(JSON.parse(run.stdout).stats.received).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -1,10 +1,11 @@
 /**
  * Poison mixed into a normal day: bodies that are not JSON, JSON of the wrong shape, bodies
  * over 256 KiB, events of other types in every envelope, and hostile strings (control
- * characters, ANSI escapes, over-long names and IDs, an invisible right-to-left mark in a
- * department), plus valid hires whose rule cannot serve them and one whose username belongs to
- * someone else. Hostile but legitimate names (emoji, right-to-left text, bidi controls, quotes,
- * markup, 100 characters) must be provisioned with their Unicode intact. Each poison body is
+ * characters, ANSI escapes, over-long names and IDs, invisible and bidi control characters,
+ * noncharacters and lone surrogates), plus valid hires whose rule cannot serve them and one
+ * whose username belongs to someone else. Hostile but legitimate names (emoji, right-to-left
+ * text, a Persian zero-width non-joiner, quotes, markup, 100 characters) must be provisioned
+ * with their Unicode intact. Each poison body is
  * parked with its reason and announced; no batch fails because of it.
  */
 import { expect, it } from "vitest";

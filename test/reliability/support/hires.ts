@@ -364,7 +364,12 @@ export const generatePoison = (prefix: string): Poison[] => {
     const names = [employee.firstName, employee.lastName].filter(
       (v): v is string => typeof v === "string" && v.length >= 4,
     );
-    add(label, reason, JSON.stringify(canonical), {
+    // SQS refuses U+FFFE/U+FFFF raw in a body; as JSON escapes (ASCII) they get through.
+    const body = JSON.stringify(canonical).replace(
+      /[\uFFFE\uFFFF]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+    );
+    add(label, reason, body, {
       eventId,
       employeeId: id,
       privateValues: [...names, `${id.toLowerCase()}@example.com`, "+14155559001"],
@@ -539,11 +544,22 @@ export const generatePoison = (prefix: string): Poison[] => {
     const { canonical } = hire({}, { eventId: "e".repeat(300) });
     add("hostile:300-char-event-id", "InvalidEvent", JSON.stringify(canonical));
   }
-  // An invisible right-to-left mark makes the department match no rule.
-  hostile("hostile:rlm-in-department", "NoMappingRule", {
+  // Invisible or reordering characters (DESIGN section 2): the event is invalid, naming the
+  // field, rather than a department that silently matches no rule or a name Connect shows
+  // reversed.
+  hostile("hostile:rlm-in-department", "InvalidEvent", {
     department: "Customer Care\u200F",
     firstName: "Quentavio",
   });
+  hostile("hostile:rlm-in-name", "InvalidEvent", { firstName: "\u200FQuentavia" });
+  hostile("hostile:rlo-in-name", "InvalidEvent", { firstName: "Quen\u202Etavia" });
+  hostile("hostile:bidi-isolates-in-name", "InvalidEvent", {
+    firstName: "\u2066Quentavia\u2069",
+  });
+  hostile("hostile:zero-width-space-in-name", "InvalidEvent", { lastName: "Brum\u200Bwellish" });
+  hostile("hostile:line-separator-in-name", "InvalidEvent", { lastName: "Brum\u2028wellish" });
+  hostile("hostile:noncharacter-in-name", "InvalidEvent", { lastName: "Brumwell\uFFFFish" });
+  hostile("hostile:lone-surrogate-in-name", "InvalidEvent", { lastName: "Brumwell\uD800ish" });
   // Valid events that no rule can serve as it stands.
   hostile("rule:desk-phone-missing", "MissingDeskPhone", { department: "Sales" });
   hostile("rule:no-mapping", "NoMappingRule", { department: "Finance" });
@@ -552,21 +568,22 @@ export const generatePoison = (prefix: string): Poison[] => {
 };
 
 /**
- * Valid hires with hostile but legitimate names (emoji, right-to-left text and marks, quotes,
- * markup, exactly 100 characters): they must be provisioned with their Unicode intact.
+ * Valid hires with hostile but legitimate names (emoji and emoji sequences, right-to-left text,
+ * a Persian zero-width non-joiner, quotes, markup, exactly 100 characters): they must be
+ * provisioned with their Unicode intact. Bidi controls are not legitimate: they are poison.
  */
 export const generateHostileHires = (prefix: string, startIndex: number): Hire[] => {
   const names: [string, string][] = [
     ["🦄 Unicornia", "Sparklewood 🌈"],
     ["Zoë 👩🏽‍💻", "Kavórešu"],
-    ["\u200Fיעל", "\u200Fכהןאברהם"],
-    ["Ali\u202Ebaba", "Reversov"],
+    ["יעל", "כהןאברהם"],
+    ["\u0645\u06CC\u200C\u062E\u0648\u0627\u0647", "Rahimizadeh"],
     ['O\'Brien "The Hammer"', "Back\\slashington"],
     ["<script>alert(1)</script>", "Robertsdroptables'); DROP TABLE users;--"],
     ["Zalgơ̴̢", "Ṯ̤͍̥͇͈h̲́ȅ͓̼̗̙̼̣͔"],
     ["A".repeat(100), "Hundredcharfirst"],
     ["محمد", "عبدالرحمن"],
-    ["\u2066Isolated\u2069", "Bidiwrapped"],
+    ["Isolated", "Bidiwrapped \u{1F469}\u200D\u{1F4BB}"],
   ];
   return names.map(([first, last], i) => {
     const index = startIndex + i;

@@ -30,6 +30,7 @@ describe("readConfig", () => {
       dlqUrl: REQUIRED.DLQ_URL,
       maxReceiveCount: 5,
       usernameTemplate: "{workEmail}",
+      forbiddenSecurityProfiles: ["Admin"],
       createUserRps: 1,
       mappingCacheTtlSeconds: 60,
       profileCacheTtlSeconds: 300,
@@ -62,6 +63,32 @@ describe("readConfig", () => {
       serviceName: "onboard",
       logLevel: "DEBUG",
     });
+  });
+
+  it("reads FORBIDDEN_SECURITY_PROFILES as a comma-separated list of names, IDs or ARNs", () => {
+    const arn =
+      "arn:aws:connect:us-east-1:123456789012:instance/i-1/security-profile/7a6b5c4d-0002-4e3f-9a8b-200000000001";
+    expect(
+      readConfig({
+        ...REQUIRED,
+        FORBIDDEN_SECURITY_PROFILES: ` Admin , CallCenterManager,,${arn},7a6b5c4d-0002-4e3f-9a8b-200000000009 `,
+      }).forbiddenSecurityProfiles,
+    ).toEqual(["Admin", "CallCenterManager", arn, "7a6b5c4d-0002-4e3f-9a8b-200000000009"]);
+    expect(
+      readConfig({ ...REQUIRED, FORBIDDEN_SECURITY_PROFILES: "  " }).forbiddenSecurityProfiles,
+    ).toEqual(["Admin"]);
+    expect(problemsOf({ ...REQUIRED, FORBIDDEN_SECURITY_PROFILES: " , " })).toEqual([
+      "FORBIDDEN_SECURITY_PROFILES must name at least one security profile",
+    ]);
+    expect(
+      problemsOf({
+        ...REQUIRED,
+        FORBIDDEN_SECURITY_PROFILES:
+          "arn:aws:connect:us-east-1:123456789012:instance/i-1/routing-profile/r-1",
+      }),
+    ).toEqual([
+      'FORBIDDEN_SECURITY_PROFILES: "arn:aws:connect:us-east-1:123456789012:instance/i-1/routing-profile/r-1" is not a security profile ARN',
+    ]);
   });
 
   it("accepts an instance ARN and keeps only the instance ID", () => {

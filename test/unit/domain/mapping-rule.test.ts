@@ -1,12 +1,17 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { KNOWN_EMPLOYEE_FIELDS } from "../../../shared/domain/employee-event.js";
 import {
   type MappingRule,
+  matchKeyWarnings,
+  RULE_KEYS,
   type RuleMatch,
   RuleSet,
   validateMappingRule,
 } from "../../../shared/domain/mapping-rule.js";
+import { nearestKey } from "../../../shared/domain/nearest-key.js";
+import { describeRuleIssues } from "../../../shared/domain/rule-issues.js";
 import { hiredEvent, rule } from "../../support/builders.js";
 
 const SEED = 20261128;
@@ -70,6 +75,125 @@ describe("validateMappingRule", () => {
   });
 });
 
+describe("validateMappingRule: strict files (DESIGN section 3)", () => {
+  const problems = (overrides: Record<string, unknown>): string => {
+    const result = validateMappingRule({
+      ruleId: "r1",
+      routingProfile: "RP",
+      securityProfiles: ["Agent"],
+      ...overrides,
+    });
+    return result.ok ? "ok" : describeRuleIssues(result.issues);
+  };
+
+  it.each([
+    [
+      { hierachyGroup: "Austin Team 1" },
+      'hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+    ],
+    [
+      { securityProfile: ["Agent"] },
+      'securityProfile is not a known key; did you mean "securityProfiles"?',
+    ],
+    [{ RuleID: "x" }, 'RuleID is not a known key; did you mean "ruleId"?'],
+    [
+      { phone: { autoAcept: true } },
+      'phone.autoAcept is not a known key; did you mean "autoAccept"?',
+    ],
+    [{ phone: { tpye: "DESK_PHONE" } }, 'phone.tpye is not a known key; did you mean "type"?'],
+    [
+      { owner: "ops" },
+      "owner is not a known key (known keys: ruleId, priority, enabled, match, routingProfile, securityProfiles, hierarchyGroup, phone, tags)",
+    ],
+  ])("rejects the unknown key in %j, suggesting the nearest", (overrides, message) => {
+    expect(problems(overrides)).toBe(message);
+  });
+
+  it.each([
+    [{ priority: "high" }, 'priority must be a number, got "high"'],
+    [{ enabled: "yes" }, 'enabled must be true or false, got "yes"'],
+    [{ securityProfiles: "Agent" }, 'securityProfiles must be a list, got "Agent"'],
+    [{ securityProfiles: [] }, "securityProfiles must have at least 1 item, got []"],
+    [
+      { securityProfiles: Array(11).fill("A") },
+      "securityProfiles must have at most 10 items, got 11",
+    ],
+    [
+      { phone: { type: "MOBILE" } },
+      'phone.type must be "SOFT_PHONE" or "DESK_PHONE", got "MOBILE"',
+    ],
+    [
+      { phone: { afterContactWorkTimeLimit: 1.5 } },
+      "phone.afterContactWorkTimeLimit must be an integer, got 1.5",
+    ],
+    [
+      { phone: { afterContactWorkTimeLimit: -1 } },
+      "phone.afterContactWorkTimeLimit must be at least 0, got -1",
+    ],
+    [{ match: { department: 7 } }, "match.department must be a string, got 7"],
+    [{ routingProfile: "  " }, "routingProfile must not be empty"],
+    [{ routingProfile: undefined }, "routingProfile is required"],
+    [{ ruleId: "r".repeat(129) }, "ruleId must be at most 128 characters, got 129"],
+  ])("names the key, the value and what was expected for %j", (overrides, message) => {
+    expect(problems(overrides)).toBe(message);
+  });
+
+  it("reports every problem of a rule at once", () => {
+    expect(problems({ priority: "high", hierachyGroup: "G" })).toBe(
+      'priority must be a number, got "high"; hierachyGroup is not a known key; did you mean "hierarchyGroup"?',
+    );
+  });
+
+  it("takes any key in match and tags: they name employee attributes and Connect tags", () => {
+    expect(problems({ match: { costCenter: "CC-1" }, tags: { anything: "x" } })).toBe("ok");
+  });
+
+  it("warns about a match key that is no known employee field, suggesting the nearest", () => {
+    expect(
+      matchKeyWarnings(
+        { match: { departmnet: "Care", location: "Austin" } },
+        KNOWN_EMPLOYEE_FIELDS,
+      ),
+    ).toEqual([
+      {
+        path: "match.departmnet",
+        message: 'is not a known employee field; did you mean "department"?',
+      },
+    ]);
+    expect(matchKeyWarnings({ match: { costCenter: "CC-1" } }, KNOWN_EMPLOYEE_FIELDS)).toEqual([
+      {
+        path: "match.costCenter",
+        message: "is not a known employee field: the rule applies only to events that carry it",
+      },
+    ]);
+    // A declared custom attribute is known: the set is the caller's.
+    expect(
+      matchKeyWarnings({ match: { costCenter: "CC-1" } }, [...KNOWN_EMPLOYEE_FIELDS, "costCenter"]),
+    ).toEqual([]);
+  });
+});
+
+describe("nearestKey", () => {
+  it.each([
+    ["departmnet", "department"],
+    ["deprtment", "department"],
+    ["JOBTITLE", "jobTitle"],
+    ["locaiton", "location"],
+    ["jobCod", "jobCode"],
+    ["xyz", undefined],
+    ["team", undefined],
+    ["department", "department"],
+  ])("%j → %j", (key, nearest) => {
+    expect(nearestKey(key, KNOWN_EMPLOYEE_FIELDS)).toBe(nearest);
+  });
+
+  it("prefers the closest of several candidates", () => {
+    expect(nearestKey("hierachyGroup", RULE_KEYS)).toBe("hierarchyGroup");
+    expect(nearestKey("securityProfile", RULE_KEYS)).toBe("securityProfiles");
+    expect(nearestKey("jobTitel", ["jobTitle", "jobCode"])).toBe("jobTitle");
+  });
+});
+
 describe("RuleSet: match semantics", () => {
   it("compares case-insensitively after trimming both sides", () => {
     expect(applies({ department: "  customer CARE " }, { department: "Customer Care" })).toBe(true);
@@ -111,6 +235,15 @@ describe("RuleSet: match semantics", () => {
     expect(applies({ jobTitle: "[ab]" }, { jobTitle: "a" })).toBe(false);
     expect(applies({ jobTitle: "$^|?" }, { jobTitle: "$^|?" })).toBe(true);
     expect(applies({ jobTitle: "Agent*" }, { jobTitle: "Agent\nII" })).toBe(true);
+  });
+
+  it("decides hostile wildcard patterns without backtracking (a regex would run for hours)", () => {
+    const rules = [
+      rule({ ruleId: "hostile", priority: 9, match: { jobTitle: "*a*a*a*a*a*a*b" } }),
+      rule({ ruleId: "fits", priority: 1, match: { jobTitle: "*a*a*a*a*a*a*" } }),
+    ];
+    expect(winner(rules, { jobTitle: "a".repeat(256) })).toBe("fits");
+    expect(winner(rules, { jobTitle: `${"a".repeat(10_000)}b` })).toBe("hostile");
   });
 
   it("reads an absent attribute as the empty string", () => {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidUsernameError } from "../../../shared/domain/failures.js";
 import {
   buildUsername,
   foldToAscii,
@@ -59,8 +60,8 @@ describe("buildUsername", () => {
     expect(
       build("{firstName}.{lastName}", { firstName: "Mary Ann", lastName: "O'Brien-Smith Jr." }),
     ).toBe("maryann.obrien-smithjr.");
-    expect(build("{workEmail}", { workEmail: "jose+care@example.com" })).toBe(
-      "josecare@example.com",
+    expect(build("{firstName}+{lastName}@example.com", { firstName: "Jo", lastName: "HR" })).toBe(
+      "johr@example.com",
     );
     expect(build("{firstName}_{employeeId}", { firstName: "Zoë!", employeeId: "E-12/34" })).toBe(
       "zoe_e-1234",
@@ -77,10 +78,29 @@ describe("buildUsername", () => {
     expect(buildUsername("{badge}", employee, "SAML")).toBe("b-77");
   });
 
-  it("returns an empty string when nothing usable is left", () => {
-    expect(build("{lastName}", { lastName: "山田" })).toBe("");
-    expect(build("{lastName}", {})).toBe("");
-  });
+  it.each([
+    ["{firstName}.{lastName}", { firstName: "Иван", lastName: "Петров" }, "firstName, lastName"],
+    ["{lastName}", { lastName: "山田" }, "lastName"],
+    ["{firstName}_{lastName}", { firstName: "محمد", lastName: "علي" }, "firstName, lastName"],
+    ["{lastName}", {}, "lastName"],
+    ["{firstName}-{firstName}", { firstName: "..." }, "firstName"],
+  ])(
+    "refuses %j when no letter or digit is left, naming the template and its fields",
+    (template, attributes, fields) => {
+      let thrown: unknown;
+      try {
+        build(template, attributes);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(InvalidUsernameError);
+      expect((thrown as Error).message).toContain(`"${template}"`);
+      expect((thrown as Error).message).toContain(`of ${fields} for this employee`);
+      for (const value of Object.values(attributes)) {
+        expect((thrown as Error).message).not.toContain(value);
+      }
+    },
+  );
 
   it("cuts to 64 characters on SAML and 20 otherwise", () => {
     expect(USERNAME_MAX_LENGTH).toEqual({ SAML: 64, CONNECT_MANAGED: 20, EXISTING_DIRECTORY: 20 });
@@ -90,28 +110,100 @@ describe("buildUsername", () => {
     expect(build("{employeeId}", long, "EXISTING_DIRECTORY")).toBe("x".repeat(20));
   });
 
-  it("keeps a long email's local part only, never a dangling @", () => {
-    const email = "jose.nunez@example.com"; // 22 characters
-    expect(build("{workEmail}", { workEmail: email }, "SAML")).toBe(email);
-    expect(build("{workEmail}", { workEmail: email }, "CONNECT_MANAGED")).toBe("jose.nunez");
-    const longLocal = `${"a".repeat(30)}@example.com`;
-    expect(build("{workEmail}", { workEmail: longLocal }, "EXISTING_DIRECTORY")).toBe(
-      "a".repeat(20),
+  it("cuts a long email-shaped result of another template to its local part, never a dangling @", () => {
+    const template = "{firstName}@{lastName}.example.com";
+    const attributes = { firstName: "jose.nunez", lastName: "care" }; // 27 characters
+    expect(build(template, attributes, "SAML")).toBe("jose.nunez@care.example.com");
+    expect(build(template, attributes, "CONNECT_MANAGED")).toBe("jose.nunez");
+    expect(
+      build(template, { firstName: "a".repeat(30), lastName: "x" }, "EXISTING_DIRECTORY"),
+    ).toBe("a".repeat(20));
+    expect(build(template, { firstName: "b".repeat(50), lastName: "sub" }, "SAML")).toBe(
+      "b".repeat(50),
     );
-    const samlLong = `${"b".repeat(50)}@subdomain.example.com`; // 72 characters
-    expect(build("{workEmail}", { workEmail: samlLong }, "SAML")).toBe("b".repeat(50));
-    const exactly64 = `${"c".repeat(52)}@example.com`;
-    expect(build("{workEmail}", { workEmail: exactly64 }, "SAML")).toBe(exactly64);
   });
 
   it("removes an @ that is not part of an email-shaped username", () => {
     expect(build("{firstName}@{lastName}", { firstName: "Jose", lastName: "Nunez" })).toBe(
       "josenunez",
     );
-    expect(build("{workEmail}", { workEmail: "a@b@example.com" })).toBe("abexample.com");
+    expect(build("{firstName}@{lastName}", { firstName: "a@b", lastName: "example.com" })).toBe(
+      "abexample.com",
+    );
     expect(build("@{lastName}.com", { lastName: "Lee" })).toBe("lee.com");
     expect(build("{lastName}@", { lastName: "Lee" })).toBe("lee");
     expect(build("testuser@example", {})).toBe("testuserexample");
+  });
+});
+
+describe("buildUsername: the default template {workEmail} (DESIGN section 4a)", () => {
+  const refusal = (workEmail: string, type: IdentityManagementType = "SAML"): string => {
+    try {
+      build("{workEmail}", { workEmail }, type);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidUsernameError);
+      return (error as Error).message;
+    }
+    throw new Error("expected InvalidUsername");
+  };
+
+  it("uses the email as it is, only lower-cased", () => {
+    expect(build("{workEmail}", { workEmail: "Jose.Nunez@Example.com" })).toBe(
+      "jose.nunez@example.com",
+    );
+    expect(build("{workEmail}", { workEmail: "o_neil-2@mail.corp.example.co" })).toBe(
+      "o_neil-2@mail.corp.example.co",
+    );
+    const exactly64 = `${"c".repeat(52)}@example.com`;
+    expect(build("{workEmail}", { workEmail: exactly64 }, "SAML")).toBe(exactly64);
+  });
+
+  it("refuses an email with characters a username cannot hold, never dropping them", () => {
+    const message = refusal("jo+hr@example.com");
+    expect(message).toContain('it holds "+", and a username takes only a-z 0-9 . _ - @');
+    expect(message).toContain("employee.workEmail cannot be the Connect username");
+    expect(message).not.toContain("jo+hr");
+    expect(refusal("100%real@example.com")).toContain('it holds "%"');
+  });
+
+  it("refuses an email longer than the instance type's limit, never cutting it", () => {
+    const long = `${"b".repeat(63)}@example.com`; // 75 characters
+    expect(refusal(long, "SAML")).toContain(
+      "it is 75 characters, and SAML instances take usernames of at most 64",
+    );
+    expect(refusal("jose.nunez@example.com", "CONNECT_MANAGED")).toContain(
+      "it is 22 characters, and CONNECT_MANAGED instances take usernames of at most 20",
+    );
+    expect(build("{workEmail}", { workEmail: "jo@example.com" }, "EXISTING_DIRECTORY")).toBe(
+      "jo@example.com",
+    );
+  });
+
+  it("refuses what is not in the email format Connect takes", () => {
+    expect(refusal("a@b..com")).toContain("not in the email format");
+    expect(refusal("")).toContain("employee.workEmail");
+  });
+
+  it("gives the lower-cased email or InvalidUsername, for any email", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.emailAddress(), fc.string({ maxLength: 80 })),
+        fc.constantFrom(...TYPES),
+        (email, type) => {
+          let username: string | undefined;
+          try {
+            username = build("{workEmail}", { workEmail: email }, type);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InvalidUsernameError);
+            return;
+          }
+          expect(username).toBe(email.toLowerCase());
+          expect(username.length).toBeLessThanOrEqual(USERNAME_MAX_LENGTH[type]);
+          expect(username).toMatch(/^[a-z0-9_.-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,63}$/);
+        },
+      ),
+      { numRuns: 800, seed: SEED },
+    );
   });
 });
 
@@ -148,15 +240,22 @@ describe("buildUsername: properties", () => {
     )
     .map((parts) => parts.join(""));
 
-  it("always gives [a-z0-9._@-] within the type's limit, with @ only in an email shape", () => {
+  it("always gives [a-z0-9._@-] with a letter or digit within the type's limit, @ only in an email shape, or InvalidUsername", () => {
     fc.assert(
       fc.property(
         templateArb,
         fc.record({ firstName: text, lastName: text, workEmail: text, employeeId: text }),
         fc.constantFrom(...TYPES),
         (template, attributes, type) => {
-          const username = build(template, attributes, type);
-          expect(username).toMatch(/^[a-z0-9._@-]*$/);
+          let username: string;
+          try {
+            username = build(template, attributes, type);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InvalidUsernameError);
+            return;
+          }
+          expect(username).toMatch(/[a-z0-9]/);
+          expect(username).toMatch(/^[a-z0-9._@-]+$/);
           expect(username.length).toBeLessThanOrEqual(USERNAME_MAX_LENGTH[type]);
           if (username.includes("@")) expect(username).toMatch(EMAIL_SHAPED);
         },
@@ -168,7 +267,7 @@ describe("buildUsername: properties", () => {
   it("leaves an already-clean username unchanged", () => {
     fc.assert(
       fc.property(
-        fc.stringMatching(/^[a-z0-9._-]{1,20}$/),
+        fc.stringMatching(/^[a-z0-9._-]{0,10}[a-z0-9][a-z0-9._-]{0,9}$/),
         fc.constantFrom(...TYPES),
         (clean, type) => {
           expect(build("{employeeId}", { employeeId: clean }, type)).toBe(clean);
