@@ -10,6 +10,8 @@ export interface OnboardingConfig {
   readonly instanceId: string;
   readonly identityManagementType: IdentityManagementType;
   readonly mappingTableName: string;
+  /** The source mappings' table (DESIGN section 3b); without one only canonical bodies are read. */
+  readonly sourceTableName?: string;
   readonly eventBusName: string;
   readonly eventSource: string;
   readonly dlqUrl: string;
@@ -102,10 +104,18 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
     problems.push(`USERNAME_TEMPLATE names unknown employee fields: ${unknown.join(", ")}`);
   }
 
+  const sourceTableName = value("SOURCE_TABLE_NAME");
+  if (sourceTableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(sourceTableName)) {
+    problems.push(
+      "SOURCE_TABLE_NAME must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)",
+    );
+  }
+
   const config: OnboardingConfig = {
     instanceId,
     identityManagementType: oneOf("IDENTITY_MANAGEMENT_TYPE", IDENTITY_MANAGEMENT_TYPES, "SAML"),
     mappingTableName: required("MAPPING_TABLE_NAME"),
+    ...(sourceTableName === undefined ? {} : { sourceTableName }),
     eventBusName: required("EVENT_BUS_NAME"),
     eventSource: value("EVENT_SOURCE") ?? "connect-onboarding",
     dlqUrl,

@@ -245,7 +245,7 @@ const parseJson = (text: string, what: string): unknown => {
   }
 };
 
-const hintsOf = (canonical: Record<string, unknown>): FailureHints => {
+export const hintsOf = (canonical: Record<string, unknown>): FailureHints => {
   const hints: { eventId?: string; employeeId?: string } = {};
   const eventId = idText(canonical.eventId);
   if (eventId) hints.eventId = eventId;
