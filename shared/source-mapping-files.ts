@@ -6,8 +6,8 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { type JsonataCompiler, readSourceMapping } from "./domain/source-mapping.js";
 import type { CompiledSourceMapping, SourceMapping } from "./domain/source-mapping.js";
+import { type JsonataCompiler, readSourceMapping } from "./domain/source-mapping.js";
 import { InputFileError, readJsonFile } from "./event-files.js";
 
 /** One mapping document as written, with where it came from. */
