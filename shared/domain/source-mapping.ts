@@ -236,7 +236,7 @@ export const compileSourceMapping = (
       bound(expr);
       compiled.set(path, expr);
     } catch (error) {
-      const { message, position } = describeJsonataError(error);
+      const { message, position } = describeJsonataError(error, false);
       issues.push({
         path,
         message: `syntax error: ${message}`,
@@ -526,6 +526,8 @@ interface JsonataErrorShape {
  */
 export const describeJsonataError = (
   error: unknown,
+  /** Syntax errors quote the expression, not the payload: they keep their value. */
+  redact = true,
 ): { message: string; position?: number; code?: string } => {
   const shape = (typeof error === "object" && error !== null ? error : {}) as JsonataErrorShape;
   const code = typeof shape.code === "string" ? shape.code : undefined;
@@ -535,7 +537,7 @@ export const describeJsonataError = (
       : error instanceof Error
         ? error.message
         : "evaluation failed";
-  if (shape.value !== undefined && typeof shape.value !== "number") {
+  if (redact && shape.value !== undefined && typeof shape.value !== "number") {
     const quoted = [JSON.stringify(shape.value), String(shape.value)].filter(
       (text): text is string => typeof text === "string" && text.length > 0,
     );
