@@ -5,7 +5,7 @@
  * nothing here goes into the Lambda bundle.
  */
 import { readdir, stat } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { basename, extname, join } from "node:path";
 import type { CompiledSourceMapping, SourceMapping } from "./domain/source-mapping.js";
 import { type JsonataCompiler, readSourceMapping } from "./domain/source-mapping.js";
 import { InputFileError, readJsonFile } from "./event-files.js";
@@ -21,7 +21,7 @@ export const readSourceMappingEntries = async (path: string): Promise<SourceMapp
   const info = await stat(path).catch(() => {
     throw new InputFileError(`${path} does not exist`);
   });
-  if (!info.isDirectory()) return entriesOf(path, path);
+  if (!info.isDirectory()) return entriesOf(path, basename(path));
   const names = (await readdir(path, { withFileTypes: true }))
     .filter((entry) => entry.isFile() && extname(entry.name).toLowerCase() === ".json")
     .map((entry) => entry.name)
