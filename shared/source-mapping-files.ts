@@ -5,14 +5,14 @@
  * nothing here goes into the Lambda bundle.
  */
 import { readdir, stat } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { extname, join } from "node:path";
 import type { CompiledSourceMapping, SourceMapping } from "./domain/source-mapping.js";
 import { type JsonataCompiler, readSourceMapping } from "./domain/source-mapping.js";
 import { InputFileError, readJsonFile } from "./event-files.js";
 
 /** One mapping document as written, with where it came from. */
 export interface SourceMappingEntry {
-  /** "scim.json" or "sources.json item 2". */
+  /** "scim.json" or "all.json item 2" in a folder; "mapping" or "item 2" for a file. */
   readonly where: string;
   readonly candidate: unknown;
 }
@@ -21,7 +21,7 @@ export const readSourceMappingEntries = async (path: string): Promise<SourceMapp
   const info = await stat(path).catch(() => {
     throw new InputFileError(`${path} does not exist`);
   });
-  if (!info.isDirectory()) return entriesOf(path, basename(path));
+  if (!info.isDirectory()) return entriesOf(path);
   const names = (await readdir(path, { withFileTypes: true }))
     .filter((entry) => entry.isFile() && extname(entry.name).toLowerCase() === ".json")
     .map((entry) => entry.name)
@@ -32,10 +32,14 @@ export const readSourceMappingEntries = async (path: string): Promise<SourceMapp
   return entries;
 };
 
-const entriesOf = async (path: string, label: string): Promise<SourceMappingEntry[]> => {
+// Inside a folder, "scim.json" or "all.json item 2"; a file given alone, "mapping" or "item 2".
+const entriesOf = async (path: string, label?: string): Promise<SourceMappingEntry[]> => {
   const parsed = await readJsonFile(path);
-  if (!Array.isArray(parsed)) return [{ where: label, candidate: parsed }];
-  return parsed.map((candidate, i) => ({ where: `${label} item ${i + 1}`, candidate }));
+  if (!Array.isArray(parsed)) return [{ where: label ?? "mapping", candidate: parsed }];
+  return parsed.map((candidate, i) => ({
+    where: label === undefined ? `item ${i + 1}` : `${label} item ${i + 1}`,
+    candidate,
+  }));
 };
 
 /** A problem with one mapping of a file, located for the person who wrote it. */
