@@ -105,11 +105,6 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
   }
 
   const sourceTableName = value("SOURCE_TABLE_NAME");
-  if (sourceTableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(sourceTableName)) {
-    problems.push(
-      "SOURCE_TABLE_NAME must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)",
-    );
-  }
 
   const config: OnboardingConfig = {
     instanceId,
