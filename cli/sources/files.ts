@@ -8,8 +8,12 @@ import {
 } from "../../shared/source-mapping-files.js";
 import { type CliIo, OperationError } from "../io.js";
 
+/** `item 2 (sourceId scim): when: ...` */
+export const locateProblem = (problem: SourceFileProblem): string =>
+  `${problem.where}${problem.sourceId === undefined ? "" : ` (sourceId ${problem.sourceId})`}: ${problem.message}`;
+
 export const describeProblem = (path: string, problem: SourceFileProblem): string =>
-  `${path} ${problem.where}${problem.sourceId === undefined ? "" : ` (sourceId ${problem.sourceId})`}: ${problem.message}`;
+  `${path} ${locateProblem(problem)}`;
 
 /** Every mapping of a file or folder, validated and compiled; unreadable files end the command. */
 export const checkSourceFile = async (path: string): Promise<SourceFileResult> => {

@@ -7,7 +7,7 @@ import { type AwsOptions, dynamoDbClient } from "../aws.js";
 import { type CliIo, EXIT, printJson, table, UsageError } from "../io.js";
 import { canonical } from "../mappings/diff.js";
 import { plural } from "../mappings/rule-file.js";
-import { checkSourceFile, describeProblem, readSourceFile } from "./files.js";
+import { checkSourceFile, locateProblem, readSourceFile } from "./files.js";
 import { scanSources, writeSources } from "./table.js";
 
 export interface SourceImportOptions extends AwsOptions {
@@ -147,7 +147,7 @@ export const runSourcesValidate = async (
     const result = await checkSourceFile(file);
     count = result.mappings.length + new Set(result.problems.map((p) => p.where)).size;
     for (const problem of result.problems) {
-      errors.push({ ...problem, message: describeProblem(file, problem).slice(file.length + 1) });
+      errors.push({ ...problem, message: locateProblem(problem) });
     }
   } else {
     const client = dynamoDbClient(options);
@@ -156,7 +156,13 @@ export const runSourcesValidate = async (
       count = items.length;
       const entries = items.map(({ key, item }) => ({ where: `item ${key}`, candidate: item }));
       for (const problem of checkSourceMappings(entries, await loadJsonata()).problems) {
-        errors.push({ ...problem, message: `the function skips this item: ${problem.message}` });
+        errors.push({
+          ...problem,
+          message: locateProblem({
+            ...problem,
+            message: `the function skips this item: ${problem.message}`,
+          }),
+        });
       }
     } finally {
       client.destroy();
