@@ -21,6 +21,7 @@ import {
   BUNDLE_ENTRY,
   BUNDLE_LIMIT_BYTES,
   FUNCTION_ARTIFACT,
+  LAZY_ENTRIES,
   OFFLINE_FRAMEWORK_ENV,
   PLACEHOLDER_INSTANCE_ID,
 } from "../../scripts/bundle-budget.js";
@@ -195,7 +196,20 @@ describe("npm run package", () => {
   });
 
   it("zips the bundle and nothing else: no source map, metafile, package.json or node_modules", () => {
-    expect(zip.entries.map((e) => e.name)).toEqual([BUNDLE_ENTRY]);
+    // Besides the bundle, only the JSONata engine it imports on first need.
+    expect(zip.entries.map((e) => e.name).sort()).toEqual([BUNDLE_ENTRY, ...LAZY_ENTRIES].sort());
+  });
+
+  it("keeps the JSONata engine out of the bundle, so no cold start parses it", () => {
+    // A message only JSONata's source has.
+    const jsonataOnly = "The size of the sequence allocated by the range operator";
+    expect(bundle).not.toContain(jsonataOnly);
+    expect(bundle).toContain('import("./lazy/jsonata.mjs")');
+    const lazy = zip.entries.find((e) => e.name === LAZY_ENTRIES[0]);
+    if (!lazy) throw new Error("the JSONata file is not in the artifact");
+    const text = zip.read(lazy).toString("utf8");
+    expect(text).toContain(jsonataOnly);
+    expect(text.slice(-200)).toMatch(/export default [\w$]+\(\);?\s*$/);
   });
 
   it("builds one minified ES module with the createRequire banner and no source map", () => {
@@ -217,7 +231,8 @@ describe("npm run package", () => {
       ...bundle.matchAll(/^import\s*["']([^"']+)["']/gm),
     ].map((match) => match[1] as string);
     expect(specifiers.length).toBeGreaterThan(0);
-    expect(specifiers.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
+    // And the JSONata engine beside it, loaded on first need.
+    expect(specifiers.filter((specifier) => !isBuiltin(specifier))).toEqual(["./lazy/jsonata.mjs"]);
   });
 
   it("keeps the schemas of the Connect operations the function calls, and only those", () => {
