@@ -4,13 +4,15 @@
  * Connect, EventBridge and the DLQ end up with.
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readSourceMappings } from "../../local/inputs.js";
 import { runPipeline } from "../../local/pipeline.js";
 import type { LocalStack } from "../../local/stack.js";
+import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import type { SourceMapping } from "../../shared/domain/source-mapping.js";
 import { hireBody } from "../support/lambda-events.js";
-import { startSampleStack } from "../support/local-stack.js";
+import { sampleRules, startSampleStack } from "../support/local-stack.js";
 
 const FAST = { consumers: 2, timeoutMs: 10_000, drainTimeoutMs: 60_000 };
 
@@ -252,5 +254,43 @@ describe("bad mappings on the local stack: a reason code, and nothing lost", () 
     // No mapping recognises the payload, so it is read as a canonical body, which it is not.
     expect(byBody.get(brokenBody)).toMatchObject({ reason: "InvalidEvent" });
     expect(created(stack).map((e) => e.detail.employeeId)).toEqual(["OK1"]);
+  }, 90_000);
+});
+
+describe("a mapping written from docs/sources.md alone, for an in-house HRIS shape", () => {
+  const fixture = (name: string) =>
+    readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
+
+  it("provisions every employee of the feed, and a rule matches its custom attribute", async () => {
+    const [peoplewise] = await readSourceMappings(
+      fileURLToPath(new URL("./fixtures/peoplewise-mapping.json", import.meta.url)),
+    );
+    const bandRule = {
+      ...sampleRules().find((rule) => rule.ruleId === "cc-supervisors"),
+      ruleId: "pw-band-c1",
+      priority: 30,
+      match: { department: "Customer Care", payBand: "C1" },
+      hierarchyGroup: "Remote Team",
+    } as MappingRule;
+    stack = await startSampleStack({
+      sources: [...shipped, peoplewise as SourceMapping],
+      rules: [...sampleRules(), bandRule],
+    });
+    const body = JSON.stringify(JSON.parse(fixture("peoplewise-changes.json")));
+    const report = await runPipeline(stack, [body], FAST);
+
+    expect(report.deadLetters).toEqual([]);
+    const [zoe] = userNamed(stack, "zoe.vanderberg@example.com");
+    expect(zoe?.identityInfo).toMatchObject({ FirstName: "Zo", LastName: "Van der Berg" });
+    expect(zoe?.identityInfo.Mobile).toBe("+14155550190");
+    expect(zoe?.tags.employeeId).toBe("88123");
+    const zoeEvent = created(stack).find((e) => e.detail.employeeId === "88123");
+    expect(zoeEvent?.detail).toMatchObject({
+      ruleId: "cc-austin-agents",
+      sourceEventId: "pw-88123-PW-20261128-0930",
+    });
+    const kwame = created(stack).find((e) => e.detail.employeeId === "88124");
+    expect(kwame?.detail).toMatchObject({ ruleId: "pw-band-c1", outcome: "CREATED" });
+    expect(userNamed(stack, "kwame.mensah@example.com")).toHaveLength(1);
   }, 90_000);
 });
