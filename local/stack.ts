@@ -21,7 +21,7 @@ export const LOCAL_EVENT_BUS = "connect-onboarding";
 export interface LocalStackOptions {
   readonly seed: ConnectSeed;
   readonly rules: readonly MappingRule[];
-  /** Source mappings for the source table (DESIGN section 3b); none by default. */
+  /** Source mappings for the source table (docs/sources.md); none by default. */
   readonly sources?: readonly SourceMapping[];
   /** The queue's redrive maxReceiveCount, and the function's MAX_RECEIVE_COUNT (default 5). */
   readonly maxReceiveCount?: number;

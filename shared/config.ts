@@ -10,7 +10,7 @@ export interface OnboardingConfig {
   readonly instanceId: string;
   readonly identityManagementType: IdentityManagementType;
   readonly mappingTableName: string;
-  /** The source mappings' table (DESIGN section 3b); without one only canonical bodies are read. */
+  /** The source mappings' table (docs/sources.md); without one only canonical bodies are read. */
   readonly sourceTableName?: string;
   readonly eventBusName: string;
   readonly eventSource: string;

@@ -27,7 +27,7 @@ export type MessageRead =
 
 /**
  * Reads a message body into events: a canonical body as parseMessageBody reads it, any other
- * payload through the first source mapping whose `when` holds (DESIGN section 3b). Without a
+ * payload through the first source mapping whose `when` holds (docs/sources.md). Without a
  * source book, or when no mapping recognises the payload, this is exactly parseMessageBody.
  */
 export class MessageReader {

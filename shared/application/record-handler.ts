@@ -46,7 +46,7 @@ export type RecordResult =
     }
   | { readonly kind: "parked"; readonly reason: ReasonCode; readonly permanent: boolean }
   | {
-      /** A payload a source mapping split into several events (DESIGN section 3b). */
+      /** A payload a source mapping split into several events (docs/sources.md). */
       readonly kind: "several";
       readonly provisioned: readonly ProvisionedEvent[];
       /** Set when one of them failed: the record was parked with this reason. */

@@ -53,7 +53,7 @@ export const parseMessageBody = (body: string): BodyParseResult => {
 
 /**
  * The checks every event passes, whether its body was canonical or a source mapping built it
- * (DESIGN section 3b): the event type, then the schema. Throws the permanent failure.
+ * (docs/sources.md): the event type, then the schema. Throws the permanent failure.
  */
 export const validateCanonicalEvent = (canonical: Record<string, unknown>): EmployeeHired => {
   const eventType = canonical.eventType;

@@ -1,5 +1,5 @@
 /**
- * Source mappings (DESIGN section 3b): data, written in JSONata, that turn a payload in an HR
+ * Source mappings (docs/sources.md): data, written in JSONata, that turn a payload in an HR
  * system's own shape into canonical events. This module validates a mapping document, compiles
  * its expressions once, picks the mapping whose `when` holds and evaluates it, every evaluation
  * bounded. It stays pure: the JSONata compiler is handed in by whoever loads it (lazily, at the

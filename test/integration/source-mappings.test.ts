@@ -1,5 +1,5 @@
 /**
- * Source mappings over the local stack (DESIGN section 3b): the shipped mappings in the source
+ * Source mappings over the local stack (docs/sources.md): the shipped mappings in the source
  * table, their vendors' payloads on the queue, the real handler reading them, and what
  * Connect, EventBridge and the DLQ end up with.
  */
