@@ -14,12 +14,14 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 import { createAwsClients } from "../shared/adapters/aws-clients.js";
 import { ConnectInstance } from "../shared/adapters/connect-user-directory.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
+import { DynamoDbSourceMappings } from "../shared/adapters/dynamodb-source-mappings.js";
 import { EventBridgePublisher } from "../shared/adapters/eventbridge-publisher.js";
 import { recordLogger } from "../shared/adapters/record-logger.js";
 import { SqsDeadLetterParker } from "../shared/adapters/sqs-dead-letter-parker.js";
 import { type Clock, systemClock } from "../shared/application/clock.js";
 import { CreateUserPacer } from "../shared/application/create-user-pacer.js";
 import { HireProvisioner } from "../shared/application/hire-provisioner.js";
+import { MessageReader } from "../shared/application/message-reader.js";
 import { ProfileResolver } from "../shared/application/profile-resolver.js";
 import {
   OnboardingRecordHandler,
@@ -27,7 +29,9 @@ import {
 } from "../shared/application/record-handler.js";
 import { DEFAULT_RETRY_POLICY } from "../shared/application/retry.js";
 import { RuleBook } from "../shared/application/rule-book.js";
+import { SourceBook } from "../shared/application/source-book.js";
 import { readConfig } from "../shared/config.js";
+import type { Outcome } from "../shared/domain/output-events.js";
 import { generatePassword } from "../shared/domain/password.js";
 
 /** After a miss, caches older than this are reloaded: a fix may just have landed. */
@@ -96,7 +100,18 @@ export const createHandler = (
     clock: clock,
     newPassword: generatePassword,
   });
+  // Without a source table only canonical bodies are read; with one, JSONata is loaded only
+  // once a payload needs a mapping.
+  const sources = config.sourceTableName
+    ? new SourceBook(
+        new DynamoDbSourceMappings(clients.dynamodb, config.sourceTableName),
+        { ttlMs: config.mappingCacheTtlSeconds * 1000, missRefreshMs: MISS_REFRESH_MS },
+        clock,
+        logger,
+      )
+    : undefined;
   const records = new OnboardingRecordHandler({
+    reader: new MessageReader(sources),
     provisioner,
     publisher,
     parker: new SqsDeadLetterParker(clients.sqs, config.dlqUrl),
@@ -117,7 +132,8 @@ export const createHandler = (
     const processRecord = async (record: SQSRecord): Promise<void> => {
       try {
         // Tracked, so the events of the batch's records share PutEvents calls.
-        tally[outcomeMetric(await publisher.track(() => records.handle(record, deadline)))]++;
+        const result = await publisher.track(() => records.handle(record, deadline));
+        for (const metric of outcomeMetrics(result)) tally[metric]++;
       } catch (error) {
         tally.HiresRetried++;
         throw error;
@@ -148,9 +164,18 @@ export const createHandler = (
     .use(logMetrics(metrics));
 };
 
-const outcomeMetric = (result: RecordResult) =>
+type OutcomeMetric = "UsersCreated" | "UsersAlreadyExisted" | "HiresParked";
+
+const outcomeMetric = (outcome: Outcome): OutcomeMetric =>
+  outcome === "CREATED" ? "UsersCreated" : "UsersAlreadyExisted";
+
+/** A record counts once per event: a payload a source mapping split counts each employee. */
+const outcomeMetrics = (result: RecordResult): OutcomeMetric[] =>
   result.kind === "parked"
-    ? "HiresParked"
-    : result.outcome === "CREATED"
-      ? "UsersCreated"
-      : "UsersAlreadyExisted";
+    ? ["HiresParked"]
+    : result.kind === "provisioned"
+      ? [outcomeMetric(result.outcome)]
+      : [
+          ...result.provisioned.map(({ outcome }) => outcomeMetric(outcome)),
+          ...(result.parked ? (["HiresParked"] as const) : []),
+        ];

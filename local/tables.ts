@@ -12,6 +12,8 @@ import { startDynamoDbEmulator } from "../emulators/dynamodb.js";
 export interface MappingTableOptions {
   /** Table name (default "connect-onboarding-mappings"). */
   tableName?: string;
+  /** The source mappings' table beside it (default "connect-onboarding-sources"). */
+  sourceTableName?: string;
 }
 
 export interface MappingTable {
@@ -20,6 +22,10 @@ export interface MappingTable {
   /** Writes (or overwrites) rules; each needs a non-empty string `ruleId`. */
   putRules(rules: Record<string, unknown>[]): Promise<void>;
   deleteRule(ruleId: string): Promise<void>;
+  /** The source table (hash key `sourceId`), on the same emulator. */
+  sourceTableName: string;
+  /** Writes (or overwrites) source mappings; each needs a non-empty string `sourceId`. */
+  putSources(mappings: Record<string, unknown>[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,9 +34,13 @@ export const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ATTEMPTS = 8;
 const TABLE_ACTIVE_ATTEMPTS = 100;
 
-/** Starts an in-memory dynalite on 127.0.0.1 holding the mapping table (hash key `ruleId`). */
+/**
+ * Starts an in-memory dynalite on 127.0.0.1 holding the mapping table (hash key `ruleId`) and
+ * the source table (hash key `sourceId`).
+ */
 export async function startMappingTable(options: MappingTableOptions = {}): Promise<MappingTable> {
   const tableName = options.tableName ?? "connect-onboarding-mappings";
+  const sourceTableName = options.sourceTableName ?? "connect-onboarding-sources";
   const dynamodb = await startDynamoDbEmulator();
   const { endpoint } = dynamodb;
   const client = new DynamoDBClient({
@@ -46,7 +56,8 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
     await dynamodb.stop();
   };
   try {
-    await createTable(client, tableName);
+    await createTable(client, tableName, "ruleId");
+    await createTable(client, sourceTableName, "sourceId");
   } catch (error) {
     await stop();
     throw error;
@@ -54,7 +65,10 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
   return {
     endpoint,
     tableName,
-    putRules: async (rules) => batchPutAll(documents, tableName, checkedRules(rules)),
+    putRules: async (rules) => batchPutAll(documents, tableName, checkedKeys(rules, "ruleId")),
+    sourceTableName,
+    putSources: async (mappings) =>
+      batchPutAll(documents, sourceTableName, checkedKeys(mappings, "sourceId")),
     deleteRule: async (ruleId) => {
       await documents.send(new DeleteCommand({ TableName: tableName, Key: { ruleId } }));
     },
@@ -62,12 +76,12 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
   };
 }
 
-async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+async function createTable(client: DynamoDBClient, tableName: string, key: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: "ruleId", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "ruleId", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: key, AttributeType: "S" }],
+      KeySchema: [{ AttributeName: key, KeyType: "HASH" }],
       BillingMode: "PAY_PER_REQUEST",
     }),
   );
@@ -82,20 +96,22 @@ async function createTable(client: DynamoDBClient, tableName: string): Promise<v
 }
 
 /**
- * Every rule needs a ruleId, and no two may share one: DynamoDB rejects duplicate keys
- * within a BatchWrite, and across batches the later rule would silently replace the earlier.
+ * Every item needs its key (ruleId, sourceId), and no two may share one: DynamoDB rejects
+ * duplicate keys within a BatchWrite, and across batches the later would silently replace the
+ * earlier.
  */
-function checkedRules(rules: Record<string, unknown>[]): Record<string, unknown>[] {
+function checkedKeys(items: Record<string, unknown>[], key: string): Record<string, unknown>[] {
   const seen = new Set<string>();
-  for (const rule of rules) {
-    const { ruleId } = rule;
-    if (typeof ruleId !== "string" || ruleId.length === 0) {
-      throw new TypeError(`every rule needs a non-empty string ruleId, got ${String(ruleId)}`);
+  for (const item of items) {
+    const value = item[key];
+    if (typeof value !== "string" || value.length === 0) {
+      const noun = key === "ruleId" ? "rule" : "item";
+      throw new TypeError(`every ${noun} needs a non-empty string ${key}, got ${String(value)}`);
     }
-    if (seen.has(ruleId)) throw new TypeError(`duplicate ruleId ${ruleId}`);
-    seen.add(ruleId);
+    if (seen.has(value)) throw new TypeError(`duplicate ${key} ${value}`);
+    seen.add(value);
   }
-  return rules;
+  return items;
 }
 
 /** The one call batchPutAll makes, so its retry logic can be exercised on its own. */

@@ -16,6 +16,8 @@ export interface OnboardingConfig {
   readonly instanceId: string;
   readonly identityManagementType: IdentityManagementType;
   readonly mappingTableName: string;
+  /** The source mappings' table (docs/sources.md); without one only canonical bodies are read. */
+  readonly sourceTableName?: string;
   readonly eventBusName: string;
   readonly eventSource: string;
   readonly dlqUrl: string;
@@ -128,10 +130,13 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
     }
   }
 
+  const sourceTableName = value("SOURCE_TABLE_NAME");
+
   const config: OnboardingConfig = {
     instanceId,
     identityManagementType: oneOf("IDENTITY_MANAGEMENT_TYPE", IDENTITY_MANAGEMENT_TYPES, "SAML"),
     mappingTableName: required("MAPPING_TABLE_NAME"),
+    ...(sourceTableName === undefined ? {} : { sourceTableName }),
     eventBusName: required("EVENT_BUS_NAME"),
     eventSource: value("EVENT_SOURCE") ?? "connect-onboarding",
     dlqUrl,

@@ -19,6 +19,7 @@ export const PERMANENT_REASONS = [
   "ConnectRejected",
   "UserQuotaExceeded",
   "NotAuthorized",
+  "SourceMappingFailed",
 ] as const;
 
 /** Reasons the world may heal: retried, and parked with the reason only on the last attempt. */
@@ -27,6 +28,7 @@ export const TRANSIENT_REASONS = [
   "ConnectUnavailable",
   "UserLookupPending",
   "MappingTableUnavailable",
+  "SourceTableUnavailable",
   "EventPublishFailed",
   "DeadLetterUnavailable",
   "InternalError",
@@ -135,6 +137,20 @@ export class NotAuthorizedError extends PermanentFailure {
   readonly reason = "NotAuthorized";
 }
 
+/** A source mapping could not turn the payload into events: the mapping (or the payload) needs a fix. */
+export class SourceMappingFailedError extends PermanentFailure {
+  override readonly name = "SourceMappingFailedError";
+  readonly reason = "SourceMappingFailed";
+  constructor(
+    message: string,
+    readonly sourceId: string,
+    readonly field: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export class ConnectThrottledError extends TransientFailure {
   override readonly name = "ConnectThrottledError";
   readonly reason = "ConnectThrottled";
@@ -154,6 +170,11 @@ export class UserLookupPendingError extends TransientFailure {
 export class MappingTableUnavailableError extends TransientFailure {
   override readonly name = "MappingTableUnavailableError";
   readonly reason = "MappingTableUnavailable";
+}
+
+export class SourceTableUnavailableError extends TransientFailure {
+  override readonly name = "SourceTableUnavailableError";
+  readonly reason = "SourceTableUnavailable";
 }
 
 export class EventPublishFailedError extends TransientFailure {
