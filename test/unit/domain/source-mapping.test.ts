@@ -293,7 +293,7 @@ describe("evaluating a mapping", () => {
     });
     expect(failure(control)).toMatchObject({
       reason: "InvalidEvent",
-      message: "source people: employee.firstName: contains control characters",
+      message: "source people: employee.firstName: contains U+0007, a control character",
     });
     expect(failure(badEmail)).toMatchObject({ reason: "InvalidEvent" });
     expect(failure(otherType)).toMatchObject({ reason: "UnsupportedEventType" });
