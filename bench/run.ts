@@ -2,7 +2,9 @@
  * `npm run bench [-- --json]`: every figure against a baseline measured in the same run.
  *   throughput  - a 300-hire backlog through two consumers against a CreateUser quota of 20/s;
  *   overhead    - handler vs the bare SDK calls it must make, per hire, zero-latency emulators;
- *   coldStart   - init of the packaged bundle vs a bundle that only builds the same SDK clients;
+ *   coldStart   - init of the packaged bundle vs a bundle that only builds the same SDK clients,
+ *                 without and with a source table configured, and what the first payload that
+ *                 needs a source mapping adds (JSONata loaded, the shipped mappings compiled);
  *   rules       - median time to pick the winner among 5,000 rules;
  *   memory      - peak RSS of the handler process vs the baseline's over the same backlog.
  * Ratios are the thing to read: this machine is shared and noisy, absolute figures wander.
@@ -224,26 +226,44 @@ const coldStart = async () => {
     DLQ_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/onboarding-dlq",
     POWERTOOLS_METRICS_NAMESPACE: "ConnectOnboarding",
   };
-  const initOf = async (module: string) =>
+  const initOf = async (module: string, extra: Record<string, string> = {}) =>
     lastJsonLine<{ initMs: number }>(
       await run(process.execPath, ["--input-type=module", "-e", INIT_PROBE], {
         ...functionEnv,
+        ...extra,
         BENCH_MODULE: pathToFileURL(module).href,
       }),
     ).initMs;
+  const mappingBundle = await bundle("bench/source-mapping-entry.ts", "source-mapping-probe");
+  const withSources = { SOURCE_TABLE_NAME: "sources" };
   const initMs: number[] = [];
   const baselineInitMs: number[] = [];
+  const sourcesInitMs: number[] = [];
+  const firstMappingMs: number[] = [];
   for (let i = 0; i < COLD_STARTS; i++) {
     initMs.push(await initOf(BUNDLE));
     baselineInitMs.push(await initOf(baselineBundle));
+    sourcesInitMs.push(await initOf(BUNDLE, withSources));
+    firstMappingMs.push(
+      lastJsonLine<{ firstMappingMs: number }>(
+        await run(process.execPath, [mappingBundle], { ...functionEnv, BENCH_ROOT: ROOT }),
+      ).firstMappingMs,
+    );
   }
   const [bundleBytes, baselineBytes] = await Promise.all([stat(BUNDLE), stat(baselineBundle)]);
+  const baseline = median(baselineInitMs);
   return {
     bundleBytes: bundleBytes.size,
     baselineBundleBytes: baselineBytes.size,
     initMs: median(initMs),
-    baselineInitMs: median(baselineInitMs),
-    ratio: median(initMs) / median(baselineInitMs),
+    baselineInitMs: baseline,
+    ratio: median(initMs) / baseline,
+    withSourceMapping: {
+      initMs: median(sourcesInitMs),
+      ratio: median(sourcesInitMs) / baseline,
+      firstMappingMs: median(firstMappingMs),
+      initAndFirstMappingRatio: (median(sourcesInitMs) + median(firstMappingMs)) / baseline,
+    },
   };
 };
 
@@ -278,7 +298,7 @@ const main = async () => {
   const started = performance.now();
   say("bench: rule engine");
   const ruleFigures = rules();
-  say("bench: cold start (package, baseline bundle, init x15 each)");
+  say("bench: cold start (package, baseline bundle, init x15 each, with and without sources)");
   const cold = await coldStart();
   say("bench: per-event overhead (handler and baseline processes, alternated)");
   const { overhead: perEvent, memory } = await overhead();
@@ -336,6 +356,20 @@ const table = (r: Report): string => {
       `${f(r.coldStart.baselineInitMs, 1)} ms`,
       f(r.coldStart.ratio),
       `<= ${TARGETS.coldStartRatio} ${verdict(r.coldStart.ratio <= TARGETS.coldStartRatio)}`,
+    ],
+    [
+      "  with a source table",
+      `${f(r.coldStart.withSourceMapping.initMs, 1)} ms`,
+      `${f(r.coldStart.baselineInitMs, 1)} ms`,
+      f(r.coldStart.withSourceMapping.ratio),
+      `<= ${TARGETS.coldStartRatio} ${verdict(r.coldStart.withSourceMapping.ratio <= TARGETS.coldStartRatio)}`,
+    ],
+    [
+      "  + first mapped payload",
+      `+${f(r.coldStart.withSourceMapping.firstMappingMs, 1)} ms`,
+      `${f(r.coldStart.baselineInitMs, 1)} ms`,
+      f(r.coldStart.withSourceMapping.initAndFirstMappingRatio),
+      "(once per environment)",
     ],
     [
       "bundle size",

@@ -48,7 +48,7 @@ const reportError = (error: unknown, io: CliIo): number => {
 export const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
   const program = new Command("onboard")
     .description(
-      "Operate connect-onboarding: plan a hire, manage the mapping table, inspect and replay the dead-letter queue.",
+      "Operate connect-onboarding: plan a hire, manage the mapping and source tables, inspect and replay the dead-letter queue.",
     )
     .version(VERSION)
     .configureOutput({
@@ -76,6 +76,7 @@ the operation failed, 2 wrong usage, 130 interrupted. Ctrl-C or SIGTERM ends any
 
   addPlan(program, io, setExit);
   addMappings(program, io, setExit);
+  addSources(program, io, setExit);
   addDlq(program, io, setExit);
   addSend(program, io, setExit);
   return program;
@@ -203,6 +204,108 @@ const addMappings = (program: Command, io: CliIo, setExit: SetExit): void => {
     .action(async (file: string | undefined, _opts: unknown, command: Command) => {
       const { runValidate } = await import("./mappings/validate.js");
       setExit(await runValidate(file, options(command), io));
+    });
+};
+
+const addSources = (program: Command, io: CliIo, setExit: SetExit): void => {
+  const defaults = functionDefaults();
+  const sources = program
+    .command("sources")
+    .description(
+      "Load, export, check and try the source mappings (HR payloads in their own shape).",
+    );
+
+  sources
+    .command("import")
+    .description(
+      "Validate and compile every mapping in the file (all errors at once, nothing written if any), then write what differs.",
+    )
+    .argument("<file>", "a JSON file (one mapping or an array) or a folder of them")
+    .requiredOption("--table <name>", "the source table")
+    .option("--dry-run", "show the differences, write nothing")
+    .option("--prune", "also delete mappings the file does not have")
+    .option("--json", "print the differences as JSON")
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      const { runSourcesImport } = await import("./sources/manage.js");
+      setExit(await runSourcesImport(file, options(command), io));
+    });
+
+  sources
+    .command("export")
+    .description("Print the table's mappings as a JSON array, sorted by sourceId.")
+    .requiredOption("--table <name>", "the source table")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runSourcesExport } = await import("./sources/manage.js");
+      setExit(await runSourcesExport(options(command), io));
+    });
+
+  sources
+    .command("validate")
+    .description(
+      "Compile every expression as the function will; report each problem with its member and, for a syntax error, its position.",
+    )
+    .argument("[file]", "check a file or folder instead of the table")
+    .option("--table <name>", "the source table")
+    .option("--json", "print the findings as JSON")
+    .addHelpText("after", "\nExits 1 when there are errors.")
+    .action(async (file: string | undefined, _opts: unknown, command: Command) => {
+      const { runSourcesValidate } = await import("./sources/manage.js");
+      setExit(await runSourcesValidate(file, options(command), io));
+    });
+
+  sources
+    .command("test")
+    .description(
+      "Show the canonical event(s) a payload becomes and, with rules, the plan for each. Writes nothing anywhere.",
+    )
+    .argument(
+      "<payload-file>",
+      ".json (one body or an array), .jsonl (one body per line) or a folder",
+    )
+    .addOption(
+      new Option("--sources <file>", "source mappings from a file or folder").conflicts(
+        "sourceTable",
+      ),
+    )
+    .option("--source-table <name>", "source mappings from the source table")
+    .addOption(
+      new Option("--mappings <file>", "rules from a JSON or CSV file, for the plan").conflicts(
+        "table",
+      ),
+    )
+    .option("--table <name>", "rules from the mapping table, for the plan")
+    .option(
+      "--instance-id <id>",
+      "Connect instance ID or ARN: resolve profiles, check the username",
+    )
+    .addOption(
+      new Option(
+        "--identity-management-type <type>",
+        `${IDENTITY_MANAGEMENT_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
+      )
+        .default(defaults.identityManagementType)
+        .argParser(oneOf(IDENTITY_MANAGEMENT_TYPES)),
+    )
+    .option(
+      "--username-template <template>",
+      "as the function's USERNAME_TEMPLATE",
+      defaults.usernameTemplate,
+    )
+    .option("--json", "print the result as JSON (an array when the file holds several bodies)")
+    .addHelpText(
+      "after",
+      `
+JSON: {"where","sourceId","envelope","failure":{"reason","message"}|null,
+       "events":[{"event","failure","plan":{as onboard plan --json}|null}]}
+Exits 1 when the payload or any of its events would fail.
+
+Example:
+  onboard sources test events/sources/payloads/bamboohr-webhook.json --sources events/sources \\
+    --mappings events/mappings.json`,
+    )
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      const { runSourcesTest } = await import("./sources/test-command.js");
+      setExit(await runSourcesTest(file, options(command), io));
     });
 };
 

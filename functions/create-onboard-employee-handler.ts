@@ -15,6 +15,7 @@ import { createAwsClients } from "../shared/adapters/aws-clients.js";
 import { ConnectInstance } from "../shared/adapters/connect-users.js";
 import { DynamoDbLedger } from "../shared/adapters/dynamodb-ledger.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
+import { DynamoDbSourceMappings } from "../shared/adapters/dynamodb-source-mappings.js";
 import { EventBridgePublisher } from "../shared/adapters/eventbridge-publisher.js";
 import { recordLogger } from "../shared/adapters/record-logger.js";
 import { SqsDeadLetterParker } from "../shared/adapters/sqs-dead-letter-parker.js";
@@ -26,11 +27,13 @@ import {
   type MessageResult,
 } from "../shared/application/employee-message-handler.js";
 import { EmployeePlanner } from "../shared/application/employee-planner.js";
-import { EmployeeSync } from "../shared/application/employee-sync.js";
+import { EmployeeSync, type SyncResult } from "../shared/application/employee-sync.js";
+import { MessageReader } from "../shared/application/message-reader.js";
 import { pacedCalls } from "../shared/application/paced-calls.js";
 import { ProfileResolver } from "../shared/application/profile-resolver.js";
 import { DEFAULT_RETRY_POLICY } from "../shared/application/retry.js";
 import { RuleBook } from "../shared/application/rule-book.js";
+import { SourceBook } from "../shared/application/source-book.js";
 import { readConfig } from "../shared/config.js";
 import { generatePassword } from "../shared/domain/password.js";
 import type { ConnectApi } from "../shared/ports.js";
@@ -111,7 +114,18 @@ export const createHandler = (
     clock,
     newPassword: generatePassword,
   });
+  // Without a source table only canonical bodies are read; with one, JSONata is loaded only
+  // once a payload needs a mapping.
+  const sources = config.sourceTableName
+    ? new SourceBook(
+        new DynamoDbSourceMappings(clients.dynamodb, config.sourceTableName),
+        { ttlMs: config.mappingCacheTtlSeconds * 1000, missRefreshMs: MISS_REFRESH_MS },
+        clock,
+        logger,
+      )
+    : undefined;
   const messages = new EmployeeMessageHandler({
+    reader: new MessageReader(sources),
     sync,
     publisher,
     parker: new SqsDeadLetterParker(clients.sqs, config.dlqUrl),
@@ -141,7 +155,8 @@ export const createHandler = (
       try {
         // Tracked, so the events of the batch's records share PutEvents calls.
         const message = inboundMessage(record);
-        tally[outcomeMetric(await publisher.track(() => messages.handle(message, deadline)))]++;
+        const result = await publisher.track(() => messages.handle(message, deadline));
+        for (const metric of outcomeMetrics(result)) tally[metric]++;
       } catch (error) {
         tally.EventsRetried++;
         throw error;
@@ -181,8 +196,7 @@ type Metric =
   | "EventsParked"
   | "EventsRetried";
 
-const outcomeMetric = (result: MessageResult): Metric => {
-  if (result.kind === "parked") return "EventsParked";
+const syncMetric = (result: SyncResult): Metric => {
   switch (result.outcome) {
     case "CREATED":
       return "UsersCreated";
@@ -196,3 +210,11 @@ const outcomeMetric = (result: MessageResult): Metric => {
       return "EventsUnchanged";
   }
 };
+
+/** A message counts once per event: a payload a source mapping split counts each employee. */
+const outcomeMetrics = (result: MessageResult): Metric[] =>
+  result.kind === "parked"
+    ? ["EventsParked"]
+    : result.kind === "synced"
+      ? [syncMetric(result)]
+      : [...result.synced.map(syncMetric), ...(result.parked ? (["EventsParked"] as const) : [])];

@@ -1,6 +1,9 @@
+import { loadJsonata } from "../shared/application/source-book.js";
 import type { MappingRule } from "../shared/domain/mapping-rule.js";
 import { formatOf, parseRuleFile } from "../shared/domain/mapping-rule-file.js";
+import type { SourceMapping } from "../shared/domain/source-mapping.js";
 import * as files from "../shared/event-files.js";
+import { checkSourceMappings, readSourceMappingEntries } from "../shared/source-mapping-files.js";
 
 /** A bad argument or unreadable file: `npm start` prints the message as one line and exits 1. */
 export class InputError extends Error {
@@ -45,3 +48,15 @@ export const readMappingRules = async (
 
 export const readJsonFile = (path: string, flag: string): Promise<unknown> =>
   forFlag(flag, () => files.readJsonFile(path));
+
+/** Reads source mappings (a file or a folder); any invalid mapping is an input error naming it. */
+export const readSourceMappings = async (path: string): Promise<SourceMapping[]> => {
+  const entries = await forFlag("--sources", () => readSourceMappingEntries(path));
+  const { mappings, problems } = checkSourceMappings(entries, await loadJsonata());
+  if (problems.length > 0) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+    throw new InputError(`--sources: ${path} ${first?.where}: ${first?.message}${more}`);
+  }
+  return mappings;
+};

@@ -11,6 +11,7 @@ import {
   startEventBridgeEmulator,
 } from "../emulators/eventbridge/index.js";
 import type { MappingRule } from "../shared/domain/mapping-rule.js";
+import type { SourceMapping } from "../shared/domain/source-mapping.js";
 import { CONNECT_APIS } from "../shared/ports.js";
 import { type Queues, startQueues } from "./queues.js";
 import { type MappingTable, startMappingTable } from "./tables.js";
@@ -36,6 +37,8 @@ export const LOCAL_EVENT_BUS = "connect-onboarding";
 export interface LocalStackOptions {
   readonly seed: ConnectSeed;
   readonly rules: readonly MappingRule[];
+  /** Source mappings for the source table (docs/sources.md); none by default. */
+  readonly sources?: readonly SourceMapping[];
   /** The queue's redrive maxReceiveCount, and the function's MAX_RECEIVE_COUNT (default 5). */
   readonly maxReceiveCount?: number;
   readonly visibilityTimeoutSeconds?: number;
@@ -91,6 +94,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const previous = Object.fromEntries(Object.keys(aws).map((key) => [key, process.env[key]]));
   Object.assign(process.env, aws);
   await table.putRules(options.rules.map((rule) => ({ ...rule })));
+  await table.putSources((options.sources ?? []).map((mapping) => ({ ...mapping })));
 
   const env = {
     ...aws,
@@ -98,6 +102,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     IDENTITY_MANAGEMENT_TYPE: options.seed.instance.identityManagementType ?? "SAML",
     MAPPING_TABLE_NAME: table.tableName,
     LEDGER_TABLE_NAME: table.ledgerTableName,
+    SOURCE_TABLE_NAME: table.sourceTableName,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS,
     EVENT_SOURCE: "connect-onboarding",
     DLQ_URL: queues.dlqUrl,

@@ -1,34 +1,46 @@
 /**
  * `npm start`: the whole pipeline on the embedded local stack (DESIGN section 8).
  *
- *   npm start -- [--events PATH] [--mappings PATH] [--connect-seed PATH] [--json]
+ *   npm start -- [--events PATH] [--mappings PATH] [--sources PATH] [--connect-seed PATH] [--json]
  */
 import { parseArgs } from "node:util";
 import { type ConnectSeed, parseConnectSeed } from "../emulators/connect/index.js";
 import { parseMessageBody } from "../shared/domain/message-body.js";
-import { InputError, readEventBodies, readJsonFile, readMappingRules } from "./inputs.js";
+import {
+  InputError,
+  readEventBodies,
+  readJsonFile,
+  readMappingRules,
+  readSourceMappings,
+} from "./inputs.js";
 import type { PipelineReport } from "./pipeline.js";
 import { routeStdoutToStderr } from "./stdout.js";
 
 const DEFAULTS = {
-  events: "events/hires",
+  // The canonical samples, then the shipped source mappings' sample payloads.
+  events: ["events/hires", "events/sources/payloads"],
   mappings: "events/mappings.json",
+  sources: "events/sources",
   seed: "events/connect-seed.json",
 };
 const CONSUMERS = 2;
 
-const USAGE = `Usage: npm start -- [--events PATH] [--mappings PATH] [--connect-seed PATH] [--json]
+const USAGE = `Usage: npm start -- [--events PATH] [--mappings PATH] [--sources PATH] [--connect-seed PATH] [--json]
 
   --events PATH        a .json file (one body or an array of bodies), a .jsonl/.ndjson file
-                       (one body per line, verbatim), or a folder of them (default: ${DEFAULTS.events})
+                       (one body per line, verbatim), or a folder of them
+                       (default: ${DEFAULTS.events.join(" and ")})
   --mappings PATH      mapping rules as a JSON array or CSV (default: ${DEFAULTS.mappings})
+  --sources PATH       source mappings: a JSON file (one mapping or an array) or a folder of
+                       them (default: ${DEFAULTS.sources}, the shipped ones)
   --connect-seed PATH  the emulated Connect instance (default: ${DEFAULTS.seed})
   --json               print one JSON report on stdout; logs go to stderr
   --help               show this help`;
 
 interface Arguments {
-  readonly events: string;
+  readonly events: readonly string[];
   readonly mappings: string;
+  readonly sources: string;
   readonly seed: string;
   readonly json: boolean;
   readonly help: boolean;
@@ -43,14 +55,16 @@ const parseArguments = (argv: string[]): Arguments => {
       options: {
         events: { type: "string" },
         mappings: { type: "string" },
+        sources: { type: "string" },
         "connect-seed": { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
     return {
-      events: values.events ?? DEFAULTS.events,
+      events: values.events === undefined ? DEFAULTS.events : [values.events],
       mappings: values.mappings ?? DEFAULTS.mappings,
+      sources: values.sources ?? DEFAULTS.sources,
       seed: values["connect-seed"] ?? DEFAULTS.seed,
       json: values.json ?? false,
       help: values.help ?? false,
@@ -75,11 +89,13 @@ const main = async (): Promise<number> => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [bodies, rules, seed] = await Promise.all([
-    readEventBodies(args.events),
+  const [bodyLists, rules, sources, seed] = await Promise.all([
+    Promise.all(args.events.map((path) => readEventBodies(path))),
     readMappingRules(args.mappings, (line) => process.stderr.write(`${line}\n`)),
+    readSourceMappings(args.sources),
     readSeed(args.seed),
   ]);
+  const bodies = bodyLists.flat();
 
   // Loaded only once the arguments are good: a mistyped flag gets its one line, not the AWS
   // SDK's start-up warnings as well.
@@ -94,6 +110,7 @@ const main = async (): Promise<number> => {
   const stack = await startLocalStack({
     seed,
     rules,
+    sources,
     visibilityTimeoutSeconds: 20,
     functionEnv: apiPaceEnv(seed, CONSUMERS),
   });

@@ -18,6 +18,8 @@ export interface MappingTableOptions {
   tableName?: string;
   /** The ledger's name (default "connect-onboarding-ledger"). */
   ledgerTableName?: string;
+  /** The source mappings' table beside it (default "connect-onboarding-sources"). */
+  sourceTableName?: string;
 }
 
 export interface MappingTable {
@@ -29,6 +31,10 @@ export interface MappingTable {
   readonly ledgerTableName: string;
   /** The ledger, read as the CLI reads it. */
   readonly ledger: DynamoDbLedger;
+  /** The source table (hash key `sourceId`), on the same emulator. */
+  sourceTableName: string;
+  /** Writes (or overwrites) source mappings; each needs a non-empty string `sourceId`. */
+  putSources(mappings: Record<string, unknown>[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,9 +43,13 @@ export const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ATTEMPTS = 8;
 const TABLE_ACTIVE_ATTEMPTS = 100;
 
-/** Starts an in-memory dynalite on 127.0.0.1 holding the mapping table and the ledger. */
+/**
+ * Starts an in-memory dynalite on 127.0.0.1 holding the mapping table (hash key `ruleId`), the
+ * source table (hash key `sourceId`) and the ledger.
+ */
 export async function startMappingTable(options: MappingTableOptions = {}): Promise<MappingTable> {
   const tableName = options.tableName ?? "connect-onboarding-mappings";
+  const sourceTableName = options.sourceTableName ?? "connect-onboarding-sources";
   const ledgerTableName = options.ledgerTableName ?? "connect-onboarding-ledger";
   const dynamodb = await startDynamoDbEmulator();
   const { endpoint } = dynamodb;
@@ -57,6 +67,7 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
   };
   try {
     await createTable(client, tableName, [{ name: "ruleId", type: "HASH" }]);
+    await createTable(client, sourceTableName, [{ name: "sourceId", type: "HASH" }]);
     await createTable(client, ledgerTableName, [
       { name: LEDGER_KEYS.partition, type: "HASH" },
       { name: LEDGER_KEYS.sort, type: "RANGE" },
@@ -68,7 +79,10 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
   return {
     endpoint,
     tableName,
-    putRules: async (rules) => batchPutAll(documents, tableName, checkedRules(rules)),
+    putRules: async (rules) => batchPutAll(documents, tableName, checkedKeys(rules, "ruleId")),
+    sourceTableName,
+    putSources: async (mappings) =>
+      batchPutAll(documents, sourceTableName, checkedKeys(mappings, "sourceId")),
     deleteRule: async (ruleId) => {
       await documents.send(new DeleteCommand({ TableName: tableName, Key: { ruleId } }));
     },
@@ -102,20 +116,22 @@ async function createTable(
 }
 
 /**
- * Every rule needs a ruleId, and no two may share one: DynamoDB rejects duplicate keys
- * within a BatchWrite, and across batches the later rule would silently replace the earlier.
+ * Every item needs its key (ruleId, sourceId), and no two may share one: DynamoDB rejects
+ * duplicate keys within a BatchWrite, and across batches the later would silently replace the
+ * earlier.
  */
-function checkedRules(rules: Record<string, unknown>[]): Record<string, unknown>[] {
+function checkedKeys(items: Record<string, unknown>[], key: string): Record<string, unknown>[] {
   const seen = new Set<string>();
-  for (const rule of rules) {
-    const { ruleId } = rule;
-    if (typeof ruleId !== "string" || ruleId.length === 0) {
-      throw new TypeError(`every rule needs a non-empty string ruleId, got ${String(ruleId)}`);
+  for (const item of items) {
+    const value = item[key];
+    if (typeof value !== "string" || value.length === 0) {
+      const noun = key === "ruleId" ? "rule" : "item";
+      throw new TypeError(`every ${noun} needs a non-empty string ${key}, got ${String(value)}`);
     }
-    if (seen.has(ruleId)) throw new TypeError(`duplicate ruleId ${ruleId}`);
-    seen.add(ruleId);
+    if (seen.has(value)) throw new TypeError(`duplicate ${key} ${value}`);
+    seen.add(value);
   }
-  return rules;
+  return items;
 }
 
 /** The one call batchPutAll makes, so its retry logic can be exercised on its own. */

@@ -12,6 +12,12 @@ export const FUNCTION_ARTIFACT = "onboardEmployee.zip";
 /** The bundle's path inside the artifact (the handler is `functions/onboard-employee.handler`). */
 export const BUNDLE_ENTRY = "functions/onboard-employee.mjs";
 
+/**
+ * The JSONata engine, beside the bundle and imported by it only when a payload needs a source
+ * mapping (scripts/esbuild-plugins.cjs): outside the budget, since no cold start parses it.
+ */
+export const LAZY_ENTRIES: readonly string[] = ["functions/lazy/jsonata.mjs"];
+
 /** The esbuild metafile serverless-esbuild keeps in its work folder (keepOutputDirectory). */
 export const BUNDLE_METAFILE = ".esbuild/.build/functions/onboard-employee-meta.json";
 

@@ -3,6 +3,7 @@
 "use strict";
 
 const { readFile } = require("node:fs/promises");
+const { dirname, join } = require("node:path");
 
 /**
  * The AWS SDK's schema modules (`@aws-sdk/<client>/dist-es/schemas/schemas_0.js`) describe every
@@ -53,6 +54,46 @@ const treeShakeAwsSdkSchemas = {
   },
 };
 
-module.exports = [treeShakeAwsSdkSchemas];
+/** Where the JSONata engine goes, beside the bundle; the bundle imports it by this path. */
+const LAZY_JSONATA = "./lazy/jsonata.mjs";
+
+/**
+ * The JSONata engine (about 80 KB minified) is needed only once a payload needs a source
+ * mapping, and the function imports it then (`import("jsonata")`). Inlined, it would still be
+ * parsed at every cold start. This keeps it out of the bundle: the import is pointed at a file
+ * of its own beside the bundle (`lazy/jsonata.mjs`, JSONata bundled as an ES module), which
+ * this plugin builds with the same options and which is zipped with the bundle.
+ */
+/** @type {import("esbuild").Plugin} */
+const lazyJsonata = {
+  name: "lazy-jsonata",
+  setup(build) {
+    build.onResolve({ filter: /^jsonata$/ }, (args) =>
+      args.kind === "dynamic-import" ? { path: LAZY_JSONATA, external: true } : undefined,
+    );
+    build.onEnd(async (result) => {
+      if (result.errors.length > 0) return;
+      const { outdir, outfile, minify, target, platform, banner, legalComments } =
+        build.initialOptions;
+      const dir = outdir ?? (outfile ? dirname(outfile) : undefined);
+      if (!dir) return;
+      await build.esbuild.build({
+        entryPoints: [require.resolve("jsonata")],
+        outfile: join(dir, LAZY_JSONATA),
+        bundle: true,
+        format: "esm",
+        minify,
+        target,
+        platform,
+        banner,
+        legalComments,
+        logLevel: "warning",
+      });
+    });
+  },
+};
+
+module.exports = [treeShakeAwsSdkSchemas, lazyJsonata];
+module.exports.LAZY_JSONATA = LAZY_JSONATA;
 module.exports.inlineSchemaKeys = inlineSchemaKeys;
 module.exports.SCHEMA_MODULE = SCHEMA_MODULE;

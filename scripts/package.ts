@@ -18,6 +18,7 @@ import {
   BUNDLE_METAFILE,
   breakdownByPackage,
   FUNCTION_ARTIFACT,
+  LAZY_ENTRIES,
   OFFLINE_FRAMEWORK_ENV,
   PLACEHOLDER_INSTANCE_ID,
 } from "./bundle-budget.js";
@@ -88,6 +89,10 @@ const main = async (): Promise<number> => {
   console.log(
     `bundle ${BUNDLE_ENTRY}: ${bundle.size} bytes (limit ${BUNDLE_LIMIT_BYTES}); artifact ${FUNCTION_ARTIFACT}: ${artifactBytes} bytes, ${zip.entries.length} file(s)`,
   );
+
+  for (const entry of zip.entries.filter((e) => LAZY_ENTRIES.includes(e.name))) {
+    console.log(`loaded on first need, not at cold start: ${entry.name}: ${entry.size} bytes`);
+  }
 
   const metafilePath = join(root, BUNDLE_METAFILE);
   if (existsSync(metafilePath)) {

@@ -49,6 +49,7 @@ const FUNCTION_SETTINGS = {
 /** What CloudFormation fills in at deploy time (!Ref, !GetAtt): present, so only params are judged. */
 const RESOLVED_AT_DEPLOY = {
   MAPPING_TABLE_NAME: "resolved-at-deploy",
+  SOURCE_TABLE_NAME: "resolved-at-deploy",
   EVENT_BUS_NAME: "resolved-at-deploy",
   DLQ_URL: "https://sqs.resolved-at-deploy.invalid/queue",
 };

@@ -19,6 +19,8 @@ export interface OnboardingConfig {
   readonly mappingTableName: string;
   readonly ledgerTableName: string;
   readonly ledgerHistoryDays: number;
+  /** The source mappings' table (docs/sources.md); without one only canonical bodies are read. */
+  readonly sourceTableName?: string;
   readonly eventBusName: string;
   readonly eventSource: string;
   readonly dlqUrl: string;
@@ -132,6 +134,8 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
     }
   }
 
+  const sourceTableName = value("SOURCE_TABLE_NAME");
+
   const config: OnboardingConfig = {
     instanceId,
     identityManagementType: oneOf("IDENTITY_MANAGEMENT_TYPE", IDENTITY_MANAGEMENT_TYPES, "SAML"),
@@ -143,6 +147,7 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
       (n) => n > 0 && n <= 36_500,
       "a number of days above 0 and at most 36500",
     ),
+    ...(sourceTableName === undefined ? {} : { sourceTableName }),
     eventBusName: required("EVENT_BUS_NAME"),
     eventSource: value("EVENT_SOURCE") ?? "connect-onboarding",
     dlqUrl,

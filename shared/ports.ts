@@ -11,6 +11,7 @@ import type { AppliedChange, Claim, HistoryEntry, LedgerEntry } from "./domain/l
 import type { MappingRule } from "./domain/mapping-rule.js";
 import type { OutputEvent } from "./domain/output-events.js";
 import type { ProfileKind } from "./domain/profile-ref.js";
+import type { SourceMapping } from "./domain/source-mapping.js";
 
 /** Where the mapping rules live (the DynamoDB table in production). */
 export interface MappingRuleSource {
@@ -203,4 +204,12 @@ export interface DeadLetter {
 /** Parks a message on the dead-letter queue with the reason it could not be provisioned. */
 export interface DeadLetterParker {
   park(letter: DeadLetter): Promise<void>;
+}
+
+/** Where the source mappings live (the DynamoDB source table in production). */
+export interface SourceMappingSource {
+  /** Every mapping whose document is valid; invalid items are reported through `onInvalid`. */
+  loadSources(
+    onInvalid?: (sourceId: string | undefined, problem: string) => void,
+  ): Promise<SourceMapping[]>;
 }

@@ -1,15 +1,17 @@
+import type { EmployeeRecordEvent } from "../domain/employee-event.js";
 import {
   type ProvisioningFailure,
   type ReasonCode,
   toProvisioningFailure,
 } from "../domain/failures.js";
 import { hrVersion } from "../domain/hr-version.js";
-import { type FailureHints, parseMessageBody } from "../domain/message-body.js";
+import type { FailureHints } from "../domain/message-body.js";
 import { bodyDigest, provisioningFailedEvent } from "../domain/output-events.js";
 import type { DeadLetterParker, InboundMessage, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
 import type { EmployeeSync, SyncResult } from "./employee-sync.js";
 import type { Log } from "./log.js";
+import { type EventRead, MessageReader } from "./message-reader.js";
 
 export interface MessageHandlerSettings {
   readonly instanceId: string;
@@ -26,6 +28,8 @@ export interface MessageHandlerDeps {
   readonly clock: Clock;
   /** A logger carrying the message's identifiers (never the employee's name or contacts). */
   readonly logFor: (keys: MessageKeys) => Log;
+  /** Reads bodies into events; by default canonical bodies only (no source mappings). */
+  readonly reader?: MessageReader;
 }
 
 export interface MessageKeys {
@@ -36,7 +40,21 @@ export interface MessageKeys {
 
 export type MessageResult =
   | ({ readonly kind: "synced" } & SyncResult)
-  | { readonly kind: "parked"; readonly reason: ReasonCode; readonly permanent: boolean };
+  | { readonly kind: "parked"; readonly reason: ReasonCode; readonly permanent: boolean }
+  | {
+      /** A payload a source mapping split into several events (docs/sources.md). */
+      readonly kind: "several";
+      readonly synced: readonly SyncResult[];
+      /** Set when one of them failed: the message was parked with this reason. */
+      readonly parked?: { readonly reason: ReasonCode; readonly permanent: boolean };
+    };
+
+/** A failed event of a message, with what the Provisioning Failed event says of it. */
+interface FailedEvent {
+  readonly failure: Pick<ProvisioningFailure, "reason" | "message" | "permanent">;
+  readonly hints: FailureHints;
+  readonly failureKey?: string;
+}
 
 /**
  * One message from the onboarding queue, start to finish. Returns when it is done (the
@@ -44,10 +62,16 @@ export type MessageResult =
  * failure when SQS should deliver it again.
  */
 export class EmployeeMessageHandler {
-  constructor(private readonly deps: MessageHandlerDeps) {}
+  readonly #reader: MessageReader;
+
+  constructor(private readonly deps: MessageHandlerDeps) {
+    this.#reader = deps.reader ?? new MessageReader();
+  }
 
   async handle(record: InboundMessage, deadline: number): Promise<MessageResult> {
-    const parsed = parseMessageBody(record.body);
+    const read = await this.#reader.read(record.body);
+    if (read.ok && read.events.length > 1) return this.handleSeveral(record, read.events, deadline);
+    const parsed: EventRead = read.ok ? (read.events[0] as EventRead) : read;
     if (!parsed.ok) {
       // The same keys as a valid hire's lines: the hint's eventId is the sourceEventId.
       const { eventId, employeeId } = parsed.hints;
@@ -56,19 +80,15 @@ export class EmployeeMessageHandler {
         ...(employeeId ? { employeeId } : {}),
         ...(eventId ? { sourceEventId: eventId } : {}),
       });
+      // The source table out of reach: SQS delivers the message again.
+      if (!parsed.error.permanent && !this.isLastAttempt(record)) throw parsed.error;
       return this.park(record, parsed.error, parsed.hints, log);
     }
     const { event } = parsed;
     const hints = { eventId: event.eventId, employeeId: event.employee.employeeId };
-    const log = this.deps.logFor({
-      messageId: record.messageId,
-      employeeId: hints.employeeId,
-      sourceEventId: hints.eventId,
-    });
+    const log = this.logFor(record, hints);
     try {
-      const version = hrVersion(event.occurredAt, record.sentAt);
-      const synced = await this.deps.sync.sync(event, version, { deadline, log });
-      return { kind: "synced", ...synced };
+      return { kind: "synced", ...(await this.sync(event, record, deadline, log)) };
     } catch (error) {
       const failure = toProvisioningFailure(error);
       if (failure.permanent || this.isLastAttempt(record))
@@ -82,31 +102,96 @@ export class EmployeeMessageHandler {
   }
 
   /**
+   * Several events from one record (a payload a source mapping split): each is provisioned in
+   * turn, and the record is done when all are. A permanent failure of one does not hold the
+   * others back; the record is then parked once, its reason naming the failed events, and a
+   * replay is safe since provisioning is idempotent (the others' users are adopted). A
+   * transient failure hands the whole record back to SQS, on the same ground.
+   */
+  private async handleSeveral(
+    record: InboundMessage,
+    events: readonly EventRead[],
+    deadline: number,
+  ): Promise<MessageResult> {
+    const synced: SyncResult[] = [];
+    const failed: (FailedEvent & { readonly index: number })[] = [];
+    for (const [index, read] of events.entries()) {
+      if (!read.ok) {
+        failed.push({ index, failure: read.error, hints: read.hints });
+        continue;
+      }
+      const { event } = read;
+      const hints = { eventId: event.eventId, employeeId: event.employee.employeeId };
+      try {
+        synced.push(await this.sync(event, record, deadline, this.logFor(record, hints)));
+      } catch (error) {
+        failed.push({ index, failure: toProvisioningFailure(error), hints });
+      }
+    }
+    if (failed.length === 0) return { kind: "several", synced };
+    const log = this.deps.logFor({ messageId: record.messageId });
+    const transient = failed.find(({ failure }) => !failure.permanent);
+    if (transient && !this.isLastAttempt(record)) {
+      log.warn("Events of the message not all synced yet; SQS will deliver it again", {
+        reason: transient.failure.reason,
+        events: events.length,
+        failed: failed.length,
+        receiveCount: record.receiveCount,
+      });
+      throw transient.failure;
+    }
+    const first = failed[0] as (typeof failed)[number];
+    const name = ({ index, hints }: (typeof failed)[number]) =>
+      `event ${index + 1} of ${events.length}${hints.eventId ? ` (${hints.eventId})` : ""}`;
+    const others = failed.slice(1).map((entry) => `${name(entry)}: ${entry.failure.reason}`);
+    const failure = {
+      reason: first.failure.reason,
+      permanent: first.failure.permanent,
+      message: `${name(first)}: ${first.failure.message}${others.length > 0 ? `; also ${others.join(", ")}` : ""}`,
+    };
+    // One Provisioning Failed event per failed employee, keyed apart when they have no eventId.
+    const announced = failed.map(({ failure: f, hints, index }) => ({
+      failure: f,
+      hints,
+      failureKey: hints.eventId ?? `${bodyDigest(record.body)}#${index + 1}`,
+    }));
+    await this.park(record, failure, first.hints, log, announced);
+    return {
+      kind: "several",
+      synced,
+      parked: { reason: failure.reason, permanent: failure.permanent },
+    };
+  }
+
+  /**
    * The failed-event goes out before the message is parked: if parking then fails, the retry
    * publishes the same event again (same eventId), which is better than a DLQ entry twice.
    */
   private async park(
     record: InboundMessage,
-    failure: ProvisioningFailure,
+    failure: FailedEvent["failure"],
     hints: FailureHints,
     log: Log,
+    announced: readonly FailedEvent[] = [{ failure, hints }],
   ): Promise<MessageResult> {
     const { settings, clock, publisher, parker } = this.deps;
     const now = new Date(clock.now());
-    const failedEvent = provisioningFailedEvent(
-      settings.eventSource,
-      {
-        instanceId: settings.instanceId,
-        sourceEventId: hints.eventId ?? null,
-        employeeId: hints.employeeId ?? null,
-        reason: failure.reason,
-        message: failure.message,
-        failureKey: hints.eventId ?? bodyDigest(record.body),
-      },
-      now,
+    const failedEvents = announced.map((entry) =>
+      provisioningFailedEvent(
+        settings.eventSource,
+        {
+          instanceId: settings.instanceId,
+          sourceEventId: entry.hints.eventId ?? null,
+          employeeId: entry.hints.employeeId ?? null,
+          reason: entry.failure.reason,
+          message: entry.failure.message,
+          failureKey: entry.failureKey ?? entry.hints.eventId ?? bodyDigest(record.body),
+        },
+        now,
+      ),
     );
     try {
-      await publisher.publish(failedEvent);
+      await Promise.all(failedEvents.map((event) => publisher.publish(event)));
     } catch (error) {
       // On the last delivery the DLQ entry matters more than the event: park regardless.
       if (!this.isLastAttempt(record)) throw toProvisioningFailure(error);
@@ -130,6 +215,27 @@ export class EmployeeMessageHandler {
       receiveCount: record.receiveCount,
     });
     return { kind: "parked", reason: failure.reason, permanent: failure.permanent };
+  }
+
+  /** One event: its HR version, then the sync of its employee. */
+  private sync(
+    event: EmployeeRecordEvent,
+    record: InboundMessage,
+    deadline: number,
+    log: Log,
+  ): Promise<SyncResult> {
+    return this.deps.sync.sync(event, hrVersion(event.occurredAt, record.sentAt), {
+      deadline,
+      log,
+    });
+  }
+
+  private logFor(record: InboundMessage, hints: FailureHints): Log {
+    return this.deps.logFor({
+      messageId: record.messageId,
+      ...(hints.employeeId ? { employeeId: hints.employeeId } : {}),
+      ...(hints.eventId ? { sourceEventId: hints.eventId } : {}),
+    });
   }
 
   private isLastAttempt(record: InboundMessage): boolean {

@@ -20,6 +20,7 @@ export const PERMANENT_REASONS = [
   "ConnectRejected",
   "UserQuotaExceeded",
   "NotAuthorized",
+  "SourceMappingFailed",
 ] as const;
 
 /** Reasons the world may heal: retried, and parked with the reason only on the last attempt. */
@@ -30,6 +31,7 @@ export const TRANSIENT_REASONS = [
   "MappingTableUnavailable",
   "LedgerUnavailable",
   "EmployeeBusy",
+  "SourceTableUnavailable",
   "EventPublishFailed",
   "DeadLetterUnavailable",
   "InternalError",
@@ -144,6 +146,20 @@ export class NotAuthorizedError extends PermanentFailure {
   readonly reason = "NotAuthorized";
 }
 
+/** A source mapping could not turn the payload into events: the mapping (or the payload) needs a fix. */
+export class SourceMappingFailedError extends PermanentFailure {
+  override readonly name = "SourceMappingFailedError";
+  readonly reason = "SourceMappingFailed";
+  constructor(
+    message: string,
+    readonly sourceId: string,
+    readonly field: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export class ConnectThrottledError extends TransientFailure {
   override readonly name: string = "ConnectThrottledError";
   readonly reason = "ConnectThrottled";
@@ -182,6 +198,11 @@ export class LedgerUnavailableError extends TransientFailure {
 export class EmployeeBusyError extends TransientFailure {
   override readonly name = "EmployeeBusyError";
   readonly reason = "EmployeeBusy";
+}
+
+export class SourceTableUnavailableError extends TransientFailure {
+  override readonly name = "SourceTableUnavailableError";
+  readonly reason = "SourceTableUnavailable";
 }
 
 export class EventPublishFailedError extends TransientFailure {

@@ -68,6 +68,7 @@ export type BodyParseResult =
 interface Unwrapped {
   readonly canonical: Record<string, unknown>;
   readonly envelope: EnvelopeKind;
+  readonly context?: EnvelopeContext;
 }
 
 /**
@@ -77,28 +78,9 @@ interface Unwrapped {
 export const parseMessageBody = (body: string): BodyParseResult => {
   const hints: { eventId?: string; employeeId?: string } = {};
   try {
-    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) {
-      throw new PayloadTooLargeError(`body is larger than ${MAX_BODY_BYTES} bytes`);
-    }
-    const { canonical, envelope } = unwrap(parseJson(body, "body"), "raw", 0);
+    const { canonical, envelope } = unwrap(readJson(body), "raw", 0, false);
     Object.assign(hints, hintsOf(canonical));
-    const eventType = canonical.eventType;
-    if (eventType === undefined || eventType === null) {
-      throw new InvalidEventError("eventType: is required", ["eventType"]);
-    }
-    const type = typeof eventType === "string" ? eventType.trim() : undefined;
-    if (type === undefined || !RECORD_TYPES.has(type)) {
-      throw new UnsupportedEventTypeError(
-        `eventType ${describeType(eventType)} is not one of ${RECORD_EVENT_TYPES.join(", ")}`,
-      );
-    }
-    const validation = validateEmployeeRecord({ ...canonical, eventType: type as RecordEventType });
-    if (!validation.ok) {
-      const paths = validation.issues.map((issue) => issue.path);
-      const message = validation.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
-      throw new InvalidEventError(message, paths);
-    }
-    return { ok: true, event: validation.event, envelope };
+    return { ok: true, event: validateCanonicalEvent(canonical), envelope };
   } catch (error) {
     if (error instanceof PermanentFailure) return { ok: false, error, hints };
     // A parser must classify, not crash: anything unforeseen is a shape we do not accept.
@@ -106,53 +88,167 @@ export const parseMessageBody = (body: string): BodyParseResult => {
   }
 };
 
-const unwrap = (value: unknown, envelope: EnvelopeKind, depth: number): Unwrapped => {
+/**
+ * The checks every event passes, whether its body was canonical or a source mapping built it
+ * (docs/sources.md): the event type, then the schema. Throws the permanent failure.
+ */
+export const validateCanonicalEvent = (canonical: Record<string, unknown>): EmployeeRecordEvent => {
+  const eventType = canonical.eventType;
+  if (eventType === undefined || eventType === null) {
+    throw new InvalidEventError("eventType: is required", ["eventType"]);
+  }
+  const type = typeof eventType === "string" ? eventType.trim() : undefined;
+  if (type === undefined || !RECORD_TYPES.has(type)) {
+    throw new UnsupportedEventTypeError(
+      `eventType ${describeType(eventType)} is not one of ${RECORD_EVENT_TYPES.join(", ")}`,
+    );
+  }
+  const validation = validateEmployeeRecord({ ...canonical, eventType: type as RecordEventType });
+  if (!validation.ok) {
+    const paths = validation.issues.map((issue) => issue.path);
+    const message = validation.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+    throw new InvalidEventError(message, paths);
+  }
+  return validation.event;
+};
+
+/** What the envelopes said about the event they carried, for a mapped event's defaults. */
+export interface EnvelopeContext {
+  readonly id?: unknown;
+  readonly time?: unknown;
+  readonly source?: unknown;
+}
+
+/** A body with its envelopes taken off, before anything decides what event it is. */
+export type OpenedBody =
+  | {
+      readonly ok: true;
+      readonly payload: Record<string, unknown>;
+      readonly envelope: EnvelopeKind;
+      readonly context: EnvelopeContext;
+    }
+  | { readonly ok: false; readonly error: PermanentFailure; readonly hints: FailureHints };
+
+/**
+ * Takes the envelopes off without judging their event types: what a source mapping reads.
+ * Size, JSON and envelope shape are checked as parseMessageBody checks them.
+ */
+export const openMessageBody = (body: string): OpenedBody => {
+  try {
+    const { canonical, envelope, context } = unwrap(readJson(body), "raw", 0, true);
+    return { ok: true, payload: canonical, envelope, context: context ?? {} };
+  } catch (error) {
+    if (error instanceof PermanentFailure) return { ok: false, error, hints: {} };
+    return {
+      ok: false,
+      error: new InvalidEventError("body could not be read as an event"),
+      hints: {},
+    };
+  }
+};
+
+/** A canonical event names its type and its employee: it needs no source mapping. */
+export const isCanonicalPayload = (payload: Record<string, unknown>): boolean =>
+  "eventType" in payload && "employee" in payload;
+
+const readJson = (body: string): unknown => {
+  if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  return parseJson(body, "body");
+};
+
+// With `peel`, envelopes are only taken off: their event types are not judged and the payload
+// is not read as an employee, since a source mapping may recognise it.
+const unwrap = (
+  value: unknown,
+  envelope: EnvelopeKind,
+  depth: number,
+  peel: boolean,
+): Unwrapped => {
   if (!isRecord(value)) {
     throw new InvalidEventError(`${envelopeLabel(envelope)} must be a JSON object`, ["(body)"]);
   }
   if (depth >= MAX_ENVELOPE_DEPTH) return { canonical: value, envelope };
   if (value.Type === "Notification" && typeof value.Message === "string") {
-    return unwrap(parseJson(value.Message, "SNS Message"), "sns", depth + 1);
+    return unwrap(parseJson(value.Message, "SNS Message"), "sns", depth + 1, peel);
   }
-  if ("detail-type" in value && "detail" in value) return fromEventBridge(value, depth);
-  if ("specversion" in value) return fromCloudEvent(value, depth);
+  if ("detail-type" in value && "detail" in value) return fromEventBridge(value, depth, peel);
+  if ("specversion" in value) return fromCloudEvent(value, depth, peel);
   return { canonical: value, envelope };
 };
 
-const fromEventBridge = (value: Record<string, unknown>, depth: number): Unwrapped => {
+const fromEventBridge = (
+  value: Record<string, unknown>,
+  depth: number,
+  peel: boolean,
+): Unwrapped => {
   const detailType = value["detail-type"];
   const eventType =
     typeof detailType === "string" ? EVENTBRIDGE_DETAIL_TYPES.get(detailType.trim()) : undefined;
-  if (!eventType) {
+  if (!peel && !eventType) {
     throw new UnsupportedEventTypeError(
       `detail-type ${describeType(detailType)} is not an employee event (Employee Hired, Employee Updated, ...)`,
     );
   }
   const detail = value.detail;
   if (!isRecord(detail)) throw new InvalidEventError("detail: must be an object", ["detail"]);
-  const inner = unwrap(detail, "eventbridge", depth + 1);
+  const inner = unwrap(detail, "eventbridge", depth + 1, peel);
+  if (peel) return peeled(inner, "eventbridge", value);
   return {
-    canonical: canonicalOf(inner.canonical, eventType, value.id, value.time, value.source),
+    canonical: canonicalOf(
+      inner.canonical,
+      eventType as EmployeeEventType,
+      value.id,
+      value.time,
+      value.source,
+    ),
     envelope: "eventbridge",
   };
 };
 
-const fromCloudEvent = (value: Record<string, unknown>, depth: number): Unwrapped => {
+const fromCloudEvent = (
+  value: Record<string, unknown>,
+  depth: number,
+  peel: boolean,
+): Unwrapped => {
   const type = value.type;
   const eventType = typeof type === "string" ? cloudEventType(type) : undefined;
-  if (!eventType) {
+  if (!peel && !eventType) {
     throw new UnsupportedEventTypeError(
       `CloudEvents type ${describeType(type)} is not an employee event (*.employee.hired, *.employee.updated, ...)`,
     );
   }
   const data = cloudEventData(value);
   if (!isRecord(data)) throw new InvalidEventError("data: must be an object", ["data"]);
-  const inner = unwrap(data, "cloudevents", depth + 1);
+  const inner = unwrap(data, "cloudevents", depth + 1, peel);
+  if (peel) return peeled(inner, "cloudevents", value);
   return {
-    canonical: canonicalOf(inner.canonical, eventType, value.id, value.time, value.source),
+    canonical: canonicalOf(
+      inner.canonical,
+      eventType as EmployeeEventType,
+      value.id,
+      value.time,
+      value.source,
+    ),
     envelope: "cloudevents",
   };
 };
+
+// As canonicalOf does, an inner envelope's id, time and source win over an outer one's.
+const peeled = (
+  inner: Unwrapped,
+  envelope: EnvelopeKind,
+  value: Record<string, unknown>,
+): Unwrapped => ({
+  canonical: inner.canonical,
+  envelope,
+  context: {
+    id: inner.context?.id ?? value.id,
+    time: inner.context?.time ?? value.time,
+    source: inner.context?.source ?? value.source,
+  },
+});
 
 // "employee.hired" as the whole type or its last dotted segments, never "reemployee.hired".
 const cloudEventType = (type: string): EmployeeEventType | undefined => {
@@ -217,7 +313,7 @@ const parseJson = (text: string, what: string): unknown => {
   }
 };
 
-const hintsOf = (canonical: Record<string, unknown>): FailureHints => {
+export const hintsOf = (canonical: Record<string, unknown>): FailureHints => {
   const hints: { eventId?: string; employeeId?: string } = {};
   const eventId = idText(canonical.eventId);
   if (eventId) hints.eventId = eventId;

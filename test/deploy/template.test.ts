@@ -15,11 +15,13 @@ import { promisify } from "node:util";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConnectSeed } from "../../emulators/connect/index.js";
+import { readSourceMappings } from "../../local/inputs.js";
 import { LOCAL_EVENT_BUS, type LocalStack, startLocalStack } from "../../local/stack.js";
 import {
   BUNDLE_ENTRY,
   BUNDLE_LIMIT_BYTES,
   FUNCTION_ARTIFACT,
+  LAZY_ENTRIES,
   OFFLINE_FRAMEWORK_ENV,
   PLACEHOLDER_INSTANCE_ID,
 } from "../../scripts/bundle-budget.js";
@@ -53,6 +55,7 @@ const ROLE = "IamRoleLambdaExecution";
 const QUEUE = "OnboardingQueue";
 const DLQ = "DeadLetterQueue";
 const TABLE = "MappingTable";
+const SOURCE_TABLE = "SourceTable";
 const ONE_MIB = 1_048_576;
 const PROD_INSTANCE = "11111111-2222-4333-8444-555555555555";
 const FORBIDDEN_ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
@@ -64,6 +67,7 @@ const FUNCTION_ENVIRONMENT = [
   "CONNECT_INSTANCE_ID",
   "IDENTITY_MANAGEMENT_TYPE",
   "MAPPING_TABLE_NAME",
+  "SOURCE_TABLE_NAME",
   "EVENT_BUS_NAME",
   "EVENT_SOURCE",
   "DLQ_URL",
@@ -231,7 +235,20 @@ describe("npm run package", () => {
   });
 
   it("zips the bundle and nothing else: no source map, metafile, package.json or node_modules", () => {
-    expect(zip.entries.map((e) => e.name)).toEqual([BUNDLE_ENTRY]);
+    // Besides the bundle, only the JSONata engine it imports on first need.
+    expect(zip.entries.map((e) => e.name).sort()).toEqual([BUNDLE_ENTRY, ...LAZY_ENTRIES].sort());
+  });
+
+  it("keeps the JSONata engine out of the bundle, so no cold start parses it", () => {
+    // A message only JSONata's source has.
+    const jsonataOnly = "The size of the sequence allocated by the range operator";
+    expect(bundle).not.toContain(jsonataOnly);
+    expect(bundle).toContain('import("./lazy/jsonata.mjs")');
+    const lazy = zip.entries.find((e) => e.name === LAZY_ENTRIES[0]);
+    if (!lazy) throw new Error("the JSONata file is not in the artifact");
+    const text = zip.read(lazy).toString("utf8");
+    expect(text).toContain(jsonataOnly);
+    expect(text.slice(-200)).toMatch(/export default [\w$]+\(\);?\s*$/);
   });
 
   it("builds one minified ES module with the createRequire banner and no source map", () => {
@@ -253,7 +270,8 @@ describe("npm run package", () => {
       ...bundle.matchAll(/^import\s*["']([^"']+)["']/gm),
     ].map((match) => match[1] as string);
     expect(specifiers.length).toBeGreaterThan(0);
-    expect(specifiers.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
+    // And the JSONata engine beside it, loaded on first need.
+    expect(specifiers.filter((specifier) => !isBuiltin(specifier))).toEqual(["./lazy/jsonata.mjs"]);
   });
 
   it("keeps the schemas of the Connect operations the function calls, and only those", () => {
@@ -405,21 +423,24 @@ describe("the event source mapping", () => {
   });
 });
 
-describe("the mapping table", () => {
-  it("is keyed by ruleId (S), on demand, with point-in-time recovery", () => {
-    const table = props(template, TABLE);
-    expect(table.KeySchema).toEqual([{ AttributeName: "ruleId", KeyType: "HASH" }]);
-    expect(table.AttributeDefinitions).toEqual([{ AttributeName: "ruleId", AttributeType: "S" }]);
+describe.each([
+  ["mapping table", TABLE, "ruleId"],
+  ["source table", SOURCE_TABLE, "sourceId"],
+])("the %s", (_, logicalId, key) => {
+  it(`is keyed by ${key} (S), on demand, with point-in-time recovery`, () => {
+    const table = props(template, logicalId);
+    expect(table.KeySchema).toEqual([{ AttributeName: key, KeyType: "HASH" }]);
+    expect(table.AttributeDefinitions).toEqual([{ AttributeName: key, AttributeType: "S" }]);
     expect(table.BillingMode).toBe("PAY_PER_REQUEST");
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
   it("can be deleted outside prod, and is protected and retained on prod", () => {
-    expect(props(template, TABLE).DeletionProtectionEnabled).toBe(false);
-    expect(resource(template, TABLE).DeletionPolicy).toBe("Delete");
-    expect(props(prodTemplate, TABLE).DeletionProtectionEnabled).toBe(true);
-    expect(resource(prodTemplate, TABLE).DeletionPolicy).toBe("Retain");
-    expect(resource(prodTemplate, TABLE).UpdateReplacePolicy).toBe("Retain");
+    expect(props(template, logicalId).DeletionProtectionEnabled).toBe(false);
+    expect(resource(template, logicalId).DeletionPolicy).toBe("Delete");
+    expect(props(prodTemplate, logicalId).DeletionProtectionEnabled).toBe(true);
+    expect(resource(prodTemplate, logicalId).DeletionPolicy).toBe("Retain");
+    expect(resource(prodTemplate, logicalId).UpdateReplacePolicy).toBe("Retain");
   });
 });
 
@@ -581,9 +602,12 @@ describe("the function's role (least privilege)", () => {
     }
   });
 
-  it("reads only the mapping table, publishes only to the bus, parks only on the DLQ", () => {
+  it("reads only the mapping and source tables, publishes only to the bus, parks only on the DLQ", () => {
     const byAction = grants(template);
-    expect([...(byAction.get("dynamodb:Scan") ?? [])]).toEqual([`GetAtt:${TABLE}.Arn`]);
+    expect([...(byAction.get("dynamodb:Scan") ?? [])].sort()).toEqual([
+      `GetAtt:${TABLE}.Arn`,
+      `GetAtt:${SOURCE_TABLE}.Arn`,
+    ]);
     expect([...(byAction.get("events:PutEvents") ?? [])]).toEqual(["GetAtt:EventBus.Arn"]);
     expect([...(byAction.get("sqs:SendMessage") ?? [])]).toEqual([`GetAtt:${DLQ}.Arn`]);
     for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) {
@@ -606,6 +630,7 @@ describe("the function's role (least privilege)", () => {
       "ConnectCreateUser",
       "ConnectTagNewUser",
       "ReadMappingRules",
+      "ReadSourceMappings",
       "PublishOnboardingEvents",
       "ParkFailedHires",
     ]);
@@ -854,7 +879,8 @@ describe("the packaged handler", () => {
     const sample = (path: string) => readFile(join(root, "events", path), "utf8");
     const seed = parseConnectSeed(JSON.parse(await sample("connect-seed.json")));
     const rules = parseRulesJson(await sample("mappings.json")).rules;
-    stack = await startLocalStack({ seed, rules });
+    const sources = await readSourceMappings(join(root, "events/sources"));
+    stack = await startLocalStack({ seed, rules, sources });
 
     workDir = await mkdtemp(join(tmpdir(), "connect-onboarding-artifact-"));
     // Unzip the artifact as Lambda would.
@@ -908,6 +934,7 @@ describe("the packaged handler", () => {
       ]),
       CONNECT_INSTANCE_ID: stack.connect.instanceId,
       MAPPING_TABLE_NAME: stack.table.tableName,
+      SOURCE_TABLE_NAME: stack.table.sourceTableName,
       EVENT_BUS_NAME: LOCAL_EVENT_BUS,
       DLQ_URL: stack.queues.dlqUrl,
       POWERTOOLS_LOG_LEVEL: "WARN",
@@ -944,6 +971,35 @@ describe("the packaged handler", () => {
         detail: { employeeId: "E12345", userArn: created?.arn, outcome: "CREATED" },
       },
     ]);
+
+    // A payload only a source mapping reads: the bundle loads JSONata on demand and maps it.
+    const sqsSample = JSON.parse(await sample("sqs/raw.json")) as {
+      Records: Record<string, unknown>[];
+    };
+    const mapped = {
+      Records: [
+        {
+          ...sqsSample.Records[0],
+          messageId: "5e8f0a4c-0000-4000-8000-000000000001",
+          body: await sample("sources/payloads/bamboohr-webhook.json"),
+        },
+      ],
+    };
+    const mappedFile = join(workDir, "bamboohr-event.json");
+    await writeFile(mappedFile, JSON.stringify(mapped));
+    await run(
+      process.execPath,
+      [runner, join(workDir, "task", BUNDLE_ENTRY), mappedFile, resultFile],
+      {
+        cwd: workDir,
+        env,
+        timeout: 60_000,
+      },
+    );
+    expect(JSON.parse(await readFile(resultFile, "utf8"))).toEqual({ batchItemFailures: [] });
+    for (const employeeId of ["B50001", "B50002", "B50003"]) {
+      expect(stack.connect.users().filter((u) => u.tags.employeeId === employeeId)).toHaveLength(1);
+    }
   }, 90_000);
 });
 

@@ -38,7 +38,9 @@ describe("npm start", () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(Object.keys(report).sort()).toEqual(["deadLetters", "published", "stats", "users"]);
-    expect(report.stats).toMatchObject({ received: 12, created: 4, alreadyExisted: 1, failed: 7 });
+    // The canonical samples (12 bodies) and the shipped source mappings' payloads (5 bodies, 7
+    // employees: BambooHR's webhook carries 3).
+    expect(report.stats).toMatchObject({ received: 17, created: 11, alreadyExisted: 1, failed: 7 });
     expect(report.stats.durationMs).toBeGreaterThan(0);
     for (const user of report.users) {
       expect(Object.keys(user).sort()).toEqual(
@@ -55,7 +57,7 @@ describe("npm start", () => {
         ].sort(),
       );
     }
-    expect(report.users).toHaveLength(6);
+    expect(report.users).toHaveLength(13);
     const jose = report.users.find(
       (u: { username: string }) => u.username === "jose.nunez@example.com",
     );
@@ -97,12 +99,17 @@ describe("npm start", () => {
     const run = await start();
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^connect-onboarding on the local stack: 12 received, 4 created, 1 already existed, 7 in the DLQ/,
+      /^connect-onboarding on the local stack: 17 received, 11 created, 1 already existed, 7 in the DLQ/,
     );
     expect(run.stdout).toMatch(
       /E12345\s+CREATED\s+jose\.nunez@example\.com \(rule cc-austin-agents\)/,
     );
     expect(run.stdout).toMatch(/E12351\s+DLQ ProfileNotFound/);
+    // Employees from the shipped source mappings' sample payloads.
+    expect(run.stdout).toMatch(
+      /W30001\s+CREATED\s+lucia\.fernandez@example\.com \(rule cc-austin-agents\)/,
+    );
+    expect(run.stdout).toMatch(/B50003\s+CREATED\s+chiara\.russo@example\.com \(rule sales-desk\)/);
   }, 60_000);
 
   it.each([
@@ -119,6 +126,10 @@ describe("npm start", () => {
     [
       ["--mappings", rulesFile("typo.json", [{ ...AGENTS, hierachyGroup: "Remote Team" }])],
       /^--mappings: .*typo\.json item 1: hierachyGroup is not a known key; did you mean "hierarchyGroup"\?$/,
+    ],
+    [
+      ["--sources", "events/mappings.json"],
+      /^--sources: events\/mappings\.json item 1: ruleId: unknown key.*\(and \d+ more\)$/,
     ],
   ])("exits 1 with one clear line for %j", async (args, message) => {
     const run = await start(...args);

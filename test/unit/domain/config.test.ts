@@ -164,6 +164,16 @@ describe("readConfig", () => {
     expect(problems[0]).toContain(name);
   });
 
+  it("reads the source table when set, and leaves it out otherwise (canonical events only)", () => {
+    expect(
+      readConfig({ ...REQUIRED, SOURCE_TABLE_NAME: " connect-onboarding-sources " }),
+    ).toMatchObject({
+      sourceTableName: "connect-onboarding-sources",
+    });
+    expect("sourceTableName" in readConfig(REQUIRED)).toBe(false);
+    expect("sourceTableName" in readConfig({ ...REQUIRED, SOURCE_TABLE_NAME: "  " })).toBe(false);
+  });
+
   it("treats blank variables as unset", () => {
     expect(
       readConfig({

@@ -18,6 +18,8 @@ import {
   PayloadTooLargeError,
   ProfileNotFoundError,
   ProvisioningFailure,
+  SourceMappingFailedError,
+  SourceTableUnavailableError,
   toProvisioningFailure,
   UnsupportedEventTypeError,
   UserLookupPendingError,
@@ -41,6 +43,7 @@ describe("the failure taxonomy of DESIGN section 6", () => {
     [new ConnectRejectedError("m"), "ConnectRejected"],
     [new UserQuotaExceededError("m"), "UserQuotaExceeded"],
     [new NotAuthorizedError("m"), "NotAuthorized"],
+    [new SourceMappingFailedError("m", "workday", "employee.workEmail"), "SourceMappingFailed"],
   ])("%s is permanent with reason %s", (error, reason) => {
     expect(error).toMatchObject({ reason, permanent: true, message: "m" });
     expect(error.name).toBe(`${reason}Error`);
@@ -51,6 +54,7 @@ describe("the failure taxonomy of DESIGN section 6", () => {
     [new ConnectUnavailableError("m"), "ConnectUnavailable"],
     [new UserLookupPendingError("m"), "UserLookupPending"],
     [new MappingTableUnavailableError("m"), "MappingTableUnavailable"],
+    [new SourceTableUnavailableError("m"), "SourceTableUnavailable"],
     [new EventPublishFailedError("m"), "EventPublishFailed"],
     [new DeadLetterUnavailableError("m"), "DeadLetterUnavailable"],
     [new InternalError("m"), "InternalError"],
