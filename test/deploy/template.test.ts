@@ -31,7 +31,7 @@ import {
   EMPLOYEE_ID_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
-} from "../../shared/domain/desired-user.js";
+} from "../../shared/domain/connect-user.js";
 import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";
 import {
   activeResources,

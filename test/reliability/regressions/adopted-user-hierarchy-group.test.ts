@@ -1,18 +1,28 @@
 /**
  * Found by the reliability suite (every scenario with pre-existing users): adopting a user that
  * belongs to no hierarchy group announced the rule's hierarchy group in the created-event, a
- * group the Connect user does not have.
+ * group the Connect user does not have. The Created event describes the user as found; the
+ * Updated event after it says what was brought in line.
  */
 import { expect, it } from "vitest";
-import { silentLog } from "../../../shared/application/log.js";
 import { hiredEvent, rule } from "../../support/builders.js";
-import { fakeWorld, INSTANCE_ID } from "./provisioner-fakes.js";
+import { CALLS, InMemoryConnect, syncWorld } from "../../support/in-memory.js";
 
-const arn = (id: string) =>
-  `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}/agent/${id}`;
-
-it("announces an adopted user's own profiles, with no hierarchy group when it has none", async () => {
-  const world = fakeWorld({
+const adopted = (hierarchyGroupId?: string) => {
+  const connect = new InMemoryConnect();
+  connect.addUser({
+    userId: "u-1",
+    username: "jose.nunez@example.com",
+    identityInfo: {},
+    phoneConfig: {},
+    routingProfileId: "rp-sales",
+    securityProfileIds: ["sp-qa"],
+    ...(hierarchyGroupId ? { hierarchyGroupId } : {}),
+    tags: { employeeId: "E12345", managedBy: "connect-onboarding" },
+  });
+  connect.unindexed.add("u-1");
+  return syncWorld({
+    connect,
     rules: [
       rule({
         ruleId: "care",
@@ -21,50 +31,30 @@ it("announces an adopted user's own profiles, with no hierarchy group when it ha
         hierarchyGroup: "Remote Team",
       }),
     ],
-    createUser: async () => ({ status: "duplicate" }),
-    findUser: async (username) => ({
-      userId: "u-1",
-      userArn: arn("u-1"),
-      username,
-      tags: { employeeId: "E12345" },
-      routingProfileId: "rp-basic",
-      securityProfileIds: ["sp-admin"],
-    }),
   });
+};
 
-  const result = await world.provisioner.provision(hiredEvent(), Date.now() + 60_000, silentLog);
-
+it("announces an adopted user's own profiles, with no hierarchy group when it has none", async () => {
+  const world = adopted();
+  const result = await world.sync.sync(hiredEvent(), 1, CALLS);
   expect(result.outcome).toBe("ALREADY_EXISTED");
-  expect(world.published[0]?.detail).toMatchObject({
+  expect(world.publisher.ofType("Connect User Created")[0]).toMatchObject({
     userId: "u-1",
-    routingProfileId: "rp-basic",
-    securityProfileIds: ["sp-admin"],
+    routingProfileId: "rp-sales",
+    securityProfileIds: ["sp-qa"],
     hierarchyGroupId: null,
+  });
+  expect(world.publisher.ofType("Connect User Updated")[0]?.changes).toContainEqual({
+    aspect: "hierarchyGroup",
+    from: null,
+    to: "hg-remote",
   });
 });
 
 it("still announces the user's own hierarchy group when it has one", async () => {
-  const world = fakeWorld({
-    rules: [
-      rule({
-        ruleId: "care",
-        routingProfile: "Customer Care Routing",
-        hierarchyGroup: "Remote Team",
-      }),
-    ],
-    createUser: async () => ({ status: "duplicate" }),
-    findUser: async (username) => ({
-      userId: "u-2",
-      userArn: arn("u-2"),
-      username,
-      tags: { employeeId: "E12345" },
-      routingProfileId: "rp-basic",
-      securityProfileIds: ["sp-admin"],
-      hierarchyGroupId: "hg-other",
-    }),
+  const world = adopted("hg-austin");
+  await world.sync.sync(hiredEvent(), 1, CALLS);
+  expect(world.publisher.ofType("Connect User Created")[0]).toMatchObject({
+    hierarchyGroupId: "hg-austin",
   });
-
-  await world.provisioner.provision(hiredEvent(), Date.now() + 60_000, silentLog);
-
-  expect(world.published[0]?.detail).toMatchObject({ hierarchyGroupId: "hg-other" });
 });

@@ -4,20 +4,21 @@
  * a parked hire could not be found by the key every other line (and DESIGN section 6) uses.
  */
 import { expect, it } from "vitest";
-import type { HireProvisioner } from "../../../shared/application/hire-provisioner.js";
-import type { Log } from "../../../shared/application/log.js";
+import { inboundMessage } from "../../../shared/adapters/sqs-inbound.js";
 import {
-  OnboardingRecordHandler,
-  type RecordKeys,
-} from "../../../shared/application/record-handler.js";
+  EmployeeMessageHandler,
+  type MessageKeys,
+} from "../../../shared/application/employee-message-handler.js";
+import type { EmployeeSync } from "../../../shared/application/employee-sync.js";
+import type { Log } from "../../../shared/application/log.js";
 import { FakeClock } from "../../support/fake-clock.js";
 import { sqsRecord } from "../../support/lambda-events.js";
 
 it("keys the log lines of an invalid event by sourceEventId and employeeId", async () => {
-  const keys: RecordKeys[] = [];
+  const keys: MessageKeys[] = [];
   const log: Log = { debug() {}, info() {}, warn() {}, error() {} };
-  const handler = new OnboardingRecordHandler({
-    provisioner: {} as HireProvisioner,
+  const handler = new EmployeeMessageHandler({
+    sync: {} as EmployeeSync,
     publisher: { publish: async () => {} },
     parker: { park: async () => {} },
     settings: { instanceId: "i-1", eventSource: "connect-onboarding", maxReceiveCount: 5 },
@@ -33,7 +34,10 @@ it("keys the log lines of an invalid event by sourceEventId and employeeId", asy
     employee: { employeeId: "E77", firstName: "Ann", lastName: "Lee", workEmail: "not-an-email" },
   });
 
-  const result = await handler.handle(sqsRecord(body, { messageId: "m-1" }), Date.now() + 60_000);
+  const result = await handler.handle(
+    inboundMessage(sqsRecord(body, { messageId: "m-1" })),
+    Date.now() + 60_000,
+  );
 
   expect(result).toMatchObject({ kind: "parked", reason: "InvalidEvent" });
   expect(keys).toEqual([{ messageId: "m-1", employeeId: "E77", sourceEventId: "wd-bad-1" }]);

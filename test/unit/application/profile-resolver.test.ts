@@ -6,6 +6,7 @@ import type { ProfileKind } from "../../../shared/domain/profile-ref.js";
 import type { ProfileCatalog, ProfileSummary } from "../../../shared/ports.js";
 import { rule } from "../../support/builders.js";
 import { FakeClock } from "../../support/fake-clock.js";
+import { CALLS } from "../../support/in-memory.js";
 
 const INSTANCE = "5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10";
 const ADMIN = "7a6b5c4d-0002-4e3f-9a8b-200000000001";
@@ -66,7 +67,10 @@ describe("ProfileResolver: FORBIDDEN_SECURITY_PROFILES", () => {
   ])("refuses a rule naming Admin by %s, whichever way the list names it", async (_, reference) => {
     for (const entry of ["Admin", ADMIN, arn(ADMIN)]) {
       const error = await failure(
-        resolver([entry]).resolve(rule({ ruleId: "r1", securityProfiles: ["Agent", reference] })),
+        resolver([entry]).resolve(
+          rule({ ruleId: "r1", securityProfiles: ["Agent", reference] }),
+          CALLS,
+        ),
       );
       expect(error.reason).toBe("ForbiddenProfile");
       expect(error.permanent).toBe(true);
@@ -79,7 +83,7 @@ describe("ProfileResolver: FORBIDDEN_SECURITY_PROFILES", () => {
 
   it("says which entry an ID stands for", async () => {
     const error = await failure(
-      resolver(["Admin"]).resolve(rule({ ruleId: "r1", securityProfiles: [ADMIN] })),
+      resolver(["Admin"]).resolve(rule({ ruleId: "r1", securityProfiles: [ADMIN] }), CALLS),
     );
     expect(error.message).toBe(
       `security profile "${ADMIN}" in rule r1 is Admin, which is forbidden by FORBIDDEN_SECURITY_PROFILES; no rule may grant it`,
@@ -90,32 +94,37 @@ describe("ProfileResolver: FORBIDDEN_SECURITY_PROFILES", () => {
     await expect(
       resolver(["Admin", "CallCenterManager"]).resolve(
         rule({ securityProfiles: ["Agent", AGENT, arn(AGENT)] }),
+        CALLS,
       ),
     ).resolves.toMatchObject({ securityProfileIds: [AGENT, AGENT, AGENT] });
   });
 
   it("forbids several, and a name the instance lacks forbids nothing there", async () => {
     const forbid = resolver(["Nonexistent", "CallCenterManager"]);
-    await failure(forbid.resolve(rule({ securityProfiles: [MANAGER] })));
-    await expect(forbid.resolve(rule({ securityProfiles: [ADMIN] }))).resolves.toBeDefined();
+    await failure(forbid.resolve(rule({ securityProfiles: [MANAGER] }), CALLS));
+    await expect(forbid.resolve(rule({ securityProfiles: [ADMIN] }), CALLS)).resolves.toBeDefined();
   });
 
   it("refuses a rule naming a forbidden profile before any lookup, by its text", async () => {
     const source = catalog();
-    await failure(resolver(["Admin"], source).resolve(rule({ securityProfiles: ["Admin"] })));
+    await failure(
+      resolver(["Admin"], source).resolve(rule({ securityProfiles: ["Admin"] }), CALLS),
+    );
     expect(source.calls).toEqual([]);
   });
 
   it("lists security profiles once per cache period, for the forbidden names too", async () => {
     const source = catalog();
     const cached = resolver(["Admin"], source);
-    await cached.resolve(rule({ securityProfiles: [AGENT] }));
-    await cached.resolve(rule({ securityProfiles: ["Agent"] }));
+    await cached.resolve(rule({ securityProfiles: [AGENT] }), CALLS);
+    await cached.resolve(rule({ securityProfiles: ["Agent"] }), CALLS);
     expect(source.calls.filter((kind) => kind === "securityProfile")).toHaveLength(1);
   });
 
   it("without a list, forbids nothing (the configuration gives the default)", async () => {
-    await expect(resolver().resolve(rule({ securityProfiles: ["Admin"] }))).resolves.toMatchObject({
+    await expect(
+      resolver().resolve(rule({ securityProfiles: ["Admin"] }), CALLS),
+    ).resolves.toMatchObject({
       securityProfileIds: [ADMIN],
     });
   });

@@ -4,13 +4,14 @@
  */
 import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
-import type { HireProvisioner } from "../../../shared/application/hire-provisioner.js";
+import { inboundMessage } from "../../../shared/adapters/sqs-inbound.js";
+import { EmployeeMessageHandler } from "../../../shared/application/employee-message-handler.js";
+import type { EmployeeSync } from "../../../shared/application/employee-sync.js";
 import type { Log } from "../../../shared/application/log.js";
 import { silentLog } from "../../../shared/application/log.js";
 import { MessageReader } from "../../../shared/application/message-reader.js";
-import { OnboardingRecordHandler } from "../../../shared/application/record-handler.js";
 import { SourceBook } from "../../../shared/application/source-book.js";
-import type { EmployeeHired } from "../../../shared/domain/employee-event.js";
+import type { EmployeeRecordEvent } from "../../../shared/domain/employee-event.js";
 import {
   ConnectThrottledError,
   NoMappingRuleError,
@@ -185,29 +186,30 @@ describe("a record that became several events", () => {
     const provisioned: string[] = [];
     const published: OutputEvent[] = [];
     const parked: DeadLetter[] = [];
-    const provisioner = {
-      async provision(event: EmployeeHired) {
+    const sync = {
+      async sync(event: EmployeeRecordEvent) {
         const error = fail[event.employee.employeeId];
         if (error) throw error;
         provisioned.push(event.employee.employeeId);
         return {
           outcome: "CREATED",
           userId: `u-${event.employee.employeeId}`,
-          userArn: "arn",
           ruleId: "r",
+          changes: [],
         };
       },
-    } as unknown as HireProvisioner;
-    const handler = new OnboardingRecordHandler({
+    } as unknown as EmployeeSync;
+    const handler = new EmployeeMessageHandler({
       reader: new MessageReader(book(new TableSource([mapping()]))),
-      provisioner,
+      sync,
       publisher: { publish: async (event) => void published.push(event) },
       parker: { park: async (letter) => void parked.push(letter) },
       settings: { instanceId: "i-1", eventSource: "connect-onboarding", maxReceiveCount: 5 },
       clock: new FakeClock(),
       logFor: () => silentLog,
     });
-    const record = (body: unknown) => sqsRecord(JSON.stringify(body), { receiveCount });
+    const record = (body: unknown) =>
+      inboundMessage(sqsRecord(JSON.stringify(body), { receiveCount }));
     return { handler, provisioned, published, parked, record };
   };
 
@@ -219,10 +221,11 @@ describe("a record that became several events", () => {
     );
     expect(result).toEqual({
       kind: "several",
-      provisioned: ["R1", "R2", "R3"].map((id) => ({
+      synced: ["R1", "R2", "R3"].map((id) => ({
         outcome: "CREATED",
         userId: `u-${id}`,
         ruleId: "r",
+        changes: [],
       })),
     });
     expect(provisioned).toEqual(["R1", "R2", "R3"]);
@@ -281,9 +284,9 @@ describe("a record that became several events", () => {
     const source = new TableSource([mapping()]);
     source.failing = true;
     const parked: DeadLetter[] = [];
-    const handler = new OnboardingRecordHandler({
+    const handler = new EmployeeMessageHandler({
       reader: new MessageReader(book(source)),
-      provisioner: {} as HireProvisioner,
+      sync: {} as EmployeeSync,
       publisher: { publish: async () => {} },
       parker: { park: async (letter) => void parked.push(letter) },
       settings: { instanceId: "i-1", eventSource: "connect-onboarding", maxReceiveCount: 5 },
@@ -291,7 +294,10 @@ describe("a record that became several events", () => {
       logFor: () => silentLog,
     });
     await expect(
-      handler.handle(sqsRecord(JSON.stringify({ roster: [] })), Date.now() + 60_000),
+      handler.handle(
+        inboundMessage(sqsRecord(JSON.stringify({ roster: [] }))),
+        Date.now() + 60_000,
+      ),
     ).rejects.toMatchObject({ reason: "SourceTableUnavailable" });
     expect(parked).toEqual([]);
   });

@@ -1,0 +1,408 @@
+/**
+ * In-memory stand-ins for the ports, for unit tests of the use cases: the real application
+ * services over these, fakes only where AWS would be. Their behaviour follows the adapters'
+ * contracts (the ledger's claim rules are checked against the DynamoDB adapter by
+ * test/local/ledger-contract.test.ts).
+ */
+import { ApiPacer } from "../../shared/application/api-pacer.js";
+import { EmployeePlanner } from "../../shared/application/employee-planner.js";
+import { EmployeeSync } from "../../shared/application/employee-sync.js";
+import { type Log, silentLog } from "../../shared/application/log.js";
+import { pacedCalls } from "../../shared/application/paced-calls.js";
+import { ProfileResolver } from "../../shared/application/profile-resolver.js";
+import { DEFAULT_RETRY_POLICY } from "../../shared/application/retry.js";
+import { RuleBook } from "../../shared/application/rule-book.js";
+import type { ConnectUser, IdentityInfo, PhoneConfig } from "../../shared/domain/connect-user.js";
+import type { CreateUserRequest } from "../../shared/domain/desired-user.js";
+import type {
+  AppliedChange,
+  Claim,
+  HistoryEntry,
+  LedgerEntry,
+} from "../../shared/domain/ledger.js";
+import type { MappingRule } from "../../shared/domain/mapping-rule.js";
+import type { OutputEvent } from "../../shared/domain/output-events.js";
+import type { ProfileKind } from "../../shared/domain/profile-ref.js";
+import type {
+  ApiInvoker,
+  CallContext,
+  ClaimResult,
+  ConnectApi,
+  ConnectUsers,
+  CreateUserResult,
+  Ledger,
+  LedgerReader,
+  ProfileCatalog,
+  ProfileSummary,
+  ProvisioningEventPublisher,
+  UserSummary,
+} from "../../shared/ports.js";
+import { FakeClock } from "./fake-clock.js";
+
+export const INSTANCE_ID = "5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10";
+const ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
+
+export const PROFILES: Record<ProfileKind, ProfileSummary[]> = {
+  routingProfile: [
+    { id: "rp-care", name: "Customer Care Routing" },
+    { id: "rp-sales", name: "Sales Routing" },
+  ],
+  securityProfile: [
+    { id: "sp-agent", name: "Agent" },
+    { id: "sp-qa", name: "Spanish QA" },
+    { id: "sp-admin", name: "Admin" },
+  ],
+  hierarchyGroup: [
+    { id: "hg-remote", name: "Remote Team" },
+    { id: "hg-austin", name: "Austin Team 1" },
+  ],
+};
+
+export const CALLS: CallContext = { deadline: Number.POSITIVE_INFINITY, log: silentLog };
+
+/** A Connect instance in memory: what each API call did, and faults to inject per API. */
+export class InMemoryConnect implements ConnectUsers, ProfileCatalog {
+  readonly users = new Map<string, ConnectUser>();
+  /** Every API call made, in order. */
+  readonly calls: ConnectApi[] = [];
+  /** Users the tag search does not see yet (its index lags fresh writes). */
+  readonly unindexed = new Set<string>();
+  readonly #faults = new Map<ConnectApi, Error[]>();
+  #next = 1;
+
+  constructor(private readonly profiles: Record<ProfileKind, ProfileSummary[]> = PROFILES) {}
+
+  /** The next `errors.length` calls to `api` fail with these errors, in order. */
+  failNext(api: ConnectApi, ...errors: Error[]): void {
+    this.#faults.set(api, [...(this.#faults.get(api) ?? []), ...errors]);
+  }
+
+  addUser(user: Omit<ConnectUser, "userArn"> & { userArn?: string }): ConnectUser {
+    const full = { ...user, userArn: user.userArn ?? `${ARN}/agent/${user.userId}` };
+    this.users.set(full.userId, full);
+    return full;
+  }
+
+  count(api: ConnectApi): number {
+    return this.calls.filter((call) => call === api).length;
+  }
+
+  async createUser(request: CreateUserRequest): Promise<CreateUserResult> {
+    this.call("CreateUser");
+    const taken = [...this.users.values()].some(
+      (user) => user.username.toLowerCase() === request.Username.toLowerCase(),
+    );
+    if (taken) return { status: "duplicate" };
+    const userId = `u-${this.#next++}`;
+    const user = this.addUser({
+      userId,
+      username: request.Username,
+      identityInfo: { ...request.IdentityInfo },
+      phoneConfig: { ...request.PhoneConfig },
+      routingProfileId: request.RoutingProfileId,
+      securityProfileIds: [...request.SecurityProfileIds],
+      ...(request.HierarchyGroupId ? { hierarchyGroupId: request.HierarchyGroupId } : {}),
+      tags: { ...request.Tags },
+    });
+    return { status: "created", userId, userArn: user.userArn };
+  }
+
+  async describeUser(userId: string): Promise<ConnectUser | undefined> {
+    this.call("DescribeUser");
+    const user = this.users.get(userId);
+    return user ? structuredClone(user) : undefined;
+  }
+
+  async findUsersByEmployeeId(employeeId: string): Promise<UserSummary[]> {
+    this.call("SearchUsers");
+    return [...this.users.values()]
+      .filter((user) => user.tags.employeeId === employeeId && !this.unindexed.has(user.userId))
+      .map((user) => ({ userId: user.userId, username: user.username, tags: { ...user.tags } }));
+  }
+
+  async findUserIdByUsername(username: string): Promise<string | undefined> {
+    this.call("SearchUsers");
+    return [...this.users.values()].find(
+      (user) => user.username.toLowerCase() === username.toLowerCase(),
+    )?.userId;
+  }
+
+  async updateRoutingProfile(userId: string, routingProfileId: string) {
+    this.change("UpdateUserRoutingProfile", userId, { routingProfileId });
+  }
+
+  async updateSecurityProfiles(userId: string, securityProfileIds: readonly string[]) {
+    this.change("UpdateUserSecurityProfiles", userId, {
+      securityProfileIds: [...securityProfileIds],
+    });
+  }
+
+  async updateHierarchy(userId: string, hierarchyGroupId: string | undefined) {
+    const user = this.change("UpdateUserHierarchy", userId, {});
+    const { hierarchyGroupId: _, ...rest } = user;
+    this.users.set(userId, hierarchyGroupId ? { ...rest, hierarchyGroupId } : rest);
+  }
+
+  async updateIdentityInfo(userId: string, identityInfo: IdentityInfo) {
+    this.change("UpdateUserIdentityInfo", userId, { identityInfo: { ...identityInfo } });
+  }
+
+  async updatePhoneConfig(userId: string, phoneConfig: PhoneConfig) {
+    this.change("UpdateUserPhoneConfig", userId, { phoneConfig: { ...phoneConfig } });
+  }
+
+  async tagUser(userArn: string, tags: Readonly<Record<string, string>>) {
+    const user = this.byArn("TagResource", userArn);
+    this.users.set(user.userId, { ...user, tags: { ...user.tags, ...tags } });
+  }
+
+  async untagUser(userArn: string, keys: readonly string[]) {
+    const user = this.byArn("UntagResource", userArn);
+    const tags = { ...user.tags };
+    for (const key of keys) delete tags[key];
+    this.users.set(user.userId, { ...user, tags });
+  }
+
+  async listProfiles(kind: ProfileKind): Promise<ProfileSummary[]> {
+    this.call(
+      kind === "routingProfile"
+        ? "ListRoutingProfiles"
+        : kind === "securityProfile"
+          ? "ListSecurityProfiles"
+          : "ListUserHierarchyGroups",
+    );
+    return this.profiles[kind];
+  }
+
+  private call(api: ConnectApi): void {
+    this.calls.push(api);
+    const fault = this.#faults.get(api)?.shift();
+    if (fault) throw fault;
+  }
+
+  private change(api: ConnectApi, userId: string, patch: Partial<ConnectUser>): ConnectUser {
+    this.call(api);
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`${api}: no user ${userId}`);
+    const next = { ...user, ...patch };
+    this.users.set(userId, next);
+    return next;
+  }
+
+  private byArn(api: ConnectApi, userArn: string): ConnectUser {
+    this.call(api);
+    const user = [...this.users.values()].find((candidate) => candidate.userArn === userArn);
+    if (!user) throw new Error(`${api}: no user ${userArn}`);
+    return user;
+  }
+}
+
+interface Stored {
+  entry: Omit<LedgerEntry, "claim">;
+  claim?: Claim;
+  /** Progress kept across a released claim, as the table's `progress` attribute is. */
+  progress?: { version: number; value: Claim["progress"] };
+}
+
+/** The ledger in memory, with the claim rules of the DynamoDB adapter. */
+export class InMemoryLedger implements Ledger, LedgerReader {
+  readonly #items = new Map<string, Stored>();
+  readonly historyEntries: HistoryEntry[] = [];
+  #tokens = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  async claim(
+    employeeId: string,
+    version: number,
+    eventId: string,
+    until: number,
+  ): Promise<ClaimResult> {
+    const stored = this.#items.get(employeeId);
+    const entry = stored ? this.toEntry(stored) : undefined;
+    if (entry?.appliedVersion !== undefined && entry.appliedVersion > version) {
+      return { kind: "stale", entry };
+    }
+    if (entry?.appliedVersion === version) return { kind: "applied", entry };
+    if (entry && stored?.claim && stored.claim.until >= this.now()) return { kind: "busy", entry };
+    const progress =
+      stored?.progress?.version === version ? stored.progress.value : { changes: [] };
+    const claim: Claim = { token: `t-${++this.#tokens}`, version, eventId, until, progress };
+    const item: Stored = stored ?? {
+      entry: { employeeId, ruleTagKeys: [], matchAttributes: {}, outcome: [] },
+    };
+    item.claim = claim;
+    this.#items.set(employeeId, item);
+    const prior = stored && (stored.entry.appliedVersion !== undefined || stored.entry.userId);
+    return prior
+      ? { kind: "claimed", claim, entry: this.toEntry(stored as Stored) }
+      : { kind: "claimed", claim };
+  }
+
+  async recordProgress(employeeId: string, claim: Claim): Promise<void> {
+    const item = this.held(employeeId, claim);
+    if (item) item.progress = { version: claim.version, value: claim.progress };
+  }
+
+  async commit(employeeId: string, claim: Claim, applied: AppliedChange): Promise<boolean> {
+    const item = this.held(employeeId, claim);
+    if (!item) return false;
+    item.entry = {
+      employeeId,
+      status: applied.status,
+      userId: applied.userId,
+      userArn: applied.userArn,
+      username: applied.username,
+      appliedVersion: applied.version,
+      appliedEventId: applied.eventId,
+      ruleId: applied.ruleId,
+      ruleTagKeys: [...applied.ruleTagKeys],
+      matchAttributes: { ...applied.matchAttributes },
+      outcome: structuredClone([...applied.outcome]),
+    };
+    delete item.claim;
+    delete item.progress;
+    return true;
+  }
+
+  async release(employeeId: string, claim: Claim): Promise<void> {
+    const item = this.held(employeeId, claim);
+    if (item) delete item.claim;
+  }
+
+  async appendHistory(entry: HistoryEntry): Promise<void> {
+    const at = this.historyEntries.findIndex(
+      (other) =>
+        other.employeeId === entry.employeeId &&
+        other.version === entry.version &&
+        other.eventId === entry.eventId,
+    );
+    if (at >= 0) this.historyEntries.splice(at, 1, entry);
+    else this.historyEntries.push(entry);
+  }
+
+  async entry(employeeId: string): Promise<LedgerEntry | undefined> {
+    const stored = this.#items.get(employeeId);
+    return stored ? this.toEntry(stored) : undefined;
+  }
+
+  async history(employeeId: string): Promise<HistoryEntry[]> {
+    return this.historyEntries
+      .filter((entry) => entry.employeeId === employeeId)
+      .sort((a, b) => a.version - b.version);
+  }
+
+  /** Lets another environment's claim run out, as a crash would. */
+  expireClaim(employeeId: string): void {
+    const item = this.#items.get(employeeId);
+    if (item?.claim) item.claim = { ...item.claim, until: 0 };
+  }
+
+  private held(employeeId: string, claim: Claim): Stored | undefined {
+    const item = this.#items.get(employeeId);
+    return item?.claim?.token === claim.token ? item : undefined;
+  }
+
+  private toEntry(stored: Stored): LedgerEntry {
+    return structuredClone({ ...stored.entry, ...(stored.claim ? { claim: stored.claim } : {}) });
+  }
+}
+
+export class RecordingPublisher implements ProvisioningEventPublisher {
+  readonly published: OutputEvent[] = [];
+  #failures = 0;
+
+  /** The next `count` publishes fail. */
+  failNext(count = 1): void {
+    this.#failures += count;
+  }
+
+  async publish(event: OutputEvent): Promise<void> {
+    if (this.#failures > 0) {
+      this.#failures--;
+      throw new Error("PutEvents refused");
+    }
+    this.published.push(event);
+  }
+
+  ofType(detailType: string): Readonly<Record<string, unknown>>[] {
+    return this.published.filter((e) => e.detailType === detailType).map((e) => e.detail);
+  }
+}
+
+export interface SyncWorld {
+  readonly sync: EmployeeSync;
+  readonly planner: EmployeePlanner;
+  readonly connect: InMemoryConnect;
+  readonly ledger: InMemoryLedger;
+  readonly publisher: RecordingPublisher;
+  readonly clock: FakeClock;
+}
+
+/** The employee sync over in-memory ports, paced and retried as the function does it. */
+export const syncWorld = (options: {
+  rules: MappingRule[];
+  usernameTemplate?: string;
+  connect?: InMemoryConnect;
+  rps?: number;
+  log?: Log;
+}): SyncWorld => {
+  const clock = new FakeClock();
+  const connect = options.connect ?? new InMemoryConnect();
+  const ledger = new InMemoryLedger(() => clock.now());
+  const publisher = new RecordingPublisher();
+  const invoke: ApiInvoker<ConnectApi> = pacedCalls(
+    new ApiPacer<ConnectApi>(() => options.rps ?? 1_000, clock),
+    { ...DEFAULT_RETRY_POLICY, random: () => 0.5 },
+    clock,
+  );
+  const paced = pacedPort(connect, invoke);
+  const cache = { ttlMs: 60_000, missRefreshMs: 1_000 };
+  const settings = {
+    instanceId: INSTANCE_ID,
+    identityManagementType: "SAML" as const,
+    usernameTemplate: options.usernameTemplate ?? "{workEmail}",
+    eventSource: "connect-onboarding",
+    ledgerHistoryDays: 400,
+  };
+  const planner = new EmployeePlanner({
+    rules: new RuleBook({ loadRules: async () => options.rules }, cache, clock, silentLog),
+    profiles: new ProfileResolver(paced, INSTANCE_ID, cache, clock),
+    users: paced,
+    settings,
+  });
+  const sync = new EmployeeSync({
+    planner,
+    users: paced,
+    ledger,
+    publisher,
+    settings,
+    clock,
+    newPassword: () => "Unused-Pass-1",
+  });
+  return { sync, planner, connect, ledger, publisher, clock };
+};
+
+/** The in-memory instance behind the application's pacing and retries, as the adapter is. */
+const pacedPort = (connect: InMemoryConnect, invoke: ApiInvoker<ConnectApi>) => {
+  const run =
+    <A extends unknown[], T>(api: ConnectApi, method: (...args: A) => Promise<T>) =>
+    (...args: [...A, CallContext]): Promise<T> => {
+      const context = args[args.length - 1] as CallContext;
+      return invoke(api, context, () => method.apply(connect, args.slice(0, -1) as A));
+    };
+  return {
+    createUser: run("CreateUser", connect.createUser),
+    describeUser: run("DescribeUser", connect.describeUser),
+    findUsersByEmployeeId: run("SearchUsers", connect.findUsersByEmployeeId),
+    findUserIdByUsername: run("SearchUsers", connect.findUserIdByUsername),
+    updateRoutingProfile: run("UpdateUserRoutingProfile", connect.updateRoutingProfile),
+    updateSecurityProfiles: run("UpdateUserSecurityProfiles", connect.updateSecurityProfiles),
+    updateHierarchy: run("UpdateUserHierarchy", connect.updateHierarchy),
+    updateIdentityInfo: run("UpdateUserIdentityInfo", connect.updateIdentityInfo),
+    updatePhoneConfig: run("UpdateUserPhoneConfig", connect.updatePhoneConfig),
+    tagUser: run("TagResource", connect.tagUser),
+    untagUser: run("UntagResource", connect.untagUser),
+    listProfiles: run("ListRoutingProfiles", connect.listProfiles),
+  } as ConnectUsers & ProfileCatalog;
+};

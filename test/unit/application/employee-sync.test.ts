@@ -1,0 +1,352 @@
+/**
+ * The employee sync over in-memory ports: one employee, found by employee ID, brought in line
+ * with only the changes it needs, announced once per HR version, safe under retries and races.
+ */
+import { describe, expect, it } from "vitest";
+import { silentLog } from "../../../shared/application/log.js";
+import type { EmployeeRecordEvent } from "../../../shared/domain/employee-event.js";
+import {
+  ConnectThrottledError,
+  ConnectUnavailableError,
+  EmployeeBusyError,
+  NotManagedError,
+  UsernameTakenError,
+} from "../../../shared/domain/failures.js";
+import type { CallContext } from "../../../shared/ports.js";
+import { hiredEvent, rule } from "../../support/builders.js";
+import { CALLS, INSTANCE_ID, InMemoryConnect, syncWorld } from "../../support/in-memory.js";
+
+const V1 = Date.parse("2026-11-28T10:00:00Z");
+const V2 = V1 + 60_000;
+
+const RULES = [
+  rule({
+    ruleId: "agents",
+    match: { department: "Customer Care" },
+    routingProfile: "Customer Care Routing",
+    securityProfiles: ["Agent"],
+    hierarchyGroup: "Remote Team",
+    tags: { costCenter: "CC-100" },
+  }),
+  rule({
+    ruleId: "sales",
+    match: { department: "Sales" },
+    routingProfile: "Sales Routing",
+    securityProfiles: ["Agent", "Spanish QA"],
+    hierarchyGroup: "Austin Team 1",
+  }),
+];
+
+const hire = (employee: Record<string, unknown> = {}, top: Record<string, unknown> = {}) =>
+  hiredEvent({ employee: { department: "Customer Care", ...employee }, ...top });
+const update = (employee: Record<string, unknown> = {}) =>
+  hire(employee, { eventType: "EmployeeUpdated", eventId: "wd-upd-1" });
+
+const run = (world: ReturnType<typeof syncWorld>, event: EmployeeRecordEvent, version: number) =>
+  world.sync.sync(event, version, CALLS);
+
+describe("EmployeeSync: joiners", () => {
+  it("creates the user, commits the ledger and announces it once", async () => {
+    const world = syncWorld({ rules: RULES });
+    const result = await run(world, hire(), V1);
+    expect(result).toMatchObject({ outcome: "CREATED", ruleId: "agents", changes: [] });
+    const [user] = [...world.connect.users.values()];
+    expect(user).toMatchObject({
+      username: "jose.nunez@example.com",
+      routingProfileId: "rp-care",
+      securityProfileIds: ["sp-agent"],
+      hierarchyGroupId: "hg-remote",
+      tags: { costCenter: "CC-100", employeeId: "E12345", managedBy: "connect-onboarding" },
+    });
+    expect(world.publisher.published.map((e) => e.detailType)).toEqual(["Connect User Created"]);
+    expect(world.publisher.ofType("Connect User Created")[0]).toMatchObject({
+      outcome: "CREATED",
+      userId: user?.userId,
+      userArn: user?.userArn,
+      instanceId: INSTANCE_ID,
+    });
+    expect(await world.ledger.entry("E12345")).toMatchObject({
+      status: "ACTIVE",
+      userId: user?.userId,
+      appliedVersion: V1,
+      ruleId: "agents",
+      ruleTagKeys: ["costCenter"],
+      matchAttributes: { department: "Customer Care", jobTitle: "Agent II", location: "Austin" },
+    });
+    expect(JSON.stringify(await world.ledger.entry("E12345"))).not.toMatch(/José|Núñez|\+1415/);
+    expect(await world.ledger.history("E12345")).toMatchObject([{ action: "CREATED" }]);
+  });
+
+  it("an update for an employee with no user creates one", async () => {
+    const world = syncWorld({ rules: RULES });
+    expect((await run(world, update(), V1)).outcome).toBe("CREATED");
+    expect(world.connect.users.size).toBe(1);
+  });
+
+  it("adopts a user with the employee's username, tag and managedBy, then brings it in line", async () => {
+    const connect = new InMemoryConnect();
+    connect.addUser({
+      userId: "u-old",
+      username: "jose.nunez@example.com",
+      identityInfo: { FirstName: "Pepe", LastName: "Núñez", Email: "jose.nunez@example.com" },
+      phoneConfig: { PhoneType: "SOFT_PHONE", AutoAccept: false, AfterContactWorkTimeLimit: 0 },
+      routingProfileId: "rp-sales",
+      securityProfileIds: ["sp-agent"],
+      tags: { employeeId: "E12345", managedBy: "connect-onboarding" },
+    });
+    connect.unindexed.add("u-old"); // the tag search does not see it: the username path does
+    const world = syncWorld({ rules: RULES, connect });
+    const result = await run(world, hire(), V1);
+    expect(result.outcome).toBe("ALREADY_EXISTED");
+    expect(result.changes.map((c) => c.aspect)).toEqual([
+      "routingProfile",
+      "hierarchyGroup",
+      "identityInfo",
+      "tags",
+    ]);
+    expect(world.connect.users.size).toBe(1);
+    expect(world.publisher.published.map((e) => e.detailType)).toEqual([
+      "Connect User Created",
+      "Connect User Updated",
+    ]);
+    expect(world.publisher.ofType("Connect User Created")[0]).toMatchObject({
+      outcome: "ALREADY_EXISTED",
+      routingProfileId: "rp-sales",
+      hierarchyGroupId: null,
+    });
+  });
+
+  it.each([
+    [
+      { employeeId: "E99999", managedBy: "connect-onboarding" },
+      UsernameTakenError,
+      /another employee/,
+    ],
+    [{}, UsernameTakenError, /no employeeId tag/],
+    [{ employeeId: "E12345" }, NotManagedError, /not managed by connect-onboarding/],
+  ])("never adopts a username tagged %j", async (tags, error, message) => {
+    const connect = new InMemoryConnect();
+    connect.addUser({
+      userId: "u-taken",
+      username: "jose.nunez@example.com",
+      identityInfo: {},
+      phoneConfig: {},
+      routingProfileId: "rp-sales",
+      securityProfileIds: ["sp-agent"],
+      tags,
+    });
+    connect.unindexed.add("u-taken");
+    const world = syncWorld({ rules: RULES, connect });
+    const failure = await run(world, hire(), V1).catch((e: Error) => e);
+    expect(failure).toBeInstanceOf(error);
+    expect((failure as Error).message).toMatch(message);
+    expect((failure as Error).message).not.toContain("E99999");
+    expect(world.connect.count("UpdateUserRoutingProfile")).toBe(0);
+    expect((await world.ledger.entry("E12345"))?.claim).toBeUndefined();
+  });
+});
+
+describe("EmployeeSync: movers", () => {
+  it("changes only what differs, each aspect with its own API, and announces the changes", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    const before = world.connect.calls.length;
+    const result = await run(world, update({ department: "Sales" }), V2);
+    expect(result.outcome).toBe("UPDATED");
+    expect(world.connect.calls.slice(before).sort()).toEqual(
+      [
+        "DescribeUser",
+        "UpdateUserRoutingProfile",
+        "UpdateUserSecurityProfiles",
+        "UpdateUserHierarchy",
+        "UntagResource",
+      ].sort(),
+    );
+    const updated = world.publisher.ofType("Connect User Updated");
+    expect(updated).toHaveLength(1);
+    expect(updated[0]?.changes).toEqual([
+      { aspect: "routingProfile", from: "rp-care", to: "rp-sales" },
+      { aspect: "securityProfiles", from: ["sp-agent"], to: ["sp-agent", "sp-qa"] },
+      { aspect: "hierarchyGroup", from: "hg-remote", to: "hg-austin" },
+      { aspect: "tags", from: { costCenter: "CC-100" }, to: { costCenter: null } },
+    ]);
+    expect(await world.ledger.history("E12345")).toMatchObject([
+      { action: "CREATED" },
+      { action: "UPDATED", version: V2 },
+    ]);
+  });
+
+  it("keeps the user when the username no longer fits, and says so", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    const result = await run(world, update({ workEmail: "jose.nunez-garcia@example.com" }), V2);
+    expect(result.outcome).toBe("UPDATED");
+    expect(world.connect.users.size).toBe(1);
+    expect(world.connect.count("CreateUser")).toBe(1);
+    expect(world.publisher.ofType("Connect User Updated")[0]).toMatchObject({
+      username: "jose.nunez@example.com",
+      changes: [{ aspect: "identityInfo", from: null, to: null, fields: ["Email"] }],
+      usernameDrift: {
+        current: "jose.nunez@example.com",
+        desired: "jose.nunez-garcia@example.com",
+      },
+    });
+  });
+
+  it("an update that changes nothing publishes nothing; a hire of a matching user says ALREADY_EXISTED", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    world.publisher.published.length = 0;
+    expect((await run(world, update(), V2)).outcome).toBe("UNCHANGED");
+    expect(world.publisher.published).toEqual([]);
+    expect((await run(world, hire({}, { eventId: "wd-rehire" }), V2 + 1)).outcome).toBe(
+      "ALREADY_EXISTED",
+    );
+    expect(world.publisher.published.map((e) => e.detailType)).toEqual(["Connect User Created"]);
+  });
+
+  it("skips an event older than the one applied: STALE, nothing changed or published", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, update({ department: "Sales" }), V2);
+    world.publisher.published.length = 0;
+    const calls = world.connect.calls.length;
+    expect((await run(world, update(), V1)).outcome).toBe("STALE");
+    expect(world.connect.calls.length).toBe(calls);
+    expect(world.publisher.published).toEqual([]);
+    expect([...world.connect.users.values()][0]?.routingProfileId).toBe("rp-sales");
+  });
+
+  it("republishes the same events for a redelivery of the event last applied", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    const first = structuredClone(world.publisher.published);
+    const calls = world.connect.calls.length;
+    expect((await run(world, hire(), V1)).outcome).toBe("REDELIVERED");
+    expect(world.publisher.published.slice(first.length)).toEqual(first);
+    expect(world.connect.calls.length).toBe(calls);
+  });
+
+  it("recreates a user deleted by hand while the ledger still names it", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    world.connect.users.clear();
+    const result = await run(world, update(), V2);
+    expect(result.outcome).toBe("CREATED");
+    expect(world.connect.users.size).toBe(1);
+  });
+
+  it("parks as NotManaged a user tagged for the employee that it does not manage", async () => {
+    const connect = new InMemoryConnect();
+    connect.addUser({
+      userId: "u-hand",
+      username: "jnunez",
+      identityInfo: {},
+      phoneConfig: {},
+      routingProfileId: "rp-care",
+      securityProfileIds: ["sp-agent"],
+      tags: { employeeId: "E12345" },
+    });
+    const world = syncWorld({ rules: RULES, connect });
+    await expect(run(world, update(), V1)).rejects.toBeInstanceOf(NotManagedError);
+    expect(connect.count("CreateUser")).toBe(0);
+  });
+});
+
+describe("EmployeeSync: retries and races", () => {
+  it("a retry after a partial failure applies only the rest and announces every change", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    // Every attempt of UpdateUserHierarchy fails while the deadline allows: the record is retried.
+    for (let i = 0; i < 6; i++) {
+      world.connect.failNext("UpdateUserHierarchy", new ConnectUnavailableError("503"));
+    }
+    const moved = update({ department: "Sales" });
+    await expect(run(world, moved, V2)).rejects.toBeInstanceOf(ConnectUnavailableError);
+    expect(world.publisher.ofType("Connect User Updated")).toEqual([]);
+    const before = world.connect.calls.length;
+    const retried = await run(world, moved, V2);
+    expect(world.connect.calls.slice(before).sort()).toEqual(
+      ["DescribeUser", "UpdateUserHierarchy"].sort(),
+    );
+    expect(retried.changes.map((c) => c.aspect)).toEqual([
+      "routingProfile",
+      "securityProfiles",
+      "hierarchyGroup",
+      "tags",
+    ]);
+    expect(world.publisher.ofType("Connect User Updated")[0]?.changes).toHaveLength(4);
+  });
+
+  it("retries a throttled call on its own lane and applies each change once", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    world.connect.failNext("UpdateUserSecurityProfiles", new ConnectThrottledError("slow"));
+    await run(world, update({ department: "Sales" }), V2);
+    expect(world.connect.count("UpdateUserSecurityProfiles")).toBe(2);
+    expect(world.connect.count("UpdateUserRoutingProfile")).toBe(1);
+  });
+
+  it("waits for another environment's claim on the employee, up to its deadline", async () => {
+    const world = syncWorld({ rules: RULES });
+    await world.ledger.claim("E12345", V2, "other", Number.POSITIVE_INFINITY);
+    const context: CallContext = { deadline: world.clock.now() + 2_000, log: silentLog };
+    await expect(world.sync.sync(hire(), V1, context)).rejects.toBeInstanceOf(EmployeeBusyError);
+    expect(world.connect.calls).toEqual([]);
+  });
+
+  it("the same event in two environments at once: one set of changes, one event", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    world.publisher.published.length = 0;
+    const moved = update({ department: "Sales" });
+    const results = await Promise.allSettled([run(world, moved, V2), run(world, moved, V2)]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "fulfilled"]);
+    expect(world.connect.count("UpdateUserRoutingProfile")).toBe(1);
+    const ids = new Set(world.publisher.ofType("Connect User Updated").map((d) => d.eventId));
+    expect(ids.size).toBe(1);
+  });
+
+  it("a failure between the commit and PutEvents loses nothing: the redelivery republishes", async () => {
+    const world = syncWorld({ rules: RULES });
+    world.publisher.failNext(1);
+    await expect(run(world, hire(), V1)).rejects.toThrow("PutEvents refused");
+    expect((await run(world, hire(), V1)).outcome).toBe("REDELIVERED");
+    expect(world.connect.users.size).toBe(1);
+    expect(world.publisher.ofType("Connect User Created")).toHaveLength(1);
+  });
+});
+
+describe("EmployeeSync: a crash after CreateUser", () => {
+  it("finds the user the crashed attempt made through the claim's progress, not the lagging search", async () => {
+    const world = syncWorld({ rules: RULES });
+    // The first attempt dies right after CreateUser: its progress is recorded, nothing else.
+    const claimed = await world.ledger.claim("E12345", V1, "wd-7f3c9a", world.clock.now() + 1);
+    if (claimed.kind !== "claimed") throw new Error("expected a claim");
+    const made = await world.connect.createUser({
+      InstanceId: INSTANCE_ID,
+      Username: "jose.nunez@example.com",
+      IdentityInfo: { FirstName: "Pepe", LastName: "Núñez" },
+      PhoneConfig: { PhoneType: "SOFT_PHONE", AutoAccept: false, AfterContactWorkTimeLimit: 0 },
+      SecurityProfileIds: ["sp-agent"],
+      RoutingProfileId: "rp-care",
+      Tags: { employeeId: "E12345", managedBy: "connect-onboarding" },
+    });
+    if (made.status !== "created") throw new Error("expected a user");
+    world.connect.unindexed.add(made.userId);
+    await world.ledger.recordProgress("E12345", {
+      ...claimed.claim,
+      progress: { created: { userId: made.userId, userArn: made.userArn }, changes: [] },
+    });
+    world.connect.calls.length = 0;
+    world.clock.advance(10); // the crashed attempt's claim lapses
+
+    const result = await run(world, hire(), V1);
+    expect(result.outcome).toBe("CREATED");
+    expect(world.publisher.ofType("Connect User Created")[0]).toMatchObject({
+      outcome: "CREATED",
+      userId: made.userId,
+    });
+    expect(world.connect.users.size).toBe(1);
+    expect(world.connect.count("CreateUser")).toBe(0);
+  });
+});
