@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { parseConnectSeed } from "../emulators/connect/index.js";
 import { collectReport, drainQueue } from "../local/pipeline.js";
-import { sendBodies } from "../local/queue-tools.js";
+import { enqueue } from "../local/queues.js";
 import { type LocalStack, startLocalStack } from "../local/stack.js";
 import { routeStdoutToStderr } from "../local/stdout.js";
 import { RuleSet } from "../shared/domain/mapping-rule.js";
@@ -91,7 +91,7 @@ const throughput = async () => {
     },
   });
   try {
-    await sendBodies(
+    await enqueue(
       stack.sqs,
       stack.queues.queueUrl,
       Array.from({ length: hires }, (_, i) => hireBody("quota", i)),
