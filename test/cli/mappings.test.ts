@@ -1,19 +1,19 @@
 /** `onboard mappings import|export|validate` against the mapping table on the local stack. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/stack.js";
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { parseRulesCsv } from "../../shared/domain/mapping-rule-file.js";
 import { sampleRules, startSampleStack } from "../support/local-stack.js";
+import { temporaryDirectory } from "../support/temp-dir.js";
 import { linesOf, onboard, onboardInProcess } from "./support.js";
 
 let stack: LocalStack;
 let dir: string;
 beforeEach(async () => {
   stack = await startSampleStack({ rules: [] });
-  dir = mkdtempSync(join(tmpdir(), "onboard-mappings-"));
+  dir = temporaryDirectory("onboard-mappings");
 });
 afterEach(async () => {
   await stack.stop();
