@@ -104,6 +104,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_CONNECT: connect.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
     AWS_REGION: LOCAL_REGION,
+    // The AWS CLI reads this one, not AWS_REGION.
+    AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: aws.AWS_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: aws.AWS_SECRET_ACCESS_KEY,
     CONNECT_INSTANCE_ID: env.CONNECT_INSTANCE_ID,
