@@ -107,6 +107,50 @@ describe("mappings import and export", () => {
     );
   });
 
+  it("says which tags a CSV import over JSON rules removes, on stderr, dry run or not", async () => {
+    await onboardInProcess(["mappings", "import", "events/mappings.json", ...table()]);
+    // In the file's order.
+    const lost = ["cc-austin-agents", "cc-supervisors", "cc-agents", "sales-desk"];
+    const tags: Record<string, string> = {
+      "cc-agents": "costCenter=CC-200",
+      "cc-austin-agents": "costCenter=CC-100",
+      "cc-supervisors": "costCenter=CC-100",
+      "sales-desk": "costCenter=SL-300",
+    };
+
+    const dry = await onboardInProcess([
+      "mappings",
+      "import",
+      "events/mappings.csv",
+      ...table(),
+      "--dry-run",
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/~\s+changed\s+cc-agents\s+tags \(loses costCenter=CC-200\)/);
+    expect(linesOf(dry.stderr)).toEqual([
+      ...lost.map(
+        (ruleId) =>
+          `warning: events/mappings.csv has no tags column: this import would remove the tags of rule ${ruleId}: ${tags[ruleId]}`,
+      ),
+      "warning: to keep tags, import JSON (onboard mappings export --format json gives the table as it is)",
+    ]);
+
+    const json = await onboardInProcess([
+      "mappings",
+      "import",
+      "events/mappings.csv",
+      ...table(),
+      "--json",
+    ]);
+    const report = JSON.parse(json.stdout);
+    expect(report.changed.find((c: { ruleId: string }) => c.ruleId === "sales-desk")).toMatchObject(
+      { fields: ["tags"], tagsLost: { costCenter: "SL-300" } },
+    );
+    expect(linesOf(json.stderr)[0]).toMatch(
+      /this import removed the tags of rule cc-austin-agents/,
+    );
+  });
+
   it("reports all three bad CSV rows with their line numbers and writes nothing", async () => {
     const csv = file(
       "bad.csv",

@@ -17,7 +17,11 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const spawnOnboard = (
   args: readonly string[],
   stack?: LocalStack,
-  { sdkNotice = false, unset = [] as readonly string[] } = {},
+  {
+    sdkNotice = false,
+    unset = [] as readonly string[],
+    env: extra = {} as Readonly<Record<string, string>>,
+  } = {},
 ): ChildProcessWithoutNullStreams => {
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -25,13 +29,18 @@ export const spawnOnboard = (
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: sdkNotice ? "false" : "true",
   };
   for (const name of unset) delete env[name];
+  Object.assign(env, extra);
   return spawn(process.execPath, ["cli/onboard.js", ...args], { cwd: ROOT, env });
 };
 
 export const onboard = (
   args: readonly string[],
   stack?: LocalStack,
-  options: { sdkNotice?: boolean; unset?: readonly string[] } = {},
+  options: {
+    sdkNotice?: boolean;
+    unset?: readonly string[];
+    env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<Run> => finished(spawnOnboard(args, stack, options));
 
 /** The non-blank lines of an output stream. */
