@@ -59,6 +59,17 @@ describe("errors an operator can fix themselves", () => {
   });
 });
 
+describe("a command that touches AWS", () => {
+  it("prints no AWS SDK notice about the Node version, with nothing switched off by the caller", async () => {
+    stack = await startSampleStack();
+    const run = await onboard(["dlq", "list", "--queue-url", stack.queues.dlqUrl], stack, {
+      unset: ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"],
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+  });
+});
+
 describe("onboard plan", () => {
   it("labels valid JSON that is not a valid hire by what it is and whose it is", async () => {
     const run = await onboardInProcess([
