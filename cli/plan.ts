@@ -25,7 +25,11 @@ import {
 } from "../shared/domain/failures.js";
 import { forbiddenByText, forbiddenMessage } from "../shared/domain/forbidden-profiles.js";
 import { type MappingRule, type RuleMatch, RuleSet } from "../shared/domain/mapping-rule.js";
-import { type EnvelopeKind, parseMessageBody } from "../shared/domain/message-body.js";
+import {
+  type EnvelopeKind,
+  type FailureHints,
+  parseMessageBody,
+} from "../shared/domain/message-body.js";
 import { PROFILE_LABEL, type ProfileKind, parseProfileRef } from "../shared/domain/profile-ref.js";
 import type { ConnectUserDirectory, ExistingUser, ProfileCatalog } from "../shared/ports.js";
 import type { ResolvedUserSettings } from "./settings.js";
@@ -65,6 +69,8 @@ export interface PlanDetails {
   readonly profiles: ProfileLine[];
   readonly outcome: PlanOutcome;
   readonly existingUserId?: string;
+  /** For a body that is not a valid hire: whose it seems to be, as far as it could be read. */
+  readonly hints?: FailureHints;
 }
 
 export interface ProfileLine {
@@ -112,7 +118,7 @@ export const createPlanner = (context: PlanContext) => {
 
   return async (body: string): Promise<PlanDetails> => {
     const parsed = parseMessageBody(body);
-    if (!parsed.ok) return failed(null, [], null, parsed.error);
+    if (!parsed.ok) return { ...failed(null, [], null, parsed.error), hints: parsed.hints };
     const { event } = parsed;
     const planned = plannedEvent(event);
     const found = ruleSet.matchesFor(event.employee.attributes);

@@ -36,6 +36,9 @@ const reportError = (error: unknown, io: CliIo): number => {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") {
       return EXIT.ok;
     }
+    // `onboard help plan`: help asked for (exit 0); a command group given alone also shows its
+    // help, as an error (exit 2).
+    if (error.code === "commander.help") return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     return EXIT.usage;
   }
   io.stderr(`error: ${describeError(error)}\n`);
@@ -309,7 +312,7 @@ const addDlq = (program: Command, io: CliIo, setExit: SetExit): void => {
   dlq
     .command("list")
     .description(
-      "Messages grouped by failure reason: counts, oldest age, sample employee IDs. Consumes nothing.",
+      "Messages grouped by failure reason: counts, oldest age, sample employee IDs, what to do. Consumes nothing.",
     )
     .requiredOption("--queue-url <url>", "the dead-letter queue", url)
     .addOption(
@@ -320,7 +323,27 @@ const addDlq = (program: Command, io: CliIo, setExit: SetExit): void => {
         .default(30)
         .argParser(visibilityTimeout),
     )
-    .option("--json", "print the groups as JSON")
+    .addOption(
+      new Option("--reason <code>", "only messages parked with this reason (repeatable)").argParser(
+        collect(oneOf(dlqReasons())),
+      ),
+    )
+    .addOption(
+      new Option("--employee <id>", "only this employee's messages (repeatable)").argParser(
+        collect((value) => value.trim()),
+      ),
+    )
+    .option("--bodies", "also show each message: why it failed, what to do, and its body")
+    .option("--json", "print the groups (and with --bodies the messages) as JSON")
+    .addHelpText(
+      "after",
+      `
+JSON: {"queueUrl","total","groups":[{"reason","count","oldestFailedAt","oldestAgeSeconds",
+       "sampleEmployeeIds","sampleMessage","fix"}],"messages":[{"messageId","reason","employeeId",
+       "failedAt","failureMessage","attributes","body"}] (with --bodies)}
+
+Example: onboard dlq list --queue-url "$DLQ_URL" --reason NoMappingRule --bodies`,
+    )
     .action(async (_opts: unknown, command: Command) => {
       const { runDlqList } = await import("./dlq/list.js");
       setExit(await runDlqList(options(command), io));

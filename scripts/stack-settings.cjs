@@ -76,6 +76,57 @@ const checkFunctionSettings = (text, problems) => {
     return undefined;
   }
 };
+/**
+ * A stack parameter the function or the stack would refuse. Its stack trace is only its message:
+ * the framework prints `error.stack`, and a bad `--param` deserves one clear line, not the
+ * framework's own frames.
+ */
+class StackParameterError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "StackParameterError";
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/**
+ * `serverless invoke local --stage local` runs the function on this machine against the local
+ * stack of `npm start -- --serve`, configured from the environment that command prints. The
+ * stage is never deployed: its resources are the local stack's, not CloudFormation's.
+ */
+const LOCAL_STAGE = "local";
+const LOCAL_VARIABLES = ["CONNECT_INSTANCE_ID", "MAPPING_TABLE_NAME", "EVENT_BUS_NAME", "DLQ_URL"];
+
+/**
+ * The function's resource settings. Names the stack fixes are plain strings, so `invoke local`
+ * can use them with no CloudFormation (it resolves only Ref and Fn::ImportValue, by asking
+ * CloudFormation). The DLQ's URL holds the account ID, unknown offline: a Ref, which `invoke
+ * local` reads from the deployed stack. On the local stage everything comes from `env`.
+ */
+const functionResources = ({ stage, names, eventBusName, env = {} }) => {
+  if (stage !== LOCAL_STAGE) {
+    return {
+      MAPPING_TABLE_NAME: names.table,
+      SOURCE_TABLE_NAME: names.sourceTable,
+      EVENT_BUS_NAME: eventBusName || names.eventBus,
+      DLQ_URL: { Ref: "DeadLetterQueue" },
+    };
+  }
+  const missing = LOCAL_VARIABLES.filter((name) => !String(env[name] ?? "").trim());
+  if (missing.length > 0) {
+    throw new StackParameterError(
+      `stage ${LOCAL_STAGE} runs the function against the local stack of \`npm start -- --serve\`: set the environment it prints first (missing ${missing.join(", ")})`,
+    );
+  }
+  return {
+    MAPPING_TABLE_NAME: env.MAPPING_TABLE_NAME,
+    // Optional: without a source table the function reads canonical bodies only.
+    SOURCE_TABLE_NAME: env.SOURCE_TABLE_NAME ?? "",
+    EVENT_BUS_NAME: env.EVENT_BUS_NAME,
+    DLQ_URL: env.DLQ_URL,
+  };
+};
+
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
@@ -234,7 +285,7 @@ const deriveSettings = (params, { region } = {}) => {
   settings.tableDeletionPolicy = settings.deletionProtection ? "Retain" : "Delete";
   settings.queueDeletionPolicy = settings.tableDeletionPolicy;
   if (problems.length > 0) {
-    throw new Error(`Invalid stack parameters:\n  - ${problems.join("\n  - ")}`);
+    throw new StackParameterError(`Invalid stack parameters:\n  - ${problems.join("\n  - ")}`);
   }
   return settings;
 };
@@ -328,7 +379,35 @@ module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
   const params = {};
   for (const name of PARAM_NAMES) params[name] = await resolveVariable(`param:${name}`);
   const region = await resolveConfigurationProperty(["provider", "region"]);
-  return deriveSettings(params, { region });
+  const stage = await resolveVariable("sls:stage");
+  const env = process.env;
+  if (stage === LOCAL_STAGE) {
+    // The local stack's instance, unless a --param names one.
+    if (!String(params.connectInstanceId ?? "").trim()) {
+      params.connectInstanceId = env.CONNECT_INSTANCE_ID ?? "";
+    }
+    if (env.IDENTITY_MANAGEMENT_TYPE) params.identityManagementType = env.IDENTITY_MANAGEMENT_TYPE;
+  }
+  const resources = functionResources({
+    stage,
+    names: {
+      table: await resolveVariable("self:custom.names.table"),
+      sourceTable: await resolveVariable("self:custom.names.sourceTable"),
+      eventBus: await resolveVariable("self:custom.names.eventBus"),
+    },
+    eventBusName: String(params.eventBusName ?? "").trim(),
+    env,
+  });
+  return {
+    ...deriveSettings(params, { region }),
+    functionResources: resources,
+    // `invoke local` loads the handler with require(), falling back to import() for a `.js` ES
+    // module only (the repository's package.json says "type": "module"); it cannot load `.mjs`.
+    // Lambda needs `.mjs`: the zip holds no package.json.
+    bundleExtension: stage === LOCAL_STAGE ? ".js" : ".mjs",
+  };
 };
 module.exports.deriveSettings = deriveSettings;
+module.exports.functionResources = functionResources;
+module.exports.LOCAL_STAGE = LOCAL_STAGE;
 module.exports.PARAM_NAMES = PARAM_NAMES;

@@ -6,7 +6,7 @@
 import { expect, it } from "vitest";
 import { silentLog } from "../../../shared/application/log.js";
 import { hiredEvent, rule } from "../../support/builders.js";
-import { fakeWorld, INSTANCE_ID } from "./provisioner-fakes.js";
+import { fakeWorld, INSTANCE_ID } from "../../support/provisioner-world.js";
 
 const arn = (id: string) =>
   `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}/agent/${id}`;
