@@ -168,11 +168,16 @@ describe("stack parameters", () => {
 });
 
 describe("the function's resource settings", () => {
-  const names = { table: "connect-onboarding-prod-mappings", eventBus: "connect-onboarding-prod" };
+  const names = {
+    table: "connect-onboarding-prod-mappings",
+    sourceTable: "connect-onboarding-prod-sources",
+    eventBus: "connect-onboarding-prod",
+  };
 
   it("name the stack's table and bus as plain strings, and the DLQ by a Ref", () => {
     expect(functionResources({ stage: "prod", names, eventBusName: "" })).toEqual({
       MAPPING_TABLE_NAME: "connect-onboarding-prod-mappings",
+      SOURCE_TABLE_NAME: "connect-onboarding-prod-sources",
       EVENT_BUS_NAME: "connect-onboarding-prod",
       DLQ_URL: { Ref: "DeadLetterQueue" },
     });
@@ -185,11 +190,13 @@ describe("the function's resource settings", () => {
     const env = {
       CONNECT_INSTANCE_ID: "i-1",
       MAPPING_TABLE_NAME: "local-mappings",
+      SOURCE_TABLE_NAME: "",
       EVENT_BUS_NAME: "local-bus",
       DLQ_URL: "http://127.0.0.1:9324/000000000000/local-dlq",
     };
     expect(functionResources({ stage: LOCAL_STAGE, names, eventBusName: "", env })).toEqual({
       MAPPING_TABLE_NAME: "local-mappings",
+      SOURCE_TABLE_NAME: "",
       EVENT_BUS_NAME: "local-bus",
       DLQ_URL: "http://127.0.0.1:9324/000000000000/local-dlq",
     });

@@ -128,7 +128,7 @@ describe("npm start", () => {
     writeFileSync(probe, 'process.emitWarning("probe: some other warning");\n');
     const run = await startAsUser([], { NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^connect-onboarding on the local stack: 12 received/);
+    expect(run.stdout).toMatch(/^connect-onboarding on the local stack: 17 received/);
     expect(run.stderr).toContain("probe: some other warning");
     expect(run.stderr).not.toContain("NodeVersionSupportWarning");
     expect(logsOf(run.stderr)).toEqual([]);
