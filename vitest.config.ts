@@ -11,5 +11,13 @@ export default defineConfig({
     maxWorkers: 4,
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // A private temporary directory for the run, checked empty at the end.
+    globalSetup: ["test/support/temp-dir-check.ts"],
+    env: {
+      // The AWS SDK's own switch for its notice that it will soon need Node 22 (this project
+      // supports 20.19): it would otherwise print once per worker and child process. Only that
+      // notice: every other warning still shows.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
   },
 });

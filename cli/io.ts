@@ -30,14 +30,36 @@ export class OperationError extends Error {
   override readonly name = "OperationError";
 }
 
-/** One line, whatever the error: AWS SDK errors carry their service error name. */
+/** What to do about an error the SDK words for its own developers. */
+const HINTS: readonly [RegExp, string][] = [
+  [
+    /^Region is missing$/,
+    "give --region, set AWS_REGION, or use a profile with a region (--profile or AWS_PROFILE)",
+  ],
+  [
+    /^Could not load credentials from any providers$/,
+    "sign in with aws sso login, put credentials in the environment or ~/.aws, or give --profile",
+  ],
+];
+
+const firstLine = (error: Error): string => error.message.split("\n")[0]?.trim() || "(no message)";
+
+/**
+ * One line, whatever the error: AWS SDK errors carry their service error name, a wrapped error
+ * its cause (the function's own failures name only the cause's type), and errors an operator
+ * can fix themselves a hint.
+ */
 export const describeError = (error: unknown): string => {
   if (error instanceof UsageError || error instanceof OperationError) return error.message;
-  if (error instanceof Error) {
-    const message = error.message.split("\n")[0]?.trim() || "(no message)";
-    return error.name && error.name !== "Error" ? `${error.name}: ${message}` : message;
+  if (!(error instanceof Error)) return String(error);
+  const message = firstLine(error);
+  let text = error.name && error.name !== "Error" ? `${error.name}: ${message}` : message;
+  const cause = error.cause;
+  if (cause instanceof Error && !text.includes(firstLine(cause))) {
+    text += `: ${describeError(cause)}`;
   }
-  return String(error);
+  const hint = HINTS.find(([pattern]) => pattern.test(message))?.[1];
+  return hint ? `${text}; ${hint}` : text;
 };
 
 /** Runs an AWS call, turning its failure into one line that says what was being done. */

@@ -6,7 +6,7 @@ import { PROFILE_LABEL } from "../shared/domain/profile-ref.js";
 import { type AwsOptions, connectClient, dynamoDbClient } from "./aws.js";
 import { readEventBodies } from "./event-file.js";
 import { attempt, CLI_CALLS, type CliIo, EXIT, printJson, table, UsageError } from "./io.js";
-import { readRuleFile } from "./mappings/rule-file.js";
+import { plural, readRuleFile } from "./mappings/rule-file.js";
 import { createPlanner, type EventPlan, type PlanDetails } from "./plan.js";
 import { userSettings } from "./settings.js";
 
@@ -21,6 +21,11 @@ export interface PlanOptions extends AwsOptions {
   readonly item?: number;
   readonly json?: boolean;
 }
+
+/** Up to this many events, each plan is shown in full; above it, a summary. */
+export const FULL_PLANS = 10;
+/** In the summary, this many failures of each reason are shown. */
+const FAILURES_SHOWN_PER_REASON = 3;
 
 /** Plans each event in the file; exits 1 when any of them would fail. */
 export const runPlan = async (file: string, options: PlanOptions, io: CliIo): Promise<number> => {
@@ -55,6 +60,8 @@ export const runPlan = async (file: string, options: PlanOptions, io: CliIo): Pr
     if (options.json) {
       const plans = results.map((result) => result.details.plan);
       printJson(io, plans.length === 1 ? plans[0] : plans);
+    } else if (results.length > FULL_PLANS) {
+      io.stdout(renderSummary(file, rules.length, results));
     } else {
       io.stdout(results.map(({ where, details }) => renderPlan(where, details)).join("\n"));
     }
@@ -89,12 +96,64 @@ const loadRules = async (
   }
 };
 
+/** Counts per outcome, reason and winning rule, and a few failures of each reason. */
+export const renderSummary = (
+  file: string,
+  ruleCount: number,
+  results: readonly { where: string; details: PlanDetails }[],
+): string => {
+  const count = <T>(items: readonly T[], key: (item: T) => string | undefined) => {
+    const counts = new Map<string, number>();
+    for (const item of items) {
+      const k = key(item);
+      if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return [...counts.entries()].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1));
+  };
+  const failures = results.filter((result) => result.details.plan.failure);
+  const reasons = count(failures, (result) => result.details.plan.failure?.reason);
+  const actions = count(results, (result) => result.details.plan.action ?? undefined);
+  const rows: string[][] = [
+    ...actions.map(([action, n]) => [`would ${ACTION_WORDS[action] ?? action}`, String(n)]),
+    ["would fail", String(failures.length)],
+    ...reasons.map(([reason, n]) => [`  ${reason}`, String(n)]),
+  ];
+  const winners = count(results, (result) => result.details.plan.winner?.ruleId);
+  const shown = new Map<string, number>();
+  const examples = failures.filter((result) => {
+    const reason = result.details.plan.failure?.reason ?? "";
+    shown.set(reason, (shown.get(reason) ?? 0) + 1);
+    return (shown.get(reason) ?? 0) <= FAILURES_SHOWN_PER_REASON;
+  });
+  const lines = [
+    `${file}: ${plural(results.length, "event")} planned against ${plural(ruleCount, "rule")}`,
+    table(rows),
+    ...(winners.length > 0
+      ? ["Winning rules:", table(winners.map(([ruleId, n]) => [ruleId, String(n)]))]
+      : []),
+    ...(examples.length > 0
+      ? [
+          `Failures (up to ${FAILURES_SHOWN_PER_REASON} of each reason):`,
+          table(
+            examples.map(({ where, details }) => [
+              where,
+              details.plan.failure?.reason ?? "",
+              details.plan.failure?.message ?? "",
+            ]),
+          ),
+        ]
+      : []),
+    `One hire in full: --item N (from 1). Every plan: --json.`,
+  ];
+  return `${lines.join("\n")}\n`;
+};
+
 export const renderPlan = (where: string, details: PlanDetails): string => {
   const { plan } = details;
   const lines: string[] = [];
   const title = plan.event
     ? `${plan.event.eventType} ${plan.event.eventId} (${details.envelope} envelope), employee ${plan.event.employee.employeeId}`
-    : "Event (unreadable)";
+    : unreadableTitle(plan, details);
   lines.push(`${where}: ${title}`);
   if (plan.event) lines.push(...describeEmployee(plan.event.employee));
   lines.push(...describeMatches(plan, details));
@@ -123,6 +182,30 @@ export const renderPlan = (where: string, details: PlanDetails): string => {
   }
   lines.push(`  Outcome: ${describeOutcome(plan, details)}`);
   return `${lines.join("\n")}\n`;
+};
+
+/** How the summary words each action of the plan. */
+const ACTION_WORDS: Readonly<Record<string, string>> = {
+  CREATE: "create",
+  ADOPT: "adopt an existing user",
+  UPDATE: "update",
+  UNCHANGED: "leave unchanged",
+  STALE: "skip as stale",
+};
+
+/** A body that is no valid event: say what it is, and whose, as far as it could be read. */
+const unreadableTitle = (plan: EventPlan, details: PlanDetails): string => {
+  const reason = plan.failure?.reason;
+  if (reason === "InvalidJson") return "Body that is not JSON";
+  if (reason === "PayloadTooLarge") return "Body too large to be an employee event";
+  const { eventId, employeeId } = details.hints ?? {};
+  const whose = [
+    eventId === undefined ? undefined : `event ${eventId}`,
+    employeeId === undefined ? undefined : `employee ${employeeId}`,
+  ].filter(Boolean);
+  const what =
+    reason === "UnsupportedEventType" ? "Event that is not an employee event" : "Invalid event";
+  return whose.length > 0 ? `${what}: ${whose.join(", ")}` : what;
 };
 
 const describeEmployee = (employee: Readonly<Record<string, string>>): string[] => {

@@ -24,7 +24,11 @@ import { ForbiddenProfileError, PermanentFailure } from "../shared/domain/failur
 import { forbiddenByText, forbiddenMessage } from "../shared/domain/forbidden-profiles.js";
 import { hrVersion } from "../shared/domain/hr-version.js";
 import { type MappingRule, type RuleMatch, RuleSet } from "../shared/domain/mapping-rule.js";
-import { type EnvelopeKind, parseMessageBody } from "../shared/domain/message-body.js";
+import {
+  type EnvelopeKind,
+  type FailureHints,
+  parseMessageBody,
+} from "../shared/domain/message-body.js";
 import {
   type SyncPlan,
   type UserChange,
@@ -84,6 +88,8 @@ export interface PlanDetails {
   readonly online: boolean;
   /** False when no ledger was given: a stale event cannot be told from a new one. */
   readonly versioned: boolean;
+  /** For a body that is not a valid event: whose it seems to be, as far as it could be read. */
+  readonly hints?: FailureHints;
 }
 
 export interface ProfileLine {
@@ -139,7 +145,7 @@ export const createPlanner = (context: PlanContext) => {
 
   return async (body: string): Promise<PlanDetails> => {
     const parsed = parseMessageBody(body);
-    if (!parsed.ok) return failed(null, [], null, parsed.error);
+    if (!parsed.ok) return { ...failed(null, [], null, parsed.error), hints: parsed.hints };
     const { event } = parsed;
     const planned = plannedEvent(event);
     const found = ruleSet.matchesFor(event.employee.attributes);

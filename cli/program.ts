@@ -36,6 +36,9 @@ const reportError = (error: unknown, io: CliIo): number => {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") {
       return EXIT.ok;
     }
+    // `onboard help plan`: help asked for (exit 0); a command group given alone also shows its
+    // help, as an error (exit 2).
+    if (error.code === "commander.help") return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     return EXIT.usage;
   }
   io.stderr(`error: ${describeError(error)}\n`);
@@ -79,6 +82,7 @@ the operation failed, 2 wrong usage, 130 interrupted. Ctrl-C or SIGTERM ends any
   addSources(program, io, setExit);
   addDlq(program, io, setExit);
   addSend(program, io, setExit);
+  addHistory(program, io, setExit);
   return program;
 };
 
@@ -315,7 +319,7 @@ const addDlq = (program: Command, io: CliIo, setExit: SetExit): void => {
   dlq
     .command("list")
     .description(
-      "Messages grouped by failure reason: counts, oldest age, sample employee IDs. Consumes nothing.",
+      "Messages grouped by failure reason: counts, oldest age, sample employee IDs, what to do. Consumes nothing.",
     )
     .requiredOption("--queue-url <url>", "the dead-letter queue", url)
     .addOption(
@@ -326,7 +330,27 @@ const addDlq = (program: Command, io: CliIo, setExit: SetExit): void => {
         .default(30)
         .argParser(visibilityTimeout),
     )
-    .option("--json", "print the groups as JSON")
+    .addOption(
+      new Option("--reason <code>", "only messages parked with this reason (repeatable)").argParser(
+        collect(oneOf(dlqReasons())),
+      ),
+    )
+    .addOption(
+      new Option("--employee <id>", "only this employee's messages (repeatable)").argParser(
+        collect((value) => value.trim()),
+      ),
+    )
+    .option("--bodies", "also show each message: why it failed, what to do, and its body")
+    .option("--json", "print the groups (and with --bodies the messages) as JSON")
+    .addHelpText(
+      "after",
+      `
+JSON: {"queueUrl","total","groups":[{"reason","count","oldestFailedAt","oldestAgeSeconds",
+       "sampleEmployeeIds","sampleMessage","fix"}],"messages":[{"messageId","reason","employeeId",
+       "failedAt","failureMessage","attributes","body"}] (with --bodies)}
+
+Example: onboard dlq list --queue-url "$DLQ_URL" --reason NoMappingRule --bodies`,
+    )
     .action(async (_opts: unknown, command: Command) => {
       const { runDlqList } = await import("./dlq/list.js");
       setExit(await runDlqList(options(command), io));
@@ -379,6 +403,24 @@ Ctrl-C stops after the message in hand: every message is then in the DLQ or sent
     .action(async (_opts: unknown, command: Command) => {
       const { runDlqReplay } = await import("./dlq/replay.js");
       setExit(await runDlqReplay(options(command), io));
+    });
+};
+
+const addHistory = (program: Command, io: CliIo, setExit: SetExit): void => {
+  program
+    .command("history")
+    .description(
+      "An employee's provisioning timeline from the ledger: each change applied, oldest first, and the state now.",
+    )
+    .argument("<employee-id>", "the employee's ID, as HR sends it")
+    .requiredOption(
+      "--ledger-table <name>",
+      "the ledger table (the stack's LedgerTableName output)",
+    )
+    .option("--json", 'print {"employeeId","state","history":[...]} as JSON')
+    .action(async (employeeId: string, _opts: unknown, command: Command) => {
+      const { runHistory } = await import("./history.js");
+      setExit(await runHistory(employeeId.trim(), options(command), io));
     });
 };
 

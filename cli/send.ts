@@ -1,6 +1,5 @@
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { sendMessageBatches } from "../shared/adapters/sqs-send-batches.js";
 import { parseMessageBody } from "../shared/domain/message-body.js";
+import { MessageTooLargeError, REWRITE_NOTE, sendBodies } from "../shared/queue-tools.js";
 import { type AwsOptions, sqsClient } from "./aws.js";
 import { readEventBodies } from "./event-file.js";
 import { attempt, type CliIo, EXIT, OperationError, printJson } from "./io.js";
@@ -13,7 +12,8 @@ export interface SendOptions extends AwsOptions {
 
 /**
  * Enqueues each body verbatim, as an HR system would, bad ones included (a smoke test may want
- * to see the DLQ work); a body the function would reject is pointed out on stderr.
+ * to see the DLQ work); a body the function would reject is pointed out on stderr. A body SQS
+ * would refuse for its size stops the command before anything is sent.
  */
 export const runSend = async (file: string, options: SendOptions, io: CliIo): Promise<number> => {
   const bodies = await readEventBodies(file);
@@ -26,33 +26,35 @@ export const runSend = async (file: string, options: SendOptions, io: CliIo): Pr
     }
   }
   const sqs = sqsClient(options);
-  const messageIds: string[] = [];
+  let outcome: Awaited<ReturnType<typeof sendBodies>>;
   try {
-    for (const { start, items: chunk } of sendMessageBatches(bodies, ({ body }) => body)) {
-      const output = await attempt(`sending to ${options.queueUrl}`, () =>
-        sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: chunk.map(({ body }, i) => ({ Id: `m${start + i}`, MessageBody: body })),
-          }),
-        ),
-      );
-      const ids = new Map((output.Successful ?? []).map((entry) => [entry.Id, entry.MessageId]));
-      for (const failure of output.Failed ?? []) {
-        const index = Number(failure.Id?.slice(1));
-        io.stderr(
-          `${bodies[index]?.where ?? failure.Id}: not sent: ${failure.Code} ${failure.Message ?? ""}\n`,
-        );
-      }
-      messageIds.push(...chunk.flatMap((_, i) => ids.get(`m${start + i}`) ?? []));
-      if (output.Failed?.length) {
-        throw new OperationError(
-          `${plural(messageIds.length, "message")} sent, then SQS refused ${output.Failed.length}; stopped`,
-        );
-      }
-    }
+    outcome = await attempt(`sending to ${options.queueUrl}`, () =>
+      sendBodies(
+        sqs,
+        options.queueUrl,
+        bodies.map(({ body }) => body),
+      ).catch((error: unknown) => {
+        if (!(error instanceof MessageTooLargeError)) throw error;
+        throw new OperationError(`${bodies[error.index]?.where}: ${error.message}; nothing sent`);
+      }),
+    );
   } finally {
     sqs.destroy();
+  }
+  for (const { index, rewrite } of outcome.rewritten) {
+    io.stderr(`note: ${bodies[index]?.where}: ${REWRITE_NOTE[rewrite]}\n`);
+  }
+  for (const failure of outcome.refused) {
+    io.stderr(
+      `${bodies[failure.index]?.where}: not sent: ${failure.code} ${failure.message}`.trimEnd() +
+        "\n",
+    );
+  }
+  const messageIds = outcome.messageIds.filter((id): id is string => id !== undefined);
+  if (outcome.refused.length > 0) {
+    throw new OperationError(
+      `${plural(messageIds.length, "message")} sent, then SQS refused ${outcome.refused.length}; stopped`,
+    );
   }
   if (options.json)
     printJson(io, { queueUrl: options.queueUrl, sent: messageIds.length, messageIds });

@@ -23,6 +23,7 @@ export interface ResolvedUserSettings {
 const STAND_INS = {
   CONNECT_INSTANCE_ID: "cli",
   MAPPING_TABLE_NAME: "cli",
+  LEDGER_TABLE_NAME: "cli",
   EVENT_BUS_NAME: "cli",
   DLQ_URL: "https://sqs.invalid/cli",
 };

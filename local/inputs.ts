@@ -4,6 +4,7 @@ import { formatOf, parseRuleFile } from "../shared/domain/mapping-rule-file.js";
 import type { SourceMapping } from "../shared/domain/source-mapping.js";
 import * as files from "../shared/event-files.js";
 import { checkSourceMappings, readSourceMappingEntries } from "../shared/source-mapping-files.js";
+import { oversizedBody } from "../shared/sqs-bodies.js";
 
 /** A bad argument or unreadable file: `npm start` prints the message as one line and exits 1. */
 export class InputError extends Error {
@@ -20,9 +21,19 @@ const forFlag = async <T>(flag: string, read: () => Promise<T>): Promise<T> => {
   }
 };
 
-/** The message bodies of `--events` (see `readEventBodies` for the file formats). */
-export const readEventBodies = async (path: string): Promise<string[]> =>
-  (await forFlag("--events", () => files.readEventBodies(path))).map(({ body }) => body);
+/**
+ * The message bodies of `--events`, each with where it came from (see `readEventBodies` for the
+ * file formats). A body SQS would refuse for its size is an input error naming it: SQS would
+ * never have taken it from an HR system either.
+ */
+export const readEventBodies = async (path: string): Promise<files.EventBody[]> => {
+  const bodies = await forFlag("--events", () => files.readEventBodies(path));
+  const tooLarge = oversizedBody(bodies.map(({ body }) => body));
+  if (tooLarge) {
+    throw new InputError(`--events: ${bodies[tooLarge.index]?.where}: ${tooLarge.message}`);
+  }
+  return bodies;
+};
 
 /**
  * Reads mapping rules from JSON or CSV; any invalid row is an input error naming its line.

@@ -1,9 +1,11 @@
 import type { ReportUser } from "../emulators/connect/index.js";
 import { createLambdaRunner, type LambdaRunner } from "../emulators/lambda/index.js";
+
 import { createHandler } from "../functions/create-onboard-employee-handler.js";
 import { decodeAttributeText, REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
-import { USER_CREATED } from "../shared/domain/output-events.js";
-import { peekMessages, queueDepth, sendBodies } from "./queue-tools.js";
+import { PROVISIONING_FAILED, USER_CREATED } from "../shared/domain/output-events.js";
+import { peekMessages, queueDepth } from "../shared/queue-tools.js";
+import { type Enqueued, enqueue } from "./queues.js";
 import type { LocalStack } from "./stack.js";
 
 export interface PipelineOptions {
@@ -12,8 +14,40 @@ export interface PipelineOptions {
   readonly batchSize?: number;
   readonly maximumBatchingWindowMs?: number;
   readonly timeoutMs?: number;
-  /** Give up waiting for the queue to drain after this long. */
+  /** Give up waiting for the queue to drain after this long in all (default: no limit). */
   readonly drainTimeoutMs?: number;
+  /**
+   * Give up when, for this long, no message was received and no invocation finished (default
+   * 120 s): the run has stalled. Work that progresses is never cut short.
+   */
+  readonly stallTimeoutMs?: number;
+  /** Called as the run progresses: after each poll that returned and each invocation. */
+  readonly onProgress?: (progress: PipelineProgress) => void;
+  /** Called once the bodies are on the queue. */
+  readonly onSent?: (enqueued: Enqueued) => void;
+}
+
+/** Where a run stands. */
+export interface PipelineProgress {
+  readonly sent: number;
+  /** Messages still on the onboarding queue (visible, in flight or delayed). */
+  readonly remaining: number;
+  readonly inFlight: number;
+  /** Users announced as created or adopted so far. */
+  readonly provisioned: number;
+  /** Provisioning Failed events so far (one per parked message, at least). */
+  readonly parked: number;
+  readonly elapsedMs: number;
+}
+
+export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
+
+/** For the stall timeout, nothing moved: no message received, no invocation running or ended. */
+export class DrainStalledError extends Error {
+  override readonly name = "DrainStalledError";
+  constructor(readonly idleMs: number) {
+    super(`no message was received and no invocation ran for ${idleMs} ms`);
+  }
 }
 
 export interface PublishedEvent {
@@ -52,8 +86,9 @@ export const runPipeline = async (
   options: PipelineOptions = {},
 ): Promise<PipelineReport> => {
   const started = Date.now();
-  await sendBodies(stack.sqs, stack.queues.queueUrl, bodies);
-  await drainQueue(stack, options);
+  const enqueued = await enqueue(stack.sqs, stack.queues.queueUrl, bodies);
+  options.onSent?.(enqueued);
+  await drainQueue(stack, { ...options, sent: bodies.length });
   return {
     ...(await collectReport(stack)),
     stats: await summarise(stack, bodies.length, Date.now() - started),
@@ -67,16 +102,22 @@ export const runPipeline = async (
  */
 export const drainQueue = async (
   stack: LocalStack,
-  options: PipelineOptions = {},
+  options: PipelineOptions & { readonly sent?: number } = {},
 ): Promise<{ drainedAfterMs: number }> => {
   const started = performance.now();
   const runners = startConsumers(stack, options);
   let drainedAfterMs: number | undefined;
   const isDone = async () => {
     if (drainedAfterMs !== undefined) return true;
-    const done =
-      runners.every((runner) => runner.stats().inFlight === 0) &&
-      (await queueDepth(stack.sqs, stack.queues.queueUrl)).total === 0;
+    const depth = await queueDepth(stack.sqs, stack.queues.queueUrl);
+    const done = runners.every((runner) => runner.stats().inFlight === 0) && depth.total === 0;
+    options.onProgress?.({
+      sent: options.sent ?? 0,
+      remaining: depth.total,
+      inFlight: depth.inFlight,
+      ...announced(stack),
+      elapsedMs: performance.now() - started,
+    });
     if (done) {
       drainedAfterMs ??= performance.now() - started;
       // Every consumer stops now, not after its next poll finds the queue empty.
@@ -84,16 +125,63 @@ export const drainQueue = async (
     }
     return done;
   };
+  const limits = { timeoutMs: options.drainTimeoutMs ?? Number.POSITIVE_INFINITY };
+  const stall = watchForStall(runners, options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
   try {
-    await Promise.race(
-      runners.map((runner) =>
-        runner.drain(isDone, { timeoutMs: options.drainTimeoutMs ?? 120_000 }),
-      ),
-    );
+    await Promise.race([...runners.map((runner) => runner.drain(isDone, limits)), stall.stalled]);
   } finally {
+    stall.cancel();
     await Promise.all(runners.map((runner) => runner.stop()));
   }
   return { drainedAfterMs: drainedAfterMs ?? performance.now() - started };
+};
+
+/**
+ * Rejects once, for `idleMs`, no consumer received a message or ran an invocation. A running
+ * invocation counts as work: its function timeout bounds it. Judged across all consumers: one
+ * may sit idle while another holds every message in flight.
+ */
+const watchForStall = (
+  runners: readonly LambdaRunner[],
+  idleMs: number,
+): { stalled: Promise<never>; cancel: () => void } => {
+  let timer: NodeJS.Timeout | undefined;
+  const worked = () =>
+    runners.reduce((sum, runner) => {
+      const stats = runner.stats();
+      return sum + stats.records + stats.invocations + stats.succeeded + stats.failedItems;
+    }, 0);
+  const stalled = new Promise<never>((_, reject) => {
+    let seen = worked();
+    let lastActivity = Date.now();
+    // One timer, re-armed for what is left of the interval, rather than reset on every event.
+    const watch = () => {
+      const now = Date.now();
+      const work = worked();
+      if (work !== seen || runners.some((runner) => runner.stats().inFlight > 0)) {
+        seen = work;
+        lastActivity = now;
+      }
+      const idle = now - lastActivity;
+      if (idle >= idleMs) reject(new DrainStalledError(idleMs));
+      else timer = setTimeout(watch, Math.min(idleMs - idle, 1_000));
+    };
+    timer = setTimeout(watch, Math.min(idleMs, 1_000));
+  });
+  // The race may end without it: never an unhandled rejection.
+  stalled.catch(() => {});
+  return { stalled, cancel: () => clearTimeout(timer) };
+};
+
+/** Users announced (created or adopted, each once) and failures announced so far. */
+const announced = (stack: LocalStack): { provisioned: number; parked: number } => {
+  const users = new Set<string>();
+  let parked = 0;
+  for (const event of stack.eventBridge.events()) {
+    if (event.detailType === USER_CREATED) users.add(String(event.detail.eventId));
+    else if (event.detailType === PROVISIONING_FAILED) parked++;
+  }
+  return { provisioned: users.size, parked };
 };
 
 /**

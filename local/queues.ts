@@ -4,6 +4,7 @@
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startSqsEmulator } from "../emulators/sqs.js";
+import { type SendOutcome, sendBodies } from "../shared/queue-tools.js";
 
 export interface QueuesOptions {
   /** The onboarding queue's name (default "connect-onboarding"). */
@@ -99,4 +100,40 @@ function checkedInteger(name: string, value: number, min: number, max: number): 
     throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
+}
+
+/** The queue refused a body the harness sent: the run cannot go on as the input asked. */
+export class QueueRefusedError extends Error {
+  override readonly name = "QueueRefusedError";
+}
+
+export interface Enqueued {
+  /** One message ID per body, in order. */
+  readonly messageIds: string[];
+  /** Bodies fauxqs refused for characters SQS accepts, sent rewritten (see `sendBodies`). */
+  readonly rewritten: SendOutcome["rewritten"];
+}
+
+/**
+ * Sends the bodies to a local queue, each as SQS would take it: a body with characters beyond
+ * U+FFFF, which fauxqs refuses and SQS accepts, goes in rewritten (JSON keeps its meaning). A body
+ * over SQS's size limit (MessageTooLargeError) or one the queue refuses for any other reason
+ * throws, naming the body by its index.
+ */
+export async function enqueue(
+  sqs: SQSClient,
+  queueUrl: string,
+  bodies: readonly string[],
+): Promise<Enqueued> {
+  const outcome = await sendBodies(sqs, queueUrl, bodies);
+  const first = outcome.refused[0];
+  if (first) {
+    throw new QueueRefusedError(
+      `SQS refused message ${first.index + 1} of ${bodies.length}: ${first.code} ${first.message}`.trim(),
+    );
+  }
+  return {
+    messageIds: outcome.messageIds.map((id) => id ?? ""),
+    rewritten: outcome.rewritten,
+  };
 }

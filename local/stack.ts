@@ -55,6 +55,11 @@ export interface LocalStack {
   readonly table: MappingTable;
   /** The function's environment: its configuration, endpoints and dummy credentials. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * What a client outside this process needs to use the stack (DESIGN section 10's `--serve`
+   * line): the endpoints, region, dummy credentials and the resources' names.
+   */
+  readonly clientEnv: Readonly<Record<string, string>>;
   /** An SQS client on the stack, for sending hires and reading the DLQ. */
   readonly sqs: SQSClient;
   stop(): Promise<void>;
@@ -87,9 +92,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
     AWS_ENDPOINT_URL_SQS: queues.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    // Powertools reads this from process.env itself. Metrics would print EMF documents, and
+    // Powertools reads these from process.env itself. Metrics would print EMF documents, and
     // CloudWatch is not part of the local stack.
     POWERTOOLS_METRICS_DISABLED: "true",
+    // Lambda's runtime sets this; without it Powertools cannot tell a cold start, and every log
+    // line would say cold_start: false.
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
   };
   const previous = Object.fromEntries(Object.keys(aws).map((key) => [key, process.env[key]]));
   Object.assign(process.env, aws);
@@ -112,6 +120,23 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   };
   const sqs = new SQSClient({ endpoint: queues.endpoint, region: LOCAL_REGION });
+  const clientEnv = {
+    AWS_ENDPOINT_URL_SQS: queues.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_ENDPOINT_URL_CONNECT: connect.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+    AWS_REGION: LOCAL_REGION,
+    // The AWS CLI reads this one, not AWS_REGION.
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: aws.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: aws.AWS_SECRET_ACCESS_KEY,
+    CONNECT_INSTANCE_ID: env.CONNECT_INSTANCE_ID,
+    IDENTITY_MANAGEMENT_TYPE: env.IDENTITY_MANAGEMENT_TYPE,
+    MAPPING_TABLE_NAME: env.MAPPING_TABLE_NAME,
+    QUEUE_URL: queues.queueUrl,
+    DLQ_URL: queues.dlqUrl,
+    EVENT_BUS_NAME: env.EVENT_BUS_NAME,
+  };
 
   return {
     connect,
@@ -119,6 +144,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     queues,
     table,
     env,
+    clientEnv,
     sqs,
     async stop() {
       sqs.destroy();

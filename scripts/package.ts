@@ -9,7 +9,8 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -43,16 +44,33 @@ const packageDir = (args: readonly string[]): string => {
   return join(root, ".serverless");
 };
 
-const run = (command: string, args: readonly string[]): Promise<number> =>
-  new Promise((done, fail) => {
-    const child = spawn(command, args, {
-      cwd: root,
-      stdio: "inherit",
-      env: { ...process.env, ...OFFLINE_FRAMEWORK_ENV },
+/**
+ * Runs the framework with a temporary directory of its own, removed afterwards: serverless-esbuild
+ * copies the bundle into a folder under it to zip it, and its cleanup cannot remove a folder that
+ * is not empty, so every package step would leave a copy of the bundle in the system's temp dir.
+ */
+const run = async (command: string, args: readonly string[]): Promise<number> => {
+  const scratch = await mkdtemp(join(tmpdir(), "connect-onboarding-package-"));
+  try {
+    return await new Promise((done, fail) => {
+      const child = spawn(command, args, {
+        cwd: root,
+        stdio: "inherit",
+        env: {
+          ...process.env,
+          ...OFFLINE_FRAMEWORK_ENV,
+          TMPDIR: scratch,
+          TMP: scratch,
+          TEMP: scratch,
+        },
+      });
+      child.on("error", fail);
+      child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0)));
     });
-    child.on("error", fail);
-    child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0)));
-  });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+};
 
 const formatBytes = (n: number): string => n.toLocaleString("en-US");
 

@@ -41,6 +41,8 @@ const FUNCTION_SETTINGS = {
   EVENT_SOURCE: "eventSource",
   MAX_RECEIVE_COUNT: "maxReceiveCount",
   CONNECT_CREATE_USER_RPS: "createUserRps",
+  CONNECT_API_RPS: "connectApiRps",
+  LEDGER_HISTORY_DAYS: "ledgerHistoryDays",
   MAPPING_CACHE_TTL_SECONDS: "mappingCacheTtlSeconds",
   PROFILE_CACHE_TTL_SECONDS: "profileCacheTtlSeconds",
   POWERTOOLS_LOG_LEVEL: "logLevel",
@@ -50,6 +52,7 @@ const FUNCTION_SETTINGS = {
 const RESOLVED_AT_DEPLOY = {
   MAPPING_TABLE_NAME: "resolved-at-deploy",
   SOURCE_TABLE_NAME: "resolved-at-deploy",
+  LEDGER_TABLE_NAME: "resolved-at-deploy",
   EVENT_BUS_NAME: "resolved-at-deploy",
   DLQ_URL: "https://sqs.resolved-at-deploy.invalid/queue",
 };
@@ -76,6 +79,65 @@ const checkFunctionSettings = (text, problems) => {
     return undefined;
   }
 };
+/**
+ * A stack parameter the function or the stack would refuse. Its stack trace is only its message:
+ * the framework prints `error.stack`, and a bad `--param` deserves one clear line, not the
+ * framework's own frames.
+ */
+class StackParameterError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "StackParameterError";
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/**
+ * `serverless invoke local --stage local` runs the function on this machine against the local
+ * stack of `npm start -- --serve`, configured from the environment that command prints. The
+ * stage is never deployed: its resources are the local stack's, not CloudFormation's.
+ */
+const LOCAL_STAGE = "local";
+const LOCAL_VARIABLES = [
+  "CONNECT_INSTANCE_ID",
+  "MAPPING_TABLE_NAME",
+  "LEDGER_TABLE_NAME",
+  "EVENT_BUS_NAME",
+  "DLQ_URL",
+];
+
+/**
+ * The function's resource settings. Names the stack fixes are plain strings, so `invoke local`
+ * can use them with no CloudFormation (it resolves only Ref and Fn::ImportValue, by asking
+ * CloudFormation). The DLQ's URL holds the account ID, unknown offline: a Ref, which `invoke
+ * local` reads from the deployed stack. On the local stage everything comes from `env`.
+ */
+const functionResources = ({ stage, names, eventBusName, env = {} }) => {
+  if (stage !== LOCAL_STAGE) {
+    return {
+      MAPPING_TABLE_NAME: names.table,
+      SOURCE_TABLE_NAME: names.sourceTable,
+      LEDGER_TABLE_NAME: names.ledger,
+      EVENT_BUS_NAME: eventBusName || names.eventBus,
+      DLQ_URL: { Ref: "DeadLetterQueue" },
+    };
+  }
+  const missing = LOCAL_VARIABLES.filter((name) => !String(env[name] ?? "").trim());
+  if (missing.length > 0) {
+    throw new StackParameterError(
+      `stage ${LOCAL_STAGE} runs the function against the local stack of \`npm start -- --serve\`: set the environment it prints first (missing ${missing.join(", ")})`,
+    );
+  }
+  return {
+    MAPPING_TABLE_NAME: env.MAPPING_TABLE_NAME,
+    // Optional: without a source table the function reads canonical bodies only.
+    SOURCE_TABLE_NAME: env.SOURCE_TABLE_NAME ?? "",
+    LEDGER_TABLE_NAME: env.LEDGER_TABLE_NAME,
+    EVENT_BUS_NAME: env.EVENT_BUS_NAME,
+    DLQ_URL: env.DLQ_URL,
+  };
+};
+
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
@@ -162,6 +224,8 @@ const deriveSettings = (params, { region } = {}) => {
   const maximumConcurrency = integer("maximumConcurrency", 2, 1000);
   const maxReceiveCount = integer("maxReceiveCount", 5, 1000);
   const createUserRps = number("createUserRps", 0.01, 1000);
+  const connectApiRps = number("connectApiRps", 0.01, 1000);
+  const ledgerHistoryDays = integer("ledgerHistoryDays", 1, 36_500);
   // At most 6 x 900 + 300 = 5,700 s, well within SQS's 12-hour maximum.
   const visibilityTimeout = VISIBILITY_FACTOR * functionTimeout + batchingWindow;
   const logRetentionDays = integer("logRetentionDays", 1, 3653);
@@ -204,6 +268,8 @@ const deriveSettings = (params, { region } = {}) => {
     hrEventBusName,
     hrEventSource,
     createUserRps,
+    connectApiRps,
+    ledgerHistoryDays,
     functionTimeout,
     memorySize: integer("memorySize", 128, 10_240),
     batchSize,
@@ -234,7 +300,7 @@ const deriveSettings = (params, { region } = {}) => {
   settings.tableDeletionPolicy = settings.deletionProtection ? "Retain" : "Delete";
   settings.queueDeletionPolicy = settings.tableDeletionPolicy;
   if (problems.length > 0) {
-    throw new Error(`Invalid stack parameters:\n  - ${problems.join("\n  - ")}`);
+    throw new StackParameterError(`Invalid stack parameters:\n  - ${problems.join("\n  - ")}`);
   }
   return settings;
 };
@@ -305,6 +371,8 @@ const PARAM_NAMES = [
   "hrEventBusName",
   "hrEventSource",
   "createUserRps",
+  "connectApiRps",
+  "ledgerHistoryDays",
   "functionTimeoutSeconds",
   "memorySize",
   "batchSize",
@@ -328,7 +396,36 @@ module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
   const params = {};
   for (const name of PARAM_NAMES) params[name] = await resolveVariable(`param:${name}`);
   const region = await resolveConfigurationProperty(["provider", "region"]);
-  return deriveSettings(params, { region });
+  const stage = await resolveVariable("sls:stage");
+  const env = process.env;
+  if (stage === LOCAL_STAGE) {
+    // The local stack's instance, unless a --param names one.
+    if (!String(params.connectInstanceId ?? "").trim()) {
+      params.connectInstanceId = env.CONNECT_INSTANCE_ID ?? "";
+    }
+    if (env.IDENTITY_MANAGEMENT_TYPE) params.identityManagementType = env.IDENTITY_MANAGEMENT_TYPE;
+  }
+  const resources = functionResources({
+    stage,
+    names: {
+      table: await resolveVariable("self:custom.names.table"),
+      sourceTable: await resolveVariable("self:custom.names.sourceTable"),
+      ledger: await resolveVariable("self:custom.names.ledger"),
+      eventBus: await resolveVariable("self:custom.names.eventBus"),
+    },
+    eventBusName: String(params.eventBusName ?? "").trim(),
+    env,
+  });
+  return {
+    ...deriveSettings(params, { region }),
+    functionResources: resources,
+    // `invoke local` loads the handler with require(), falling back to import() for a `.js` ES
+    // module only (the repository's package.json says "type": "module"); it cannot load `.mjs`.
+    // Lambda needs `.mjs`: the zip holds no package.json.
+    bundleExtension: stage === LOCAL_STAGE ? ".js" : ".mjs",
+  };
 };
 module.exports.deriveSettings = deriveSettings;
+module.exports.functionResources = functionResources;
+module.exports.LOCAL_STAGE = LOCAL_STAGE;
 module.exports.PARAM_NAMES = PARAM_NAMES;

@@ -8,6 +8,8 @@ export interface StackSettings {
   hrEventBusName: string;
   hrEventSource: string;
   createUserRps: number;
+  connectApiRps: number;
+  ledgerHistoryDays: number;
   functionTimeout: number;
   memorySize: number;
   batchSize: number;
@@ -38,14 +40,30 @@ export interface StackSettings {
   queueDeletionPolicy: "Retain" | "Delete";
 }
 
+/** The function's resource variables: plain names, or a Ref CloudFormation fills in. */
+export interface FunctionResources {
+  MAPPING_TABLE_NAME: string;
+  SOURCE_TABLE_NAME: string;
+  LEDGER_TABLE_NAME: string;
+  EVENT_BUS_NAME: string;
+  DLQ_URL: string | { Ref: string };
+}
+
 type Params = Readonly<Record<string, unknown>>;
 
 declare const resolveSettings: {
   (sources: {
     resolveVariable: (address: string) => Promise<unknown>;
     resolveConfigurationProperty: (path: string[]) => Promise<unknown>;
-  }): Promise<StackSettings>;
+  }): Promise<StackSettings & { functionResources: FunctionResources; bundleExtension: string }>;
   deriveSettings(params: Params, context?: { region?: string }): StackSettings;
+  functionResources(context: {
+    stage: string;
+    names: { table: string; eventBus: string };
+    eventBusName: string;
+    env?: Readonly<Record<string, string | undefined>>;
+  }): FunctionResources;
+  LOCAL_STAGE: string;
   PARAM_NAMES: readonly string[];
 };
 export = resolveSettings;

@@ -113,6 +113,8 @@ const parseJson = (text: string, path: string): unknown => {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputFileError(`${path} is not valid JSON (${(error as Error).message})`);
+    // JSON.parse quotes the text it failed on, newlines and all: keep the message on one line.
+    const reason = (error as Error).message.replace(/\r?\n/g, "\\n");
+    throw new InputFileError(`${path} is not valid JSON (${reason})`);
   }
 };

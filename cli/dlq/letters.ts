@@ -1,17 +1,19 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  type MessageAttributeValue,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import type { MessageAttributeValue, SQSClient } from "@aws-sdk/client-sqs";
 import {
   decodeAttributeText,
   REDRIVEN_BY_SQS,
 } from "../../shared/adapters/sqs-dead-letter-parker.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";
+import {
+  queueDepth,
+  type ReceivedMessage,
+  receiveMessages,
+  releaseMessages,
+  scanMessages,
+} from "../../shared/queue-tools.js";
 import { attempt } from "../io.js";
+
+export { FRUITLESS_RECEIVES } from "../../shared/queue-tools.js";
 
 /** A dead-lettered message as received, with what the function wrote about its failure. */
 export interface DeadLetterMessage {
@@ -39,39 +41,33 @@ export const receiveLetters = async (
   sqs: SQSClient,
   queueUrl: string,
   options: ReceiveOptions,
-): Promise<DeadLetterMessage[]> => {
-  const { Messages = [] } = await attempt(`receiving from ${queueUrl}`, () =>
-    sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: Math.min(10, Math.max(1, options.count)),
-        VisibilityTimeout: options.visibilityTimeoutSeconds,
-        WaitTimeSeconds: 0,
-        MessageAttributeNames: ["All"],
-        MessageSystemAttributeNames: ["All"],
-      }),
-      { abortSignal: options.signal },
-    ),
+): Promise<DeadLetterMessage[]> =>
+  (await attempt(`receiving from ${queueUrl}`, () => receiveMessages(sqs, queueUrl, options))).map(
+    toLetter,
   );
-  return Messages.filter((m) => m.MessageId && m.ReceiptHandle).map(toLetter);
-};
 
-const toLetter = (message: Message): DeadLetterMessage => {
-  const attributes = message.MessageAttributes ?? {};
+/** Every message of the queue, each hidden only while the read goes on, then visible again. */
+export const scanLetters = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  visibilityTimeoutSeconds: number,
+): Promise<DeadLetterMessage[]> =>
+  (
+    await attempt(`reading ${queueUrl}`, () =>
+      scanMessages(sqs, queueUrl, { visibilityTimeoutSeconds }),
+    )
+  ).map(toLetter);
+
+const toLetter = (message: ReceivedMessage): DeadLetterMessage => {
   const text = (name: string): string | undefined => {
-    const value = attributes[name]?.StringValue;
+    const value = message.attributes[name]?.StringValue;
     return value ? decodeAttributeText(value) : undefined;
   };
-  const body = message.Body ?? "";
-  const employeeId = text("employeeId") ?? employeeIdOf(body);
+  const employeeId = text("employeeId") ?? employeeIdOf(message.body);
   const failureMessage = text("failureMessage");
-  const failedAt = dateOf(text("failedAt")) ?? dateOf(message.Attributes?.SentTimestamp, true);
+  const failedAt = dateOf(text("failedAt")) ?? dateOf(message.systemAttributes.SentTimestamp, true);
   return {
-    messageId: message.MessageId as string,
-    receiptHandle: message.ReceiptHandle as string,
-    body,
-    attributes,
-    systemAttributes: { ...message.Attributes },
+    ...message,
     reason: text("failureReason") ?? REDRIVEN_BY_SQS,
     ...(failureMessage === undefined ? {} : { failureMessage }),
     ...(employeeId === undefined ? {} : { employeeId }),
@@ -92,48 +88,20 @@ const dateOf = (value: string | undefined, epochMs = false): Date | undefined =>
 };
 
 /** Makes messages visible again at once. Should this fail, they reappear when their timeout ends. */
-export const releaseLetters = async (
+export const releaseLetters = (
   sqs: SQSClient,
   queueUrl: string,
   receiptHandles: readonly string[],
-): Promise<void> => {
-  for (let start = 0; start < receiptHandles.length; start += 10) {
-    const chunk = receiptHandles.slice(start, start + 10);
-    await attempt(`making messages visible again on ${queueUrl}`, () =>
-      sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: chunk.map((handle, i) => ({
-            Id: `m${start + i}`,
-            ReceiptHandle: handle,
-            VisibilityTimeout: 0,
-          })),
-        }),
-      ),
-    );
-  }
-};
+): Promise<void> =>
+  attempt(`making messages visible again on ${queueUrl}`, () =>
+    releaseMessages(sqs, queueUrl, receiptHandles),
+  );
 
 /** Messages visible now (not hidden by a receive); approximate on SQS, exact locally. */
 export const visibleCount = async (
   sqs: SQSClient,
   queueUrl: string,
   signal?: AbortSignal,
-): Promise<number> => {
-  const { Attributes = {} } = await attempt(`reading the attributes of ${queueUrl}`, () =>
-    sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ["ApproximateNumberOfMessages"],
-      }),
-      { abortSignal: signal },
-    ),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
-};
-
-/**
- * How many fruitless receives end a scan. SQS short polling samples a subset of its servers,
- * so one empty answer while the queue still counts visible messages is not yet the end.
- */
-export const FRUITLESS_RECEIVES = 3;
+): Promise<number> =>
+  (await attempt(`reading the attributes of ${queueUrl}`, () => queueDepth(sqs, queueUrl, signal)))
+    .visible;

@@ -1,21 +1,22 @@
 import { type AwsOptions, sqsClient } from "../aws.js";
 import { type CliIo, EXIT, printJson, table } from "../io.js";
 import { plural } from "../mappings/rule-file.js";
-import {
-  type DeadLetterMessage,
-  FRUITLESS_RECEIVES,
-  receiveLetters,
-  releaseLetters,
-  visibleCount,
-} from "./letters.js";
+import { remedyFor } from "../reasons.js";
+import { type DeadLetterMessage, scanLetters } from "./letters.js";
 
 export interface ListOptions extends AwsOptions {
   readonly queueUrl: string;
   readonly visibilityTimeout: number;
+  readonly reason?: readonly string[];
+  readonly employee?: readonly string[];
+  /** Also show each selected message: its failure, attributes and body. */
+  readonly bodies?: boolean;
   readonly json?: boolean;
 }
 
 const SAMPLE_SIZE = 5;
+/** Bodies longer than this are cut in the human listing (--json has them whole). */
+const BODY_PREVIEW_CHARS = 2_000;
 
 export interface ReasonGroup {
   readonly reason: string;
@@ -25,6 +26,19 @@ export interface ReasonGroup {
   readonly sampleEmployeeIds: string[];
   /** The oldest message's failureMessage: usually says what to fix. */
   readonly sampleMessage: string | null;
+  /** What the operator does about this reason. */
+  readonly fix: string;
+}
+
+/** One message of the `--bodies` listing. */
+export interface ListedLetter {
+  readonly messageId: string;
+  readonly reason: string;
+  readonly employeeId: string | null;
+  readonly failedAt: string | null;
+  readonly failureMessage: string | null;
+  readonly attributes: Record<string, string>;
+  readonly body: string;
 }
 
 /**
@@ -33,29 +47,63 @@ export interface ReasonGroup {
  */
 export const runDlqList = async (options: ListOptions, io: CliIo): Promise<number> => {
   const sqs = sqsClient(options);
-  const letters = new Map<string, DeadLetterMessage>();
-  const handles: string[] = [];
+  let letters: DeadLetterMessage[];
   try {
-    let fruitless = 0;
-    while (fruitless < FRUITLESS_RECEIVES) {
-      const batch = await receiveLetters(sqs, options.queueUrl, {
-        count: 10,
-        visibilityTimeoutSeconds: options.visibilityTimeout,
-      });
-      handles.push(...batch.map((letter) => letter.receiptHandle));
-      const fresh = batch.filter((letter) => !letters.has(letter.messageId));
-      for (const letter of fresh) letters.set(letter.messageId, letter);
-      if (fresh.length > 0) fruitless = 0;
-      else if (batch.length === 0 && (await visibleCount(sqs, options.queueUrl)) === 0) break;
-      else fruitless++;
-    }
+    letters = await scanLetters(sqs, options.queueUrl, options.visibilityTimeout);
   } finally {
-    await releaseLetters(sqs, options.queueUrl, handles).finally(() => sqs.destroy());
+    sqs.destroy();
   }
-  const groups = groupByReason([...letters.values()], new Date());
-  if (options.json) printJson(io, { queueUrl: options.queueUrl, total: letters.size, groups });
-  else io.stdout(render(options.queueUrl, letters.size, groups));
+  const total = letters.length;
+  const selected = letters.filter((letter) => selects(letter, options));
+  const groups = groupByReason(selected, new Date());
+  const filtered = Boolean(options.reason?.length || options.employee?.length);
+  const messages = options.bodies ? selected.map(listed) : undefined;
+  if (options.json) {
+    printJson(io, {
+      queueUrl: options.queueUrl,
+      total,
+      ...(filtered ? { selected: selected.length } : {}),
+      groups,
+      ...(messages ? { messages } : {}),
+    });
+  } else {
+    io.stdout(render(options.queueUrl, total, filtered ? selected.length : undefined, groups));
+    if (messages) io.stdout(messages.map(renderLetter).join(""));
+  }
   return EXIT.ok;
+};
+
+const selects = (letter: DeadLetterMessage, options: ListOptions): boolean =>
+  (!options.reason?.length || options.reason.includes(letter.reason)) &&
+  (!options.employee?.length || options.employee.includes(letter.employeeId ?? ""));
+
+const listed = (letter: DeadLetterMessage): ListedLetter => ({
+  messageId: letter.messageId,
+  reason: letter.reason,
+  employeeId: letter.employeeId ?? null,
+  failedAt: letter.failedAt?.toISOString() ?? null,
+  failureMessage: letter.failureMessage ?? null,
+  attributes: Object.fromEntries(
+    Object.entries(letter.attributes).map(([name, value]) => [name, value.StringValue ?? ""]),
+  ),
+  body: letter.body,
+});
+
+const renderLetter = (letter: ListedLetter): string => {
+  const cut = letter.body.length > BODY_PREVIEW_CHARS;
+  const lines = [
+    "",
+    `message ${letter.messageId}: ${letter.reason}${letter.employeeId ? `, employee ${letter.employeeId}` : ""}${letter.failedAt ? `, failed at ${letter.failedAt}` : ""}`,
+    ...(letter.failureMessage ? [`  why:  ${letter.failureMessage}`] : []),
+    `  fix:  ${remedyFor(letter.reason)}`,
+    `  body: ${cut ? letter.body.slice(0, BODY_PREVIEW_CHARS) : letter.body}`,
+    ...(cut
+      ? [
+          `        (${(letter.body.length - BODY_PREVIEW_CHARS).toLocaleString("en-US")} more characters; --json has the whole body)`,
+        ]
+      : []),
+  ];
+  return `${lines.join("\n")}\n`;
 };
 
 export const groupByReason = (letters: readonly DeadLetterMessage[], now: Date): ReasonGroup[] => {
@@ -79,13 +127,24 @@ export const groupByReason = (letters: readonly DeadLetterMessage[], now: Date):
           : null,
         sampleEmployeeIds: employees.sort().slice(0, SAMPLE_SIZE),
         sampleMessage: oldest?.failureMessage ?? null,
+        fix: remedyFor(reason),
       };
     })
     .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
 };
 
-const render = (queueUrl: string, total: number, groups: readonly ReasonGroup[]): string => {
+const render = (
+  queueUrl: string,
+  total: number,
+  selected: number | undefined,
+  groups: readonly ReasonGroup[],
+): string => {
   if (total === 0) return `${queueUrl}: empty\n`;
+  const count =
+    selected === undefined
+      ? plural(total, "message")
+      : `${plural(total, "message")}, ${selected} selected`;
+  if (groups.length === 0) return `${queueUrl}: ${count}\n`;
   const rows = [
     ["REASON", "COUNT", "OLDEST", "EMPLOYEES", "EXAMPLE"],
     ...groups.map((group) => [
@@ -96,7 +155,8 @@ const render = (queueUrl: string, total: number, groups: readonly ReasonGroup[])
       group.sampleMessage ?? "",
     ]),
   ];
-  return `${queueUrl}: ${plural(total, "message")}\n${table(rows)}\n`;
+  const fixes = table(groups.map((group) => [group.reason, group.fix]));
+  return `${queueUrl}: ${count}\n${table(rows)}\n\nWhat to do:\n${fixes}\n`;
 };
 
 export const formatAge = (seconds: number): string => {

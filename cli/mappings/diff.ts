@@ -3,6 +3,8 @@ import type { TableItem } from "./table.js";
 
 export interface ChangedRule {
   readonly rule: MappingRule;
+  /** The rule as the table holds it, when that item is a valid rule. */
+  readonly before?: MappingRule;
   /** Top-level fields that differ, or "(invalid item)" when the stored item is unreadable. */
   readonly fields: string[];
 }
@@ -26,7 +28,7 @@ export const diffRules = (rules: readonly MappingRule[], items: readonly TableIt
     else {
       const fields = changedFields(stored.validation.rule, rule);
       if (fields.length === 0) diff.unchanged.push(rule);
-      else diff.changed.push({ rule, fields });
+      else diff.changed.push({ rule, before: stored.validation.rule, fields });
     }
   }
   const inFile = new Set(rules.map((rule) => rule.ruleId));
@@ -59,3 +61,10 @@ export const canonical = (value: unknown): string =>
         )
       : inner,
   ) ?? "undefined";
+
+/** Tags the stored rule has and the new one does not: what importing the new one removes. */
+export const tagsLost = (change: ChangedRule): Record<string, string> => {
+  const before = change.before?.tags ?? {};
+  const after = change.rule.tags ?? {};
+  return Object.fromEntries(Object.entries(before).filter(([key]) => !(key in after)));
+};

@@ -4,7 +4,7 @@ import { type AwsOptions, dynamoDbClient } from "../aws.js";
 import { readText } from "../event-file.js";
 import { type CliIo, EXIT, OperationError, printJson, table } from "../io.js";
 import { userSettings } from "../settings.js";
-import { diffRules, type RuleDiff } from "./diff.js";
+import { diffRules, type RuleDiff, tagsLost } from "./diff.js";
 import { describeRuleFileError, plural, printWarnings } from "./rule-file.js";
 import { scanTable, writeRules } from "./table.js";
 
@@ -31,7 +31,8 @@ export const runImport = async (
       ? {}
       : { forbiddenSecurityProfiles: options.forbiddenSecurityProfiles },
   );
-  const { rules, errors, warnings } = parseRuleFile(await readText(file), formatOf(file), {
+  const format = formatOf(file);
+  const { rules, errors, warnings } = parseRuleFile(await readText(file), format, {
     forbiddenSecurityProfiles,
   });
   printWarnings(file, warnings, io);
@@ -49,6 +50,7 @@ export const runImport = async (
     const written = options.dryRun ? null : await writeRules(client, options.table, puts, deletes);
     if (options.json) printJson(io, { ...importReport(file, options, diff, written), warnings });
     else io.stdout(renderImport(file, options, diff, written));
+    warnTagsLost(file, format, diff, written !== null, io);
     return EXIT.ok;
   } finally {
     client.destroy();
@@ -65,7 +67,11 @@ const importReport = (
   table: options.table,
   dryRun: Boolean(options.dryRun),
   added: diff.added.map((rule) => rule.ruleId),
-  changed: diff.changed.map(({ rule, fields }) => ({ ruleId: rule.ruleId, fields })),
+  changed: diff.changed.map((change) => ({
+    ruleId: change.rule.ruleId,
+    fields: change.fields,
+    ...(Object.keys(tagsLost(change)).length > 0 ? { tagsLost: tagsLost(change) } : {}),
+  })),
   removed: options.prune ? diff.notInFile.map((item) => item.key) : [],
   kept: options.prune ? [] : diff.notInFile.map((item) => item.key),
   unchanged: diff.unchanged.length,
@@ -80,7 +86,12 @@ const renderImport = (
 ): string => {
   const rows: string[][] = [
     ...diff.added.map((rule) => ["+", "added", rule.ruleId, describeMatch(rule)]),
-    ...diff.changed.map(({ rule, fields }) => ["~", "changed", rule.ruleId, fields.join(", ")]),
+    ...diff.changed.map((change) => [
+      "~",
+      "changed",
+      change.rule.ruleId,
+      describeChange(change.fields, tagsLost(change)),
+    ]),
     ...diff.notInFile.map((item) =>
       options.prune
         ? ["-", "removed", item.key, ""]
@@ -100,6 +111,45 @@ const renderImport = (
       : `Dry run: would write ${plural(puts, "rule")} and delete ${deletes}; nothing written.`,
   );
   return `${lines.join("\n")}\n`;
+};
+
+const describeTags = (tags: Record<string, string>): string =>
+  Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(" ");
+
+const describeChange = (fields: readonly string[], lost: Record<string, string>): string =>
+  fields
+    .map((field) =>
+      field === "tags" && Object.keys(lost).length > 0
+        ? `tags (loses ${describeTags(lost)})`
+        : field,
+    )
+    .join(", ");
+
+/**
+ * A CSV has no tags column: importing it over rules that have tags removes them. Say which, on
+ * stderr, whatever the output format, so a script's JSON stays clean and a person still sees it.
+ */
+const warnTagsLost = (
+  file: string,
+  format: string,
+  diff: RuleDiff,
+  written: boolean,
+  io: CliIo,
+): void => {
+  if (format !== "csv") return;
+  const losing = diff.changed.filter((change) => Object.keys(tagsLost(change)).length > 0);
+  if (losing.length === 0) return;
+  const verb = written ? "removed" : "would remove";
+  for (const change of losing) {
+    io.stderr(
+      `warning: ${file} has no tags column: this import ${verb} the tags of rule ${change.rule.ruleId}: ${describeTags(tagsLost(change))}\n`,
+    );
+  }
+  io.stderr(
+    "warning: to keep tags, import JSON (onboard mappings export --format json gives the table as it is)\n",
+  );
 };
 
 const describeMatch = (rule: MappingRule): string => {

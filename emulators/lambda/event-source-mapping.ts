@@ -78,7 +78,10 @@ export interface LambdaRunner {
   start(): void;
   /** Stops polling (aborting pending long polls) and waits for in-flight invocations. */
   stop(): Promise<void>;
-  /** Starts if needed, runs until `isDone()` holds, then stops; rejects on timeout. */
+  /**
+   * Starts if needed, runs until `isDone()` holds, then stops; rejects after `timeoutMs`
+   * (default 60 s; `Infinity` for no limit, when the caller watches for stalls itself).
+   */
   drain(isDone: () => boolean | Promise<boolean>, options?: { timeoutMs?: number }): Promise<void>;
   stats(): LambdaRunnerStats;
   /**
@@ -293,10 +296,12 @@ class Runner {
           checking = false;
         }
       };
-      const timer = setTimeout(
-        () => finish(() => reject(new Error(`drain: not done after ${timeoutMs} ms`))),
-        timeoutMs,
-      );
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(
+            () => finish(() => reject(new Error(`drain: not done after ${timeoutMs} ms`))),
+            timeoutMs,
+          )
+        : undefined;
       this.progressListeners.add(check);
       void check();
     });

@@ -44,8 +44,15 @@ export interface DesiredUser {
   readonly directoryUserId?: string;
 }
 
-/** Connect's name limits (current API reference: FirstName up to 255, LastName up to 300). */
-const NAME_LIMITS = { first: 255, last: 300 } as const;
+/**
+ * Connect's name limits, in characters: the current API reference gives FirstName up to 255 and
+ * LastName up to 300, and its UserIdentityInfo page 255/256 on CONNECT_MANAGED instances.
+ */
+const NAME_LIMITS: Readonly<Record<IdentityManagementType, { first: number; last: number }>> = {
+  SAML: { first: 255, last: 300 },
+  CONNECT_MANAGED: { first: 255, last: 256 },
+  EXISTING_DIRECTORY: { first: 255, last: 300 },
+};
 
 export const desiredUser = (
   employee: Employee,
@@ -59,10 +66,10 @@ export const desiredUser = (
   const firstName = employee.preferredFirstName ?? employee.firstName;
   checkNameLength(
     firstName,
-    NAME_LIMITS.first,
+    NAME_LIMITS[type].first,
     employee.preferredFirstName ? "preferredFirstName" : "firstName",
   );
-  checkNameLength(employee.lastName, NAME_LIMITS.last, "lastName");
+  checkNameLength(employee.lastName, NAME_LIMITS[type].last, "lastName");
   return {
     employeeId: employee.employeeId,
     ruleId: rule.ruleId,

@@ -17,8 +17,11 @@ export type EmployeeEventType = (typeof EMPLOYEE_EVENT_TYPES)[number];
 export const isHire = (eventType: EmployeeEventType): boolean =>
   eventType === "EmployeeHired" || eventType === "EmployeeRehired";
 
-/** Connect's own limits for names (CONNECT_MANAGED allows up to 255/256; SAML only 100). */
-const MAX_NAME_LENGTH = 256;
+/**
+ * A sanity bound on names, in UTF-16 code units: room for Connect's own limits (255 and 300
+ * characters, checked in characters when the desired user is made) even in astral scripts.
+ */
+const MAX_NAME_LENGTH = 600;
 const MAX_TEXT_LENGTH = 256;
 
 // Connect's SecondaryEmail pattern (API reference, UserIdentityInfo); the work email must fit it.

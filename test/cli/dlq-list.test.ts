@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { drainQueue, runPipeline } from "../../local/pipeline.js";
-import { peekMessages, queueDepth } from "../../local/queue-tools.js";
 import type { LocalStack } from "../../local/stack.js";
+import { peekMessages, queueDepth } from "../../shared/queue-tools.js";
 import { hireBody } from "../support/lambda-events.js";
 import { startSampleStack } from "../support/local-stack.js";
 import { FAST, stackWithDeadLetters } from "./dead-letters.js";

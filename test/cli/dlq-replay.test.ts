@@ -8,9 +8,9 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { replayAttributes } from "../../cli/dlq/replay.js";
 import { collectReport, drainQueue } from "../../local/pipeline.js";
-import { peekMessages, queueDepth } from "../../local/queue-tools.js";
 import type { LocalStack } from "../../local/stack.js";
 import { FAILURE_ATTRIBUTES } from "../../shared/adapters/sqs-dead-letter-parker.js";
+import { peekMessages, queueDepth } from "../../shared/queue-tools.js";
 import { hireBody } from "../support/lambda-events.js";
 import { startSampleStack } from "../support/local-stack.js";
 import { deadLetterBodies, FAST, stackWithDeadLetters } from "./dead-letters.js";

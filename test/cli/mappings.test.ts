@@ -1,19 +1,19 @@
 /** `onboard mappings import|export|validate` against the mapping table on the local stack. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/stack.js";
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { parseRulesCsv } from "../../shared/domain/mapping-rule-file.js";
 import { sampleRules, startSampleStack } from "../support/local-stack.js";
+import { temporaryDirectory } from "../support/temp-dir.js";
 import { linesOf, onboard, onboardInProcess } from "./support.js";
 
 let stack: LocalStack;
 let dir: string;
 beforeEach(async () => {
   stack = await startSampleStack({ rules: [] });
-  dir = mkdtempSync(join(tmpdir(), "onboard-mappings-"));
+  dir = temporaryDirectory("onboard-mappings");
 });
 afterEach(async () => {
   await stack.stop();
@@ -130,6 +130,50 @@ describe("mappings import and export", () => {
     ]);
     expect(JSON.parse(again.stdout)).toMatchObject({ added: [], changed: [], unchanged: 1 });
     expect(await exportJson()).toEqual([hostile]);
+  });
+
+  it("says which tags a CSV import over JSON rules removes, on stderr, dry run or not", async () => {
+    await onboardInProcess(["mappings", "import", "events/mappings.json", ...table()]);
+    // In the file's order.
+    const lost = ["cc-austin-agents", "cc-supervisors", "cc-agents", "sales-desk"];
+    const tags: Record<string, string> = {
+      "cc-agents": "costCenter=CC-200",
+      "cc-austin-agents": "costCenter=CC-100",
+      "cc-supervisors": "costCenter=CC-100",
+      "sales-desk": "costCenter=SL-300",
+    };
+
+    const dry = await onboardInProcess([
+      "mappings",
+      "import",
+      "events/mappings.csv",
+      ...table(),
+      "--dry-run",
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/~\s+changed\s+cc-agents\s+tags \(loses costCenter=CC-200\)/);
+    expect(linesOf(dry.stderr)).toEqual([
+      ...lost.map(
+        (ruleId) =>
+          `warning: events/mappings.csv has no tags column: this import would remove the tags of rule ${ruleId}: ${tags[ruleId]}`,
+      ),
+      "warning: to keep tags, import JSON (onboard mappings export --format json gives the table as it is)",
+    ]);
+
+    const json = await onboardInProcess([
+      "mappings",
+      "import",
+      "events/mappings.csv",
+      ...table(),
+      "--json",
+    ]);
+    const report = JSON.parse(json.stdout);
+    expect(report.changed.find((c: { ruleId: string }) => c.ruleId === "sales-desk")).toMatchObject(
+      { fields: ["tags"], tagsLost: { costCenter: "SL-300" } },
+    );
+    expect(linesOf(json.stderr)[0]).toMatch(
+      /this import removed the tags of rule cc-austin-agents/,
+    );
   });
 
   it("reports all three bad CSV rows with their line numbers and writes nothing", async () => {

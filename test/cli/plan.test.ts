@@ -10,6 +10,7 @@ import { type PipelineReport, runPipeline } from "../../local/pipeline.js";
 import type { LocalStack } from "../../local/stack.js";
 import { hireBody } from "../support/lambda-events.js";
 import { startSampleStack } from "../support/local-stack.js";
+import { temporaryDirectory } from "../support/temp-dir.js";
 import { onboard, onboardInProcess } from "./support.js";
 
 interface Plan {
@@ -345,10 +346,9 @@ describe("onboard plan options", () => {
         securityProfiles: ["S"],
       },
     ]);
-    const { writeFileSync, mkdtempSync } = await import("node:fs");
+    const { writeFileSync } = await import("node:fs");
     const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
-    const dir = mkdtempSync(join(tmpdir(), "onboard-plan-"));
+    const dir = temporaryDirectory("onboard-plan");
     writeFileSync(join(dir, "rules.json"), rules);
     writeFileSync(join(dir, "remote.json"), hireBody({ location: "Remote" }));
     writeFileSync(join(dir, "austin.json"), hireBody({ location: "Austin" }));

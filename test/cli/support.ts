@@ -10,9 +10,9 @@ export { finished, type Run };
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
- * `node cli/onboard.js ...` with the stack's AWS_ENDPOINT_URL_* and dummy credentials. The AWS
- * SDK's notice about this machine's Node version is switched off (its documented switch) so
- * stderr holds what the CLI says; `sdkNotice` keeps it, to show when the SDK is not loaded.
+ * `node cli/onboard.js ...` with the stack's AWS_ENDPOINT_URL_* and dummy credentials. The CLI
+ * switches the AWS SDK's notice about old Node versions off itself; `sdkNotice` switches it back
+ * on (on Node < 22 it then shows whether the SDK was loaded at all).
  */
 export const spawnOnboard = (
   args: readonly string[],
@@ -27,16 +27,21 @@ export const spawnOnboard = (
     ...process.env,
     ...stack?.env,
     ...extra,
-    ...(sdkNotice ? {} : { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: sdkNotice ? "false" : "true",
   };
   for (const name of unset) delete env[name];
+  Object.assign(env, extra);
   return spawn(process.execPath, ["cli/onboard.js", ...args], { cwd: ROOT, env });
 };
 
 export const onboard = (
   args: readonly string[],
   stack?: LocalStack,
-  options: { sdkNotice?: boolean; unset?: readonly string[] } = {},
+  options: {
+    sdkNotice?: boolean;
+    unset?: readonly string[];
+    env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<Run> => finished(spawnOnboard(args, stack, options));
 
 /** The non-blank lines of an output stream. */

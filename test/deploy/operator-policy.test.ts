@@ -47,6 +47,8 @@ const NEEDS: Readonly<Record<string, readonly (readonly [string, ResourceKind])[
   DeleteMessageCommand: [["sqs:DeleteMessage", "named"]],
   GetQueueAttributesCommand: [["sqs:GetQueueAttributes", "named"]],
   ScanCommand: [["dynamodb:Scan", "named"]],
+  GetCommand: [["dynamodb:GetItem", "named"]],
+  QueryCommand: [["dynamodb:Query", "named"]],
   BatchWriteCommand: [["dynamodb:BatchWriteItem", "named"]],
   ListRoutingProfilesCommand: [["connect:ListRoutingProfiles", "instance"]],
   ListSecurityProfilesCommand: [["connect:ListSecurityProfiles", "instance"]],
@@ -112,7 +114,7 @@ afterAll(async () => {
 
 /** Runs one command line in-process, recording its calls under its name. */
 const onboard = async (...args: string[]) => {
-  current = ["mappings", "dlq"].includes(args[0] as string)
+  current = ["mappings", "dlq", "sources"].includes(args[0] as string)
     ? args.slice(0, 2).join(" ")
     : `${args[0]}`;
   const result = await onboardInProcess(args);
@@ -154,6 +156,35 @@ const COMMANDS = async () => {
   );
   expect(planned.stdout).toContain("E-lag");
   stack.connect.setSearchLagMs(0);
+
+  // The ledger: the state the plan is made against, and an employee's timeline.
+  await onboard(
+    "plan",
+    file,
+    "--table",
+    table,
+    "--instance-id",
+    instance,
+    "--ledger-table",
+    stack.table.ledgerTableName,
+  );
+  await onboard("history", "E-lag", "--ledger-table", stack.table.ledgerTableName);
+
+  const sources = stack.table.sourceTableName;
+  await onboard("sources", "import", "events/sources", "--table", sources, "--prune");
+  await onboard("sources", "export", "--table", sources);
+  await onboard("sources", "validate", "--table", sources);
+  await onboard(
+    "sources",
+    "test",
+    "events/sources/payloads/bamboohr-webhook.json",
+    "--source-table",
+    sources,
+    "--table",
+    table,
+    "--instance-id",
+    instance,
+  );
 
   await onboard("mappings", "export", "--table", table);
   await onboard("mappings", "export", "--table", table, "--format", "csv");
@@ -201,8 +232,16 @@ const named = (call: Recorded): string[] => {
       ? [input.TableName]
       : Object.keys((input.RequestItems as Record<string, unknown> | undefined) ?? {});
   if (tables.length > 0) {
-    for (const table of tables) expect(table).toBe(stack.table.tableName);
-    return ["GetAtt:MappingTable.Arn"];
+    const resources: Record<string, string> = {
+      [stack.table.tableName]: "MappingTable",
+      [stack.table.sourceTableName]: "SourceTable",
+      [stack.table.ledgerTableName]: "LedgerTable",
+    };
+    return tables.map((table) => {
+      const resource = resources[table];
+      if (!resource) throw new Error(`${call.command} called ${call.operation} on ${table}`);
+      return `GetAtt:${resource}.Arn`;
+    });
   }
   if (typeof input.InstanceId === "string")
     return [inStack("connect", `instance/${input.InstanceId}`)];
@@ -237,11 +276,16 @@ describe("the operator policy", () => {
     expect([...byCommand.keys()].sort()).toEqual([
       "dlq list",
       "dlq replay",
+      "history",
       "mappings export",
       "mappings import",
       "mappings validate",
       "plan",
       "send",
+      "sources export",
+      "sources import",
+      "sources test",
+      "sources validate",
     ]);
     expect(byCommand.get("dlq list")).toContain("ChangeMessageVisibilityBatchCommand");
     expect(byCommand.get("plan")).toContain("DescribeUserCommand");

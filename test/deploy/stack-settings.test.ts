@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { StackSettings } from "../../scripts/stack-settings.cjs";
 
 const require = createRequire(import.meta.url);
-const { deriveSettings, PARAM_NAMES } =
+const { deriveSettings, functionResources, LOCAL_STAGE, PARAM_NAMES } =
   require("../../scripts/stack-settings.cjs") as typeof import("../../scripts/stack-settings.cjs");
 const { inlineSchemaKeys, SCHEMA_MODULE } =
   require("../../scripts/esbuild-plugins.cjs") as typeof import("../../scripts/esbuild-plugins.cjs");
@@ -164,6 +164,61 @@ describe("stack parameters", () => {
         { region: "us-east-1" },
       ),
     ).toThrow("names an instance in eu-west-2, but the stack deploys to us-east-1");
+  });
+});
+
+describe("the function's resource settings", () => {
+  const names = {
+    table: "connect-onboarding-prod-mappings",
+    sourceTable: "connect-onboarding-prod-sources",
+    eventBus: "connect-onboarding-prod",
+  };
+
+  it("name the stack's table and bus as plain strings, and the DLQ by a Ref", () => {
+    expect(functionResources({ stage: "prod", names, eventBusName: "" })).toEqual({
+      MAPPING_TABLE_NAME: "connect-onboarding-prod-mappings",
+      SOURCE_TABLE_NAME: "connect-onboarding-prod-sources",
+      EVENT_BUS_NAME: "connect-onboarding-prod",
+      DLQ_URL: { Ref: "DeadLetterQueue" },
+    });
+    expect(functionResources({ stage: "prod", names, eventBusName: "shared" }).EVENT_BUS_NAME).toBe(
+      "shared",
+    );
+  });
+
+  it("come from the environment of `npm start -- --serve` on the local stage", () => {
+    const env = {
+      CONNECT_INSTANCE_ID: "i-1",
+      MAPPING_TABLE_NAME: "local-mappings",
+      SOURCE_TABLE_NAME: "",
+      EVENT_BUS_NAME: "local-bus",
+      DLQ_URL: "http://127.0.0.1:9324/000000000000/local-dlq",
+    };
+    expect(functionResources({ stage: LOCAL_STAGE, names, eventBusName: "", env })).toEqual({
+      MAPPING_TABLE_NAME: "local-mappings",
+      SOURCE_TABLE_NAME: "",
+      EVENT_BUS_NAME: "local-bus",
+      DLQ_URL: "http://127.0.0.1:9324/000000000000/local-dlq",
+    });
+  });
+
+  it("name what the local stage misses, in one line with no stack frames", () => {
+    let error: Error | undefined;
+    try {
+      functionResources({ stage: LOCAL_STAGE, names, eventBusName: "", env: { DLQ_URL: "x" } });
+    } catch (caught) {
+      error = caught as Error;
+    }
+    expect(error?.message).toBe(
+      "stage local runs the function against the local stack of `npm start -- --serve`: set the environment it prints first (missing CONNECT_INSTANCE_ID, MAPPING_TABLE_NAME, EVENT_BUS_NAME)",
+    );
+    // The framework prints error.stack: it must hold the message alone.
+    expect(error?.stack).toBe(`StackParameterError: ${error?.message}`);
+  });
+
+  it("report bad params without stack frames too", async () => {
+    const error = await derive({ connectInstanceId: "" }).catch((caught: Error) => caught);
+    expect((error as Error).stack).toBe(`StackParameterError: ${(error as Error).message}`);
   });
 });
 

@@ -22,8 +22,8 @@ import {
   type SqsLambdaHandler,
   startLambdaEmulator,
 } from "../../emulators/lambda/index.js";
-import { queueDepth, sendBodies } from "../../local/queue-tools.js";
 import { type Queues, startQueues } from "../../local/queues.js";
+import { queueDepth, sendBodies } from "../../shared/queue-tools.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 const FUNCTION = "onboard-employee";

@@ -8,8 +8,8 @@ import {
   type LambdaRunner,
   type LambdaRunnerOptions,
 } from "../../emulators/lambda/index.js";
-import { queueDepth } from "../../local/queue-tools.js";
 import { type Queues, startQueues } from "../../local/queues.js";
+import { queueDepth } from "../../shared/queue-tools.js";
 import { localAwsEnv, withEnv } from "../support/with-env.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
@@ -454,6 +454,13 @@ describe("createLambdaRunner", () => {
   it("rejects drain when the predicate never holds", async () => {
     const target = makeRunner(async () => {});
     await expect(target.drain(() => false, { timeoutMs: 200 })).rejects.toThrow(/not done/);
+  });
+
+  it("drains with no time limit when given Infinity", async () => {
+    await sendBodies(["a"]);
+    const target = makeRunner(async () => {});
+    await target.drain(drained(target), { timeoutMs: Number.POSITIVE_INFINITY });
+    expect(target.stats().succeeded).toBe(1);
   });
 
   it("counts visible, in-flight and delayed messages in queueDepth", async () => {

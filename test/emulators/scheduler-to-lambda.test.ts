@@ -9,8 +9,8 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type LambdaEmulator, startLambdaEmulator } from "../../emulators/lambda/index.js";
 import { type SchedulerEmulator, startSchedulerEmulator } from "../../emulators/scheduler/index.js";
-import { queueDepth } from "../../local/queue-tools.js";
 import { type Queues, startQueues } from "../../local/queues.js";
+import { queueDepth } from "../../shared/queue-tools.js";
 import { localAwsEnv, withEnv } from "../support/with-env.js";
 
 const FUNCTION = "onboard-employee";

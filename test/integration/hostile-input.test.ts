@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runPipeline } from "../../local/pipeline.js";
-import { peekMessages } from "../../local/queue-tools.js";
 import type { LocalStack } from "../../local/stack.js";
+import { peekMessages } from "../../shared/queue-tools.js";
 import { hireBody } from "../support/lambda-events.js";
 import { sampleRules, startSampleStack } from "../support/local-stack.js";
 

@@ -4,9 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { hireBody } from "../support/lambda-events.js";
 import { finished, type Run } from "../support/processes.js";
+import { temporaryDirectory } from "../support/temp-dir.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
@@ -31,6 +33,21 @@ const start = (...args: string[]): Promise<Run> =>
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: "INFO" },
     }),
   );
+
+/** As a user's shell runs it: no log level set, and the SDK's notice not switched off. */
+const startAsUser = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> => {
+  const base: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete base.POWERTOOLS_LOG_LEVEL;
+  delete base.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+  return finished(spawn(TSX, ["local/start.ts", ...args], { cwd: ROOT, env: base }));
+};
+
+/** The log lines of a run's stderr (JSON objects), the rest left out. */
+const logsOf = (stderr: string): Record<string, unknown>[] =>
+  stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe("npm start", () => {
   it("runs the samples and prints the JSON report of DESIGN section 8 alone on stdout", async () => {
@@ -93,7 +110,90 @@ describe("npm start", () => {
     expect(run.stderr).toContain("Batch processed");
     expect(run.stderr).not.toContain("jose.nunez@example.com");
     expect(run.stderr).not.toContain("Núñez");
+
+    // cold_start as Lambda would say it: true in each environment's first invocation only.
+    const logs = logsOf(run.stderr).filter((log) => log.function_request_id !== undefined);
+    const environments = new Set(logs.map((log) => log.function_name));
+    expect(environments.size).toBe(2);
+    for (const name of environments) {
+      const own = logs.filter((log) => log.function_name === name);
+      const first = own[0]?.function_request_id;
+      expect(own.filter((log) => log.cold_start).length).toBeGreaterThan(0);
+      for (const log of own) expect(log.cold_start).toBe(log.function_request_id === first);
+    }
   }, 60_000);
+
+  it("keeps the terminal readable by default: no log lines, no SDK notice, other warnings shown", async () => {
+    const probe = join(temporaryDirectory("npm-start-probe"), "probe.mjs");
+    writeFileSync(probe, 'process.emitWarning("probe: some other warning");\n');
+    const run = await startAsUser([], { NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^connect-onboarding on the local stack: 17 received/);
+    expect(run.stderr).toContain("probe: some other warning");
+    expect(run.stderr).not.toContain("NodeVersionSupportWarning");
+    expect(logsOf(run.stderr)).toEqual([]);
+  }, 60_000);
+
+  it("shows the function's logs with --verbose", async () => {
+    const run = await startAsUser(["--verbose", "--events", "events/hires/01-new-hires.json"]);
+    expect(run.code).toBe(0);
+    expect(logsOf(run.stderr).filter((log) => log.message === "Connect user ready")).toHaveLength(
+      5,
+    );
+  }, 60_000);
+
+  it("prints JSON alone on stdout when run through npm with -s, as the docs say", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.POWERTOOLS_LOG_LEVEL;
+    const run = await finished(
+      spawn("npm", ["start", "-s", "--", "--json", "--events", "events/hires/01-new-hires.json"], {
+        cwd: ROOT,
+        env,
+      }),
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).stats).toMatchObject({ received: 5, created: 4 });
+  }, 60_000);
+
+  it("provisions a hire with emoji that fauxqs refuses and SQS accepts, and parks a non-JSON line with one as InvalidJson", async () => {
+    const dir = temporaryDirectory("npm-start-emoji");
+    const events = join(dir, "emoji.jsonl");
+    const hire = hireBody({
+      employeeId: "EMOJI1",
+      workEmail: "zoe.emoji@example.com",
+      firstName: "Zoë 👩🏽‍💻",
+      lastName: "Sparklewood 🌈",
+    });
+    writeFileSync(events, `${hire}\nnot json 🦄\n`);
+    const run = await start("--json", "--events", events);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    const zoe = report.users.find(
+      (user: { username: string }) => user.username === "zoe.emoji@example.com",
+    );
+    expect(zoe.identityInfo).toMatchObject({ FirstName: "Zoë 👩🏽‍💻", LastName: "Sparklewood 🌈" });
+    expect(report.deadLetters).toEqual([
+      { body: "not json \uFFFD", reason: "InvalidJson", message: "body is not valid JSON" },
+    ]);
+    expect(run.stderr).toContain(
+      "note: emoji.jsonl line 1: the queue refused its characters beyond U+FFFF (SQS takes them; the local stack's fauxqs does not): sent with them as \\u escapes, the same JSON",
+    );
+    expect(run.stderr).toContain(
+      "note: emoji.jsonl line 2: the queue refused its characters beyond U+FFFF (SQS takes them; the local stack's fauxqs does not): not JSON, so sent with U+FFFD in their place; it is parked as InvalidJson, as on AWS",
+    );
+  }, 60_000);
+
+  it("refuses a body over SQS's size limit with one line, before starting anything", async () => {
+    const dir = temporaryDirectory("npm-start-big");
+    const events = join(dir, "big.jsonl");
+    writeFileSync(events, `${hireBody()}\n${"x".repeat(1_100_000)}\n`);
+    const run = await start("--events", events);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "--events: big.jsonl line 2: 1,100,000 bytes, over SQS's limit of 1,048,576 bytes per message\n",
+    );
+  });
 
   it("prints a summary table by default", async () => {
     const run = await start();
@@ -131,6 +231,7 @@ describe("npm start", () => {
       ["--sources", "events/mappings.json"],
       /^--sources: events\/mappings\.json item 1: ruleId: unknown key.*\(and \d+ more\)$/,
     ],
+    [["--serve", "--json"], /^--serve and --json do not go together \(see --help\)$/],
   ])("exits 1 with one clear line for %j", async (args, message) => {
     const run = await start(...args);
     expect(run.code).toBe(1);
@@ -169,4 +270,15 @@ describe("npm start", () => {
     );
     expect(JSON.parse(run.stdout).stats.received).toBeGreaterThan(0);
   }, 60_000);
+
+  it("says what is wrong with a seed that is not JSON in one line, however the JSON parser words it", async () => {
+    const dir = temporaryDirectory("npm-start-seed");
+    const seed = join(dir, "seed.json");
+    writeFileSync(seed, "not json\nat all\n");
+    const run = await start("--connect-seed", seed);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split("\n").filter((line) => line !== "")).toEqual([
+      expect.stringMatching(/^--connect-seed: .*seed\.json is not valid JSON \(.*\\nat all.*\)$/),
+    ]);
+  });
 });

@@ -4,10 +4,14 @@
  * emulators' state, not the handler's own account.
  */
 import { readFileSync } from "node:fs";
-import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
-import { collectReport, drainQueue, runPipeline } from "../../local/pipeline.js";
-import { sendBodies } from "../../local/queue-tools.js";
+import { collectReport, DrainStalledError, drainQueue, runPipeline } from "../../local/pipeline.js";
+import { enqueue } from "../../local/queues.js";
 import type { LocalStack } from "../../local/stack.js";
 import { hireBody } from "../support/lambda-events.js";
 import { sampleRules, startSampleStack } from "../support/local-stack.js";
@@ -147,7 +151,7 @@ describe("the pipeline on the local stack", () => {
     const { Messages = [] } = await stack.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: stack.queues.dlqUrl, MaxNumberOfMessages: 10 }),
     );
-    await sendBodies(
+    await enqueue(
       stack.sqs,
       stack.queues.queueUrl,
       Messages.map((m) => m.Body ?? ""),
@@ -188,5 +192,20 @@ describe("the pipeline on the local stack", () => {
     expect(userNamed(stack, "priya.patel@example.com")).toHaveLength(1);
     expect(createdEvents(stack).map((e) => e.detail.outcome)).toEqual(["ALREADY_EXISTED"]);
     expect((await collectReport(stack)).deadLetters).toEqual([]);
+  });
+
+  it("ends a stalled run with DrainStalledError, not a fixed time limit", async () => {
+    stack = await startSampleStack();
+    // A message no consumer can receive for a minute: the queue is not empty, and nothing moves.
+    await stack.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.queues.queueUrl,
+        MessageBody: hireBody(),
+        DelaySeconds: 60,
+      }),
+    );
+    await expect(
+      drainQueue(stack, { consumers: 2, timeoutMs: 5_000, stallTimeoutMs: 1_500 }),
+    ).rejects.toBeInstanceOf(DrainStalledError);
   });
 });

@@ -11,7 +11,7 @@ import { type MappingTable, startMappingTable } from "../../local/tables.js";
 import { DynamoDbLedger } from "../../shared/adapters/dynamodb-ledger.js";
 import type { AppliedChange } from "../../shared/domain/ledger.js";
 import type { ClaimResult, Ledger, LedgerReader } from "../../shared/ports.js";
-import { CALLS, InMemoryLedger } from "../support/in-memory.js";
+import { CALLS, InMemoryLedger } from "../support/fake-ports.js";
 
 let tables: MappingTable;
 let client: DynamoDBClient;

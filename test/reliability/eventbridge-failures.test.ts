@@ -7,7 +7,7 @@
  * is back, announces every user without making a second one.
  */
 import { expect, it } from "vitest";
-import { peekMessages } from "../../local/queue-tools.js";
+import { peekMessages } from "../../shared/queue-tools.js";
 import { generateHires } from "./support/hires.js";
 import {
   preExistingUsers,

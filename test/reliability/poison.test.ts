@@ -9,7 +9,7 @@
  * parked with its reason and announced; no batch fails because of it.
  */
 import { expect, it } from "vitest";
-import { peekMessages } from "../../local/queue-tools.js";
+import { peekMessages } from "../../shared/queue-tools.js";
 import { generateHires, generateHostileHires, generatePoison } from "./support/hires.js";
 import {
   type Expected,

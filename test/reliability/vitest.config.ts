@@ -12,7 +12,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["test/reliability/**/*.test.ts", "test/fuzz/**/*.test.ts"],
-    globalSetup: ["test/reliability/support/fresh-report.ts"],
+    globalSetup: ["test/reliability/support/fresh-report.ts", "test/support/temp-dir-check.ts"],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     environment: "node",
     pool: "forks",
     maxWorkers: 5,

@@ -6,7 +6,7 @@
  */
 import { expect, it } from "vitest";
 import { hiredEvent, rule } from "../../support/builders.js";
-import { CALLS, InMemoryConnect, syncWorld } from "../../support/in-memory.js";
+import { CALLS, InMemoryConnect, syncWorld } from "../../support/sync-world.js";
 
 const adopted = (hierarchyGroupId?: string) => {
   const connect = new InMemoryConnect();

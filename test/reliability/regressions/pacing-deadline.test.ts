@@ -12,7 +12,7 @@ import { silentLog } from "../../../shared/application/log.js";
 import { ConnectThrottledError } from "../../../shared/domain/failures.js";
 import { hiredEvent, rule } from "../../support/builders.js";
 import { FakeClock } from "../../support/fake-clock.js";
-import { syncWorld } from "../../support/in-memory.js";
+import { syncWorld } from "../../support/sync-world.js";
 
 it("refuses, without reserving it, a slot that comes after the caller's deadline", async () => {
   const clock = new FakeClock();

@@ -1,5 +1,5 @@
 /**
- * Found by the reliability suite (poison scenario): sendBodies, which feeds `npm start` and
+ * Found by the reliability suite (poison scenario): the local sender, which feeds `npm start` and
  * the local pipeline, put ten bodies in every SendMessageBatch whatever their size, so a few
  * large bodies in a row (the over-256 KiB events that must be parked as PayloadTooLarge) made
  * SQS refuse the whole batch with BatchRequestTooLong and the run died before the function saw
@@ -7,8 +7,8 @@
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, expect, it } from "vitest";
-import { peekMessages, sendBodies } from "../../../local/queue-tools.js";
-import { type Queues, startQueues } from "../../../local/queues.js";
+import { enqueue, type Queues, startQueues } from "../../../local/queues.js";
+import { peekMessages } from "../../../shared/queue-tools.js";
 
 let queues: Queues | undefined;
 let sqs: SQSClient | undefined;
@@ -34,7 +34,7 @@ it("sends large bodies in batches SQS accepts, in order, one message each", asyn
     `${"d".repeat(1_040_000)}`,
   ];
 
-  const ids = await sendBodies(sqs, queues.queueUrl, bodies);
+  const { messageIds: ids } = await enqueue(sqs, queues.queueUrl, bodies);
 
   expect(ids).toHaveLength(bodies.length);
   expect(new Set(ids).size).toBe(bodies.length);

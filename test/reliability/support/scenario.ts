@@ -20,13 +20,9 @@ import {
   type SqsLambdaHandler,
 } from "../../../emulators/lambda/index.js";
 import { createHandler } from "../../../functions/create-onboard-employee-handler.js";
-import {
-  peekMessages,
-  type QueuedMessage,
-  queueDepth,
-  sendBodies,
-} from "../../../local/queue-tools.js";
+import { enqueue } from "../../../local/queues.js";
 import { type LocalStack, startLocalStack } from "../../../local/stack.js";
+import { peekMessages, type QueuedMessage, queueDepth } from "../../../shared/queue-tools.js";
 import { sampleRules, sampleSeed } from "../../support/local-stack.js";
 import type { Hire, Poison } from "./hires.js";
 import { type ConnectCallStats, LogCapture, observeConnectCalls } from "./observe.js";
@@ -212,7 +208,7 @@ export class Scenario {
 
   async send(bodies: readonly string[]): Promise<string[]> {
     this.#messages += bodies.length;
-    return sendBodies(this.stack.sqs, this.stack.queues.queueUrl, bodies);
+    return (await enqueue(this.stack.sqs, this.stack.queues.queueUrl, bodies)).messageIds;
   }
 
   /**

@@ -9,12 +9,16 @@ import {
   ConnectThrottledError,
   ConnectUnavailableError,
   EmployeeBusyError,
+  NoMappingRuleError,
   NotManagedError,
+  ProfileNotFoundError,
+  UserLookupPendingError,
   UsernameTakenError,
 } from "../../../shared/domain/failures.js";
 import type { CallContext } from "../../../shared/ports.js";
 import { hiredEvent, rule } from "../../support/builders.js";
-import { CALLS, INSTANCE_ID, InMemoryConnect, syncWorld } from "../../support/in-memory.js";
+import { RecordingLog } from "../../support/fake-ports.js";
+import { CALLS, INSTANCE_ID, InMemoryConnect, syncWorld } from "../../support/sync-world.js";
 
 const V1 = Date.parse("2026-11-28T10:00:00Z");
 const V2 = V1 + 60_000;
@@ -308,11 +312,79 @@ describe("EmployeeSync: retries and races", () => {
 
   it("a failure between the commit and PutEvents loses nothing: the redelivery republishes", async () => {
     const world = syncWorld({ rules: RULES });
-    world.publisher.failNext(1);
+    world.publisher.faults.failNext(new Error("PutEvents refused"));
     await expect(run(world, hire(), V1)).rejects.toThrow("PutEvents refused");
     expect((await run(world, hire(), V1)).outcome).toBe("REDELIVERED");
     expect(world.connect.users.size).toBe(1);
     expect(world.publisher.ofType("Connect User Created")).toHaveLength(1);
+  });
+});
+
+describe("EmployeeSync: failures", () => {
+  it("says the lookup is pending when Connect has the username but no lookup sees it yet", async () => {
+    const connect = new InMemoryConnect();
+    connect.addUser({
+      userId: "u-fresh",
+      username: "jose.nunez@example.com",
+      identityInfo: {},
+      phoneConfig: {},
+      routingProfileId: "rp-care",
+      securityProfileIds: ["sp-agent"],
+      tags: { employeeId: "E12345", managedBy: "connect-onboarding" },
+    });
+    connect.unindexed.add("u-fresh");
+    connect.unlisted.add("u-fresh");
+    const world = syncWorld({ rules: RULES, connect });
+    await expect(run(world, hire(), V1)).rejects.toBeInstanceOf(UserLookupPendingError);
+  });
+
+  it("retries throttling and outages with backoff, each logged, within the deadline", async () => {
+    const world = syncWorld({ rules: RULES });
+    world.connect.failNext(
+      "CreateUser",
+      new ConnectThrottledError("CreateUser: ThrottlingException"),
+      new ConnectUnavailableError("CreateUser: InternalServiceException"),
+    );
+    const log = new RecordingLog();
+    const result = await world.sync.sync(hire(), V1, { deadline: Number.POSITIVE_INFINITY, log });
+    expect(result.outcome).toBe("CREATED");
+    expect(world.connect.count("CreateUser")).toBe(3);
+    expect(log.entries.filter((e) => e.message === "Connect call failed; retrying")).toEqual([
+      expect.objectContaining({ level: "warn", extra: expect.objectContaining({ attempt: 1 }) }),
+      expect.objectContaining({ level: "warn", extra: expect.objectContaining({ attempt: 2 }) }),
+    ]);
+    expect(world.clock.sleeps.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("gives the record back as throttled when no paced slot comes before the deadline", async () => {
+    const world = syncWorld({ rules: RULES, rps: 0.1 });
+    await run(world, hire(), V1);
+    const next = world.sync.sync(hire({ employeeId: "E2", workEmail: "second@example.com" }), V1, {
+      deadline: world.clock.now() + 1_000,
+      log: silentLog,
+    });
+    await expect(next).rejects.toBeInstanceOf(ConnectThrottledError);
+    await expect(next).rejects.toThrow("no paced slot left before the function must return");
+    expect(world.connect.count("CreateUser")).toBe(1);
+    // The claim was released: the next delivery is not held up by it.
+    expect((await world.ledger.entry("E2"))?.claim).toBeUndefined();
+  });
+
+  it("fails without changing Connect when no rule matches or a profile is unknown", async () => {
+    const world = syncWorld({
+      rules: [
+        ...RULES,
+        rule({ ruleId: "qa", match: { department: "QA" }, securityProfiles: ["Nope"] }),
+      ],
+    });
+    await expect(run(world, hire({ department: "Finance" }), V1)).rejects.toBeInstanceOf(
+      NoMappingRuleError,
+    );
+    await expect(run(world, hire({ department: "QA" }), V1)).rejects.toBeInstanceOf(
+      ProfileNotFoundError,
+    );
+    expect(world.connect.count("CreateUser")).toBe(0);
+    expect(world.publisher.published).toEqual([]);
   });
 });
 

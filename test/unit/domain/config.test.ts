@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, readConfig } from "../../../shared/config.js";
+import { CONNECT_APIS } from "../../../shared/ports.js";
 
 const INSTANCE = "10a4c4eb-f57e-4d4c-b602-bf39176ced07";
 const REQUIRED = {
   CONNECT_INSTANCE_ID: INSTANCE,
   MAPPING_TABLE_NAME: "connect-onboarding-mappings",
+  LEDGER_TABLE_NAME: "connect-onboarding-ledger",
   EVENT_BUS_NAME: "onboarding-bus",
   DLQ_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/onboarding-dlq",
 };
@@ -25,13 +27,15 @@ describe("readConfig", () => {
       instanceId: INSTANCE,
       identityManagementType: "SAML",
       mappingTableName: "connect-onboarding-mappings",
+      ledgerTableName: "connect-onboarding-ledger",
+      ledgerHistoryDays: 400,
       eventBusName: "onboarding-bus",
       eventSource: "connect-onboarding",
       dlqUrl: REQUIRED.DLQ_URL,
       maxReceiveCount: 5,
       usernameTemplate: "{workEmail}",
       forbiddenSecurityProfiles: ["Admin"],
-      createUserRps: 1,
+      connectApiRps: Object.fromEntries(CONNECT_APIS.map((api) => [api, 1])),
       mappingCacheTtlSeconds: 60,
       profileCacheTtlSeconds: 300,
       serviceName: "connect-onboarding",
@@ -47,6 +51,9 @@ describe("readConfig", () => {
       MAX_RECEIVE_COUNT: "8",
       USERNAME_TEMPLATE: "{firstName}.{lastName}",
       CONNECT_CREATE_USER_RPS: "1.5",
+      CONNECT_API_RPS: "0.5",
+      CONNECT_API_RPS_SearchUsers: "2",
+      LEDGER_HISTORY_DAYS: "30",
       MAPPING_CACHE_TTL_SECONDS: "0",
       PROFILE_CACHE_TTL_SECONDS: "600",
       POWERTOOLS_SERVICE_NAME: "onboard",
@@ -57,7 +64,13 @@ describe("readConfig", () => {
       eventSource: "hr.onboarding",
       maxReceiveCount: 8,
       usernameTemplate: "{firstName}.{lastName}",
-      createUserRps: 1.5,
+      connectApiRps: expect.objectContaining({
+        CreateUser: 1.5,
+        SearchUsers: 2,
+        DescribeUser: 0.5,
+        UpdateUserRoutingProfile: 0.5,
+      }),
+      ledgerHistoryDays: 30,
       mappingCacheTtlSeconds: 0,
       profileCacheTtlSeconds: 600,
       serviceName: "onboard",
@@ -109,6 +122,27 @@ describe("readConfig", () => {
     expect(problems).toEqual([expect.stringContaining("CONNECT_INSTANCE_ID")]);
   });
 
+  it("paces each Connect API, naming an override for an API the function does not call", () => {
+    expect(problemsOf({ ...REQUIRED, CONNECT_API_RPS_CreateUsers: "2" })).toEqual([
+      expect.stringMatching(/^CONNECT_API_RPS_CreateUsers names no Connect API the function calls/),
+    ]);
+    expect(problemsOf({ ...REQUIRED, CONNECT_API_RPS_DescribeUser: "0" })).toEqual([
+      'CONNECT_API_RPS_DescribeUser must be a number above 0 and at most 10000 (got "0")',
+    ]);
+    // CONNECT_CREATE_USER_RPS, from before every API was paced, sets CreateUser's alone; the
+    // per-API name wins over it.
+    const both = readConfig({
+      ...REQUIRED,
+      CONNECT_CREATE_USER_RPS: "3",
+      CONNECT_API_RPS_CreateUser: "4",
+    });
+    expect(both.connectApiRps.CreateUser).toBe(4);
+    expect(readConfig({ ...REQUIRED, CONNECT_CREATE_USER_RPS: "3" }).connectApiRps).toMatchObject({
+      CreateUser: 3,
+      SearchUsers: 1,
+    });
+  });
+
   it("names every bad variable in one ConfigurationError", () => {
     let caught: unknown;
     try {
@@ -125,10 +159,11 @@ describe("readConfig", () => {
     expect(caught).toBeInstanceOf(ConfigurationError);
     const error = caught as ConfigurationError;
     expect(error.name).toBe("ConfigurationError");
-    expect(error.problems).toHaveLength(7);
+    expect(error.problems).toHaveLength(8);
     for (const name of [
       "CONNECT_INSTANCE_ID",
       "MAPPING_TABLE_NAME",
+      "LEDGER_TABLE_NAME",
       "EVENT_BUS_NAME",
       "DLQ_URL",
       "IDENTITY_MANAGEMENT_TYPE",

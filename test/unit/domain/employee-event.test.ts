@@ -16,12 +16,12 @@ describe("validateEmployeeRecord", () => {
 
   it("lists issues by path, never with the offending value", () => {
     const result = validateEmployeeRecord(
-      validEvent({ employee: { workEmail: "Zebediah at home", lastName: "Q".repeat(300) } }),
+      validEvent({ employee: { workEmail: "Zebediah at home", lastName: "Q".repeat(700) } }),
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues).toEqual([
-      { path: "employee.lastName", message: "is longer than 256 characters" },
+      { path: "employee.lastName", message: "is longer than 600 characters" },
       { path: "employee.workEmail", message: "must be an email address" },
     ]);
   });

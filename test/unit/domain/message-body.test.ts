@@ -540,8 +540,8 @@ describe("parseMessageBody: failure hints and privacy", () => {
     ["a bad mobile phone", distinctive({ mobilePhone: `${phone} ext ${name}` })],
     ["a bad desk phone", distinctive({ deskPhoneNumber: `9998887777` })],
     ["control characters in the name", distinctive({ firstName: `${name}\u0007` })],
-    ["an overlong last name", distinctive({ lastName: surname.repeat(30) })],
-    ["an overlong first name", distinctive({ preferredFirstName: name.repeat(40) })],
+    ["an overlong last name", distinctive({ lastName: surname.repeat(100) })],
+    ["an overlong first name", distinctive({ preferredFirstName: name.repeat(100) })],
     ["a name of the wrong type", distinctive({ lastName: [surname] })],
     ["a missing employeeId", distinctive({ employeeId: undefined })],
     [

@@ -273,12 +273,12 @@ describe("evaluating a mapping", () => {
       field: "employee.lastName",
       message: expect.stringContaining(`at most ${EVALUATION_BOUNDS.maxResultLength}`),
     });
-    const tooLongForConnect = compile(
-      people({ employee: { ...(people().employee as object), lastName: "$pad('', 300, 'x')" } }),
+    const badEmail = compile(
+      people({ employee: { ...(people().employee as object), workEmail: "$pad('', 300, 'x')" } }),
     );
-    expect(failure((await run(tooLongForConnect, { people: [person()] }))[0])).toMatchObject({
+    expect(failure((await run(badEmail, { people: [person()] }))[0])).toMatchObject({
       reason: "InvalidEvent",
-      message: "source people: employee.lastName: is longer than 256 characters",
+      message: "source people: employee.workEmail: must be an email address",
     });
   });
 

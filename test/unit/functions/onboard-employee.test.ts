@@ -21,7 +21,13 @@ import {
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -36,9 +42,12 @@ const DLQ_URL = "http://sqs.us-east-1.localhost/123456789012/onboarding-dlq";
 const ENV = {
   CONNECT_INSTANCE_ID: INSTANCE_ID,
   MAPPING_TABLE_NAME: "onboarding-mappings",
+  LEDGER_TABLE_NAME: "onboarding-ledger",
   EVENT_BUS_NAME: "onboarding",
   DLQ_URL,
   MAX_RECEIVE_COUNT: "5",
+  // Lookups unpaced here; CreateUser at 2/s, for the pacing test.
+  CONNECT_API_RPS: "10000",
   CONNECT_CREATE_USER_RPS: "2",
   POWERTOOLS_LOG_LEVEL: "SILENT",
   POWERTOOLS_METRICS_DISABLED: "true",
@@ -85,6 +94,20 @@ beforeEach(() => {
   clock = new FakeClock();
   for (const mock of [connect, dynamo, events, sqs]) mock.reset();
   dynamo.on(ScanCommand).resolves({ Items: structuredClone(sampleRules) });
+  // The ledger: every employee is new to it, so each claim succeeds and writes go through.
+  dynamo.on(UpdateCommand).callsFake((input) =>
+    String(input.UpdateExpression).startsWith("SET #claim")
+      ? {
+          Attributes: {
+            ...input.Key,
+            claim: input.ExpressionAttributeValues[":claim"],
+          },
+        }
+      : {},
+  );
+  dynamo.on(GetCommand).resolves({});
+  dynamo.on(PutCommand).resolves({});
+  connect.on(SearchUsersCommand).resolves({ Users: [] });
   connect.on(ListRoutingProfilesCommand).resolves({ RoutingProfileSummaryList: PROFILES.routing });
   connect
     .on(ListSecurityProfilesCommand)
@@ -137,6 +160,25 @@ const parked = () =>
     };
   });
 
+/** A user already in Connect: found by search (tag and username) and described in full. */
+const existingUser = (
+  id: string,
+  tags: Record<string, string>,
+  username = "jose.nunez@example.com",
+) => {
+  const user = {
+    Id: id,
+    Arn: userArn(id),
+    Username: username,
+    Tags: tags,
+    RoutingProfileId: "rp-care-00000-0000-0000-000000000002",
+    SecurityProfileIds: ["sp-agent-0000-0000-0000-000000000002"],
+  };
+  connect.on(SearchUsersCommand).resolves({ Users: [user] });
+  connect.on(DescribeUserCommand, { UserId: id }).resolves({ User: user });
+  return user;
+};
+
 describe("onboard-employee handler", () => {
   it("creates the user from the winning rule and publishes Connect User Created with its ARN", async () => {
     const response = await run([sqsRecord(hireBody())]);
@@ -181,26 +223,19 @@ describe("onboard-employee handler", () => {
     expect(parked()).toEqual([]);
   });
 
-  it("adopts a user it created earlier (same employeeId tag) and publishes the created event again", async () => {
-    connect.on(CreateUserCommand).rejects(connectError(DuplicateResourceException));
-    connect.on(SearchUsersCommand).resolves({
-      Users: [
-        {
-          Id: "existing-1",
-          Arn: userArn("existing-1"),
-          Username: "JOSE.NUNEZ@example.com",
-          Tags: { employeeId: "E12345" },
-          RoutingProfileId: "rp-care-00000-0000-0000-000000000002",
-          SecurityProfileIds: ["sp-agent-0000-0000-0000-000000000002"],
-        },
-      ],
-    });
+  it("finds the employee's user by its tag, announces it, and brings it in line", async () => {
+    existingUser(
+      "existing-1",
+      { employeeId: "E12345", managedBy: "connect-onboarding" },
+      "JOSE.NUNEZ@example.com",
+    );
     const first = await run([sqsRecord(hireBody())]);
     const second = await run([sqsRecord(hireBody())]);
 
     expect(first.batchItemFailures).toEqual([]);
     expect(second.batchItemFailures).toEqual([]);
-    const created = published();
+    expect(connect.commandCalls(CreateUserCommand)).toEqual([]);
+    const created = published().filter((e) => e.detailType === "Connect User Created");
     expect(created).toHaveLength(2);
     expect(created[0]?.detail).toMatchObject({
       outcome: "ALREADY_EXISTED",
@@ -229,7 +264,9 @@ describe("onboard-employee handler", () => {
         Id: "existing-2",
         Arn: userArn("existing-2"),
         Username: "jose.nunez@example.com",
-        Tags: { employeeId: "E12345" },
+        Tags: { employeeId: "E12345", managedBy: "connect-onboarding" },
+        RoutingProfileId: "rp-care-00000-0000-0000-000000000002",
+        SecurityProfileIds: ["sp-agent-0000-0000-0000-000000000002"],
       },
     });
 
@@ -258,16 +295,7 @@ describe("onboard-employee handler", () => {
 
   it("parks UsernameTaken when the username belongs to another employee", async () => {
     connect.on(CreateUserCommand).rejects(connectError(DuplicateResourceException));
-    connect.on(SearchUsersCommand).resolves({
-      Users: [
-        {
-          Id: "other",
-          Arn: userArn("other"),
-          Username: "jose.nunez@example.com",
-          Tags: { employeeId: "E999" },
-        },
-      ],
-    });
+    existingUser("other", { employeeId: "E999", managedBy: "connect-onboarding" });
     const record = sqsRecord(hireBody());
 
     const response = await run([record]);
@@ -489,9 +517,14 @@ describe("every permanent reason code, reached from a real input, is parked and 
       body: () => hireBody(),
       setup: () => {
         connect.on(CreateUserCommand).rejects(connectError(DuplicateResourceException));
-        connect.on(SearchUsersCommand).resolves({
-          Users: [{ Id: "x", Arn: userArn("x"), Username: "jose.nunez@example.com", Tags: {} }],
-        });
+        existingUser("x", {});
+      },
+    },
+    {
+      reason: "NotManaged",
+      body: () => hireBody(),
+      setup: () => {
+        existingUser("by-hand", { employeeId: "E12345" }, "jnunez");
       },
     },
     {
@@ -523,6 +556,7 @@ describe("every permanent reason code, reached from a real input, is parked and 
     const bad = sqsRecord(body());
     if (
       reason === "UsernameTaken" ||
+      reason === "NotManaged" ||
       reason === "ConnectRejected" ||
       reason === "UserQuotaExceeded" ||
       reason === "NotAuthorized"
@@ -615,7 +649,7 @@ describe("batch summary", () => {
 
     const logged = lines.map((line) => JSON.parse(line));
     expect(
-      logged.filter((l) => l.message === "Connect user ready").map((l) => l.employeeId),
+      logged.filter((l) => l.message === "Connect user in line with HR").map((l) => l.employeeId),
     ).toEqual(["E1"]);
     const summary = logged.filter((l) => l.message === "Batch processed");
     expect(summary).toEqual([
@@ -624,8 +658,11 @@ describe("batch summary", () => {
         records: 3,
         UsersCreated: 1,
         UsersAlreadyExisted: 0,
-        HiresParked: 1,
-        HiresRetried: 1,
+        UsersUpdated: 0,
+        EventsUnchanged: 0,
+        EventsStale: 0,
+        EventsParked: 1,
+        EventsRetried: 1,
       }),
     ]);
     expect(logged.indexOf(summary[0])).toBe(logged.length - 1);
@@ -646,6 +683,7 @@ describe("cold start", () => {
     for (const variable of [
       "CONNECT_INSTANCE_ID is required",
       "MAPPING_TABLE_NAME is required",
+      "LEDGER_TABLE_NAME is required",
       "EVENT_BUS_NAME is required",
       "DLQ_URL is required",
       "IDENTITY_MANAGEMENT_TYPE must be one of SAML, CONNECT_MANAGED, EXISTING_DIRECTORY",

@@ -1,17 +1,9 @@
 /**
- * In-memory stand-ins for the ports, for unit tests of the use cases: the real application
- * services over these, fakes only where AWS would be. Their behaviour follows the adapters'
- * contracts (the ledger's claim rules are checked against the DynamoDB adapter by
- * test/local/ledger-contract.test.ts).
+ * In-memory implementations of the ports in shared/ports.ts, for unit tests of the application
+ * services: they keep what they were given, answer as the real adapters' contracts say (failures
+ * as classified ProvisioningFailures), and fail on demand.
  */
-import { ApiPacer } from "../../shared/application/api-pacer.js";
-import { EmployeePlanner } from "../../shared/application/employee-planner.js";
-import { EmployeeSync } from "../../shared/application/employee-sync.js";
 import { type Log, silentLog } from "../../shared/application/log.js";
-import { pacedCalls } from "../../shared/application/paced-calls.js";
-import { ProfileResolver } from "../../shared/application/profile-resolver.js";
-import { DEFAULT_RETRY_POLICY } from "../../shared/application/retry.js";
-import { RuleBook } from "../../shared/application/rule-book.js";
 import type { ConnectUser, IdentityInfo, PhoneConfig } from "../../shared/domain/connect-user.js";
 import type { CreateUserRequest } from "../../shared/domain/desired-user.js";
 import type {
@@ -24,25 +16,57 @@ import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import type { OutputEvent } from "../../shared/domain/output-events.js";
 import type { ProfileKind } from "../../shared/domain/profile-ref.js";
 import type {
-  ApiInvoker,
   CallContext,
   ClaimResult,
   ConnectApi,
   ConnectUsers,
   CreateUserResult,
+  DeadLetter,
+  DeadLetterParker,
   Ledger,
   LedgerReader,
+  MappingRuleSource,
   ProfileCatalog,
   ProfileSummary,
   ProvisioningEventPublisher,
   UserSummary,
 } from "../../shared/ports.js";
-import { FakeClock } from "./fake-clock.js";
 
 export const INSTANCE_ID = "5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10";
 const ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
 
-export const PROFILES: Record<ProfileKind, ProfileSummary[]> = {
+/** A queue of failures to throw, one per call, before calls succeed again. */
+class Faults {
+  readonly #queue: unknown[] = [];
+  /** The next calls throw these, in order. */
+  failNext(...errors: unknown[]): void {
+    this.#queue.push(...errors);
+  }
+  check(): void {
+    if (this.#queue.length > 0) throw this.#queue.shift();
+  }
+}
+
+/** The mapping table: rules as items, some of them invalid if a test says so. */
+export class InMemoryMappingRules implements MappingRuleSource {
+  readonly faults = new Faults();
+  loads = 0;
+  invalid: { ruleId: string | undefined; problem: string }[] = [];
+
+  constructor(public rules: MappingRule[] = []) {}
+
+  async loadRules(
+    _context: CallContext,
+    onInvalid?: (ruleId: string | undefined, problem: string) => void,
+  ) {
+    this.loads++;
+    this.faults.check();
+    for (const { ruleId, problem } of this.invalid) onInvalid?.(ruleId, problem);
+    return this.rules.map((rule) => structuredClone(rule));
+  }
+}
+
+export const SAMPLE_PROFILES: Record<ProfileKind, ProfileSummary[]> = {
   routingProfile: [
     { id: "rp-care", name: "Customer Care Routing" },
     { id: "rp-sales", name: "Sales Routing" },
@@ -50,7 +74,6 @@ export const PROFILES: Record<ProfileKind, ProfileSummary[]> = {
   securityProfile: [
     { id: "sp-agent", name: "Agent" },
     { id: "sp-qa", name: "Spanish QA" },
-    { id: "sp-admin", name: "Admin" },
   ],
   hierarchyGroup: [
     { id: "hg-remote", name: "Remote Team" },
@@ -58,7 +81,24 @@ export const PROFILES: Record<ProfileKind, ProfileSummary[]> = {
   ],
 };
 
+/** What the use cases' calls run under in a unit test: no deadline, nothing logged. */
 export const CALLS: CallContext = { deadline: Number.POSITIVE_INFINITY, log: silentLog };
+
+/** The instance's profile lists, counting how often each kind is listed. */
+export class InMemoryProfileCatalog implements ProfileCatalog {
+  readonly faults = new Faults();
+  readonly lists: ProfileKind[] = [];
+
+  constructor(
+    public profiles: Record<ProfileKind, ProfileSummary[]> = structuredClone(SAMPLE_PROFILES),
+  ) {}
+
+  async listProfiles(kind: ProfileKind): Promise<ProfileSummary[]> {
+    this.lists.push(kind);
+    this.faults.check();
+    return [...this.profiles[kind]];
+  }
+}
 
 /** A Connect instance in memory: what each API call did, and faults to inject per API. */
 export class InMemoryConnect implements ConnectUsers, ProfileCatalog {
@@ -67,10 +107,16 @@ export class InMemoryConnect implements ConnectUsers, ProfileCatalog {
   readonly calls: ConnectApi[] = [];
   /** Users the tag search does not see yet (its index lags fresh writes). */
   readonly unindexed = new Set<string>();
+  /** Users no lookup sees yet at all, though CreateUser knows their usernames. */
+  readonly unlisted = new Set<string>();
   readonly #faults = new Map<ConnectApi, Error[]>();
   #next = 1;
 
-  constructor(private readonly profiles: Record<ProfileKind, ProfileSummary[]> = PROFILES) {}
+  constructor(
+    private readonly profiles: Record<ProfileKind, ProfileSummary[]> = structuredClone(
+      SAMPLE_PROFILES,
+    ),
+  ) {}
 
   /** The next `errors.length` calls to `api` fail with these errors, in order. */
   failNext(api: ConnectApi, ...errors: Error[]): void {
@@ -123,7 +169,8 @@ export class InMemoryConnect implements ConnectUsers, ProfileCatalog {
   async findUserIdByUsername(username: string): Promise<string | undefined> {
     this.call("SearchUsers");
     return [...this.users.values()].find(
-      (user) => user.username.toLowerCase() === username.toLowerCase(),
+      (user) =>
+        user.username.toLowerCase() === username.toLowerCase() && !this.unlisted.has(user.userId),
     )?.userId;
   }
 
@@ -308,101 +355,58 @@ export class InMemoryLedger implements Ledger, LedgerReader {
   }
 }
 
+/** The bus: every event it accepted, in order. */
 export class RecordingPublisher implements ProvisioningEventPublisher {
+  readonly faults = new Faults();
   readonly published: OutputEvent[] = [];
-  #failures = 0;
-
-  /** The next `count` publishes fail. */
-  failNext(count = 1): void {
-    this.#failures += count;
-  }
 
   async publish(event: OutputEvent): Promise<void> {
-    if (this.#failures > 0) {
-      this.#failures--;
-      throw new Error("PutEvents refused");
-    }
+    this.faults.check();
     this.published.push(event);
   }
 
+  /** The details of the events of one DetailType, in order. */
   ofType(detailType: string): Readonly<Record<string, unknown>>[] {
     return this.published.filter((e) => e.detailType === detailType).map((e) => e.detail);
   }
 }
 
-export interface SyncWorld {
-  readonly sync: EmployeeSync;
-  readonly planner: EmployeePlanner;
-  readonly connect: InMemoryConnect;
-  readonly ledger: InMemoryLedger;
-  readonly publisher: RecordingPublisher;
-  readonly clock: FakeClock;
+/** The dead-letter queue: every letter it took, in order. */
+export class RecordingParker implements DeadLetterParker {
+  readonly faults = new Faults();
+  readonly letters: DeadLetter[] = [];
+
+  async park(letter: DeadLetter): Promise<void> {
+    this.faults.check();
+    this.letters.push(letter);
+  }
 }
 
-/** The employee sync over in-memory ports, paced and retried as the function does it. */
-export const syncWorld = (options: {
-  rules: MappingRule[];
-  usernameTemplate?: string;
-  connect?: InMemoryConnect;
-  rps?: number;
-  log?: Log;
-}): SyncWorld => {
-  const clock = new FakeClock();
-  const connect = options.connect ?? new InMemoryConnect();
-  const ledger = new InMemoryLedger(() => clock.now());
-  const publisher = new RecordingPublisher();
-  const invoke: ApiInvoker<ConnectApi> = pacedCalls(
-    new ApiPacer<ConnectApi>(() => options.rps ?? 1_000, clock),
-    { ...DEFAULT_RETRY_POLICY, random: () => 0.5 },
-    clock,
-  );
-  const paced = pacedPort(connect, invoke);
-  const cache = { ttlMs: 60_000, missRefreshMs: 1_000 };
-  const settings = {
-    instanceId: INSTANCE_ID,
-    identityManagementType: "SAML" as const,
-    usernameTemplate: options.usernameTemplate ?? "{workEmail}",
-    eventSource: "connect-onboarding",
-    ledgerHistoryDays: 400,
-  };
-  const planner = new EmployeePlanner({
-    rules: new RuleBook({ loadRules: async () => options.rules }, cache, clock, silentLog),
-    profiles: new ProfileResolver(paced, INSTANCE_ID, cache, clock),
-    users: paced,
-    settings,
-  });
-  const sync = new EmployeeSync({
-    planner,
-    users: paced,
-    ledger,
-    publisher,
-    settings,
-    clock,
-    newPassword: () => "Unused-Pass-1",
-  });
-  return { sync, planner, connect, ledger, publisher, clock };
-};
+export interface LogEntry {
+  readonly level: "debug" | "info" | "warn" | "error";
+  readonly message: string;
+  readonly extra: Record<string, unknown>;
+}
 
-/** The in-memory instance behind the application's pacing and retries, as the adapter is. */
-const pacedPort = (connect: InMemoryConnect, invoke: ApiInvoker<ConnectApi>) => {
-  const run =
-    <A extends unknown[], T>(api: ConnectApi, method: (...args: A) => Promise<T>) =>
-    (...args: [...A, CallContext]): Promise<T> => {
-      const context = args[args.length - 1] as CallContext;
-      return invoke(api, context, () => method.apply(connect, args.slice(0, -1) as A));
-    };
-  return {
-    createUser: run("CreateUser", connect.createUser),
-    describeUser: run("DescribeUser", connect.describeUser),
-    findUsersByEmployeeId: run("SearchUsers", connect.findUsersByEmployeeId),
-    findUserIdByUsername: run("SearchUsers", connect.findUserIdByUsername),
-    updateRoutingProfile: run("UpdateUserRoutingProfile", connect.updateRoutingProfile),
-    updateSecurityProfiles: run("UpdateUserSecurityProfiles", connect.updateSecurityProfiles),
-    updateHierarchy: run("UpdateUserHierarchy", connect.updateHierarchy),
-    updateIdentityInfo: run("UpdateUserIdentityInfo", connect.updateIdentityInfo),
-    updatePhoneConfig: run("UpdateUserPhoneConfig", connect.updatePhoneConfig),
-    tagUser: run("TagResource", connect.tagUser),
-    untagUser: run("UntagResource", connect.untagUser),
-    listProfiles: run("ListRoutingProfiles", connect.listProfiles),
-  } as ConnectUsers & ProfileCatalog;
-};
+/** A log that keeps its lines, to check what was said (and that nothing private was). */
+export class RecordingLog implements Log {
+  readonly entries: LogEntry[] = [];
+  debug(message: string, ...extra: Record<string, unknown>[]) {
+    this.#add("debug", message, extra);
+  }
+  info(message: string, ...extra: Record<string, unknown>[]) {
+    this.#add("info", message, extra);
+  }
+  warn(message: string, ...extra: Record<string, unknown>[]) {
+    this.#add("warn", message, extra);
+  }
+  error(message: string, ...extra: Record<string, unknown>[]) {
+    this.#add("error", message, extra);
+  }
+  messages(): string[] {
+    return this.entries.map((entry) => entry.message);
+  }
+  #add(level: LogEntry["level"], message: string, extra: Record<string, unknown>[]) {
+    this.entries.push({ level, message, extra: Object.assign({}, ...extra) });
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * `npm start`'s summary: the totals per outcome and per reason, then a table of rows per hire,
+ * in full for a small run and as a bounded sample for a large one (`--json` has everything).
+ */
+import { parseMessageBody } from "../shared/domain/message-body.js";
+import { USER_CREATED } from "../shared/domain/output-events.js";
+import type { PipelineReport } from "./pipeline.js";
+
+/** Up to this many rows, the table shows every hire. */
+export const FULL_TABLE_ROWS = 30;
+/** Above it, the table shows this many rows of each outcome or reason. */
+export const SAMPLE_ROWS_PER_GROUP = 3;
+
+interface Row {
+  readonly employeeId: string;
+  /** CREATED, ALREADY_EXISTED, or `DLQ <reason>`. */
+  readonly outcome: string;
+  readonly detail: string;
+}
+
+const rowsOf = (report: PipelineReport): Row[] => {
+  const rows: Row[] = [];
+  const announced = new Set<string>();
+  for (const { detailType, detail } of report.published) {
+    if (detailType !== USER_CREATED || announced.has(String(detail.eventId))) continue;
+    announced.add(String(detail.eventId));
+    rows.push({
+      employeeId: String(detail.employeeId),
+      outcome: String(detail.outcome),
+      detail: `${detail.username} (rule ${detail.ruleId}) ${detail.userArn}`,
+    });
+  }
+  for (const letter of report.deadLetters) {
+    const parsed = parseMessageBody(letter.body);
+    const employeeId = parsed.ok
+      ? parsed.event.employee.employeeId
+      : (parsed.hints.employeeId ?? "-");
+    rows.push({ employeeId, outcome: `DLQ ${letter.reason}`, detail: letter.message });
+  }
+  return rows;
+};
+
+/** Counts per key, largest first, ties by key. */
+const tally = (keys: readonly string[]): [string, number][] => {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return [...counts.entries()].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1));
+};
+
+const columns = (rows: readonly (readonly string[])[]): string => {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths?.[i] ?? 0)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+};
+
+/** The rows shown: all of them, or the first few of each outcome (each reason for the DLQ). */
+const sample = (rows: readonly Row[]): Row[] => {
+  if (rows.length <= FULL_TABLE_ROWS) return [...rows];
+  const shown = new Map<string, number>();
+  return rows.filter((row) => {
+    const count = shown.get(row.outcome) ?? 0;
+    shown.set(row.outcome, count + 1);
+    return count < SAMPLE_ROWS_PER_GROUP;
+  });
+};
+
+export const renderSummary = (report: PipelineReport): string => {
+  const { stats } = report;
+  const rows = rowsOf(report);
+  const header =
+    `connect-onboarding on the local stack: ${stats.received} received, ${stats.created} created, ` +
+    `${stats.alreadyExisted} already existed, ${stats.failed} in the DLQ (${(stats.durationMs / 1000).toFixed(1)} s)`;
+
+  // Successes first, then what went to the DLQ, by reason; counts right-aligned.
+  const outcomes = tally(
+    rows.map((row) => (row.outcome.startsWith("DLQ ") ? "DLQ" : row.outcome)),
+  ).sort(([a], [b]) => Number(a === "DLQ") - Number(b === "DLQ"));
+  const reasons = tally(report.deadLetters.map((letter) => letter.reason));
+  const totals: [string, string][] = [];
+  for (const [outcome, count] of outcomes) {
+    totals.push([outcome, String(count)]);
+    if (outcome === "DLQ")
+      for (const [reason, n] of reasons) totals.push([`  ${reason}`, String(n)]);
+  }
+  const labelWidth = Math.max("OUTCOME".length, ...totals.map(([label]) => label.length));
+  const countWidth = Math.max("COUNT".length, ...totals.map(([, count]) => count.length));
+  const totalsTable = [["OUTCOME", "COUNT"] as const, ...totals]
+    .map(([label, count]) => `${label.padEnd(labelWidth)}  ${count.padStart(countWidth)}`)
+    .join("\n");
+
+  const shown = sample(rows);
+  const table = columns([
+    ["EMPLOYEE", "OUTCOME", "DETAIL"],
+    ...shown.map((row) => [row.employeeId, row.outcome, row.detail]),
+  ]);
+  const more =
+    shown.length < rows.length
+      ? `\n... and ${rows.length - shown.length} more rows (${SAMPLE_ROWS_PER_GROUP} of each outcome are shown); --json prints every one.`
+      : "";
+  return (
+    `${header}\n\n${totalsTable}\n\n${table}${more}\n\n` +
+    `${report.users.length} users in the emulated Connect instance; --json prints the full report.\n`
+  );
+};
