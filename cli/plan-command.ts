@@ -1,5 +1,6 @@
 import { ConnectInstance } from "../shared/adapters/connect-user-directory.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
+import { NO_DEADLINE } from "../shared/application/deadline.js";
 import { MATCH_ATTRIBUTES, type MappingRule } from "../shared/domain/mapping-rule.js";
 import { PROFILE_LABEL } from "../shared/domain/profile-ref.js";
 import { type AwsOptions, connectClient, dynamoDbClient } from "./aws.js";
@@ -64,7 +65,7 @@ const loadRules = async (options: PlanOptions, io: CliIo): Promise<MappingRule[]
   try {
     // The function's own reader: an item it would skip is skipped here too, with a warning.
     return await attempt(`reading table ${tableName}`, () =>
-      new DynamoDbMappingRules(client, tableName).loadRules((ruleId, problem) =>
+      new DynamoDbMappingRules(client, tableName).loadRules(NO_DEADLINE, (ruleId, problem) =>
         io.stderr(
           `warning: table item ${ruleId ?? "(no ruleId)"} is invalid; the function ignores it: ${problem}\n`,
         ),

@@ -5,6 +5,7 @@
  */
 
 import { systemClock } from "../shared/application/clock.js";
+import { NO_DEADLINE } from "../shared/application/deadline.js";
 import { silentLog } from "../shared/application/log.js";
 import {
   ProfileResolver,
@@ -114,7 +115,7 @@ export const createPlanner = (context: PlanContext) => {
     const base = { envelope: parsed.envelope, disabledMatches };
     let rule: MappingRule;
     try {
-      rule = await ruleBook.ruleFor(event.employee);
+      rule = await ruleBook.ruleFor(event.employee, NO_DEADLINE);
     } catch (error) {
       return { ...failed(planned, matches, null, error), ...base };
     }
@@ -122,7 +123,9 @@ export const createPlanner = (context: PlanContext) => {
     const why = explainWinner(found);
     const profiles: ProfileLine[] = [];
     try {
-      const resolved = resolver ? await resolver.resolve(rule) : unresolvedProfiles(rule, profiles);
+      const resolved = resolver
+        ? await resolver.resolve(rule, NO_DEADLINE)
+        : unresolvedProfiles(rule, profiles);
       if (resolver) profiles.push(...resolvedLines(rule, resolved));
       const request = buildCreateUserRequest(
         event,
@@ -157,7 +160,7 @@ const existingUser = async (
   request: CreateUserRequest,
   event: EmployeeHired,
 ): Promise<ExistingUser | undefined> => {
-  const existing = await directory.findUser(request.Username);
+  const existing = await directory.findUser(request.Username, NO_DEADLINE);
   const owner = existing?.tags[EMPLOYEE_ID_TAG];
   if (existing && owner !== event.employee.employeeId) {
     throw new UsernameTakenError(

@@ -1,8 +1,10 @@
 /**
  * The small interfaces the application needs from the outside world. Adapters in
  * `shared/adapters/` implement them over the AWS SDK; tests may implement them in memory.
- * Every method reports trouble as a classified ProvisioningFailure, never as an SDK error.
+ * Every method reports trouble as a classified ProvisioningFailure, never as an SDK error, and
+ * takes the Deadline its calls must end by: past it they are aborted and the method fails.
  */
+import type { Deadline } from "./application/deadline.js";
 import type { CreateUserRequest } from "./domain/create-user-request.js";
 import type { ReasonCode } from "./domain/failures.js";
 import type { MappingRule } from "./domain/mapping-rule.js";
@@ -13,6 +15,7 @@ import type { ProfileKind } from "./domain/profile-ref.js";
 export interface MappingRuleSource {
   /** Every valid rule; invalid items are reported through `onInvalid` and left out. */
   loadRules(
+    deadline: Deadline,
     onInvalid?: (ruleId: string | undefined, problem: string) => void,
   ): Promise<MappingRule[]>;
 }
@@ -24,7 +27,7 @@ export interface ProfileSummary {
 
 /** The instance's routing profiles, security profiles and hierarchy groups. */
 export interface ProfileCatalog {
-  listProfiles(kind: ProfileKind): Promise<ProfileSummary[]>;
+  listProfiles(kind: ProfileKind, deadline: Deadline): Promise<ProfileSummary[]>;
 }
 
 export type CreateUserResult =
@@ -44,14 +47,14 @@ export interface ExistingUser {
 
 /** The instance's users: create one, or find one by username. */
 export interface ConnectUserDirectory {
-  createUser(request: CreateUserRequest): Promise<CreateUserResult>;
+  createUser(request: CreateUserRequest, deadline: Deadline): Promise<CreateUserResult>;
   /** Finds a user by exact username (case-insensitive, as Connect compares them). */
-  findUser(username: string): Promise<ExistingUser | undefined>;
+  findUser(username: string, deadline: Deadline): Promise<ExistingUser | undefined>;
 }
 
 /** Puts events on the bus; resolves only once the bus accepted the entry. */
 export interface ProvisioningEventPublisher {
-  publish(event: OutputEvent): Promise<void>;
+  publish(event: OutputEvent, deadline: Deadline): Promise<void>;
 }
 
 /** A message attribute in the shape Lambda hands it to us. */
@@ -75,5 +78,5 @@ export interface DeadLetter {
 
 /** Parks a message on the dead-letter queue with the reason it could not be provisioned. */
 export interface DeadLetterParker {
-  park(letter: DeadLetter): Promise<void>;
+  park(letter: DeadLetter, deadline: Deadline): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { ConnectInstance } from "../../shared/adapters/connect-user-directory.js";
 import { systemClock } from "../../shared/application/clock.js";
+import { NO_DEADLINE } from "../../shared/application/deadline.js";
 import { ProfileResolver } from "../../shared/application/profile-resolver.js";
 import { PermanentFailure } from "../../shared/domain/failures.js";
 import { type MappingRule, RuleSet } from "../../shared/domain/mapping-rule.js";
@@ -186,7 +187,7 @@ const checkReference = async (
 ): Promise<string | undefined> => {
   let id: string;
   try {
-    id = await resolver.resolveOne(kind, reference, ruleId);
+    id = await resolver.resolveOne(kind, reference, ruleId, NO_DEADLINE);
   } catch (error) {
     if (
       error instanceof PermanentFailure &&
@@ -197,7 +198,9 @@ const checkReference = async (
     throw error;
   }
   if (parseProfileRef(reference).by === "name") return undefined;
-  const known = (await catalog.listProfiles(kind)).some((profile) => profile.id === id);
+  const known = (await catalog.listProfiles(kind, NO_DEADLINE)).some(
+    (profile) => profile.id === id,
+  );
   return known
     ? undefined
     : `ProfileNotFound: ${PROFILE_LABEL[kind]} ${reference} in rule ${ruleId} does not exist on the instance`;
@@ -215,10 +218,10 @@ const profileRefs = (rule: MappingRule): [ProfileKind, string][] => [
 const cachedCatalog = (catalog: ProfileCatalog): ProfileCatalog => {
   const lists = new Map<ProfileKind, Promise<ProfileSummary[]>>();
   return {
-    listProfiles(kind) {
+    listProfiles(kind, deadline) {
       let list = lists.get(kind);
       if (!list) {
-        list = catalog.listProfiles(kind);
+        list = catalog.listProfiles(kind, deadline);
         lists.set(kind, list);
       }
       return list;

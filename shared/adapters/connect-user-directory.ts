@@ -8,6 +8,7 @@ import {
   paginateListUsers,
   SearchUsersCommand,
 } from "@aws-sdk/client-connect";
+import type { Deadline } from "../application/deadline.js";
 import type { CreateUserRequest } from "../domain/create-user-request.js";
 import type { ProfileKind } from "../domain/profile-ref.js";
 import type {
@@ -29,7 +30,7 @@ export class ConnectInstance implements ConnectUserDirectory, ProfileCatalog {
     private readonly instanceId: string,
   ) {}
 
-  async createUser(request: CreateUserRequest): Promise<CreateUserResult> {
+  async createUser(request: CreateUserRequest, deadline: Deadline): Promise<CreateUserResult> {
     try {
       const output = await this.client.send(
         new CreateUserCommand({
@@ -37,6 +38,7 @@ export class ConnectInstance implements ConnectUserDirectory, ProfileCatalog {
           IdentityInfo: { ...request.IdentityInfo },
           PhoneConfig: { ...request.PhoneConfig },
         }),
+        { abortSignal: deadline.signal },
       );
       if (!output.UserId || !output.UserArn)
         throw new Error("CreateUser returned no UserId or UserArn");
@@ -52,13 +54,18 @@ export class ConnectInstance implements ConnectUserDirectory, ProfileCatalog {
    * SearchUsers first (one call, tags included); its index lags fresh writes, so a miss falls
    * back to paging ListUsers, which sees every user at once, then DescribeUser for the tags.
    */
-  async findUser(username: string): Promise<ExistingUser | undefined> {
-    return (await this.searchByUsername(username)) ?? (await this.scanForUsername(username));
+  async findUser(username: string, deadline: Deadline): Promise<ExistingUser | undefined> {
+    return (
+      (await this.searchByUsername(username, deadline)) ??
+      (await this.scanForUsername(username, deadline))
+    );
   }
 
-  async listProfiles(kind: ProfileKind): Promise<ProfileSummary[]> {
+  async listProfiles(kind: ProfileKind, deadline: Deadline): Promise<ProfileSummary[]> {
     const input = { InstanceId: this.instanceId, MaxResults: LIST_PAGE_SIZE };
     const config = { client: this.client };
+    // A paginator passes what follows the input to every page's send().
+    const options = { abortSignal: deadline.signal };
     const profiles: ProfileSummary[] = [];
     const keep = (items: readonly { Id?: string; Name?: string }[] | undefined) => {
       for (const item of items ?? [])
@@ -66,13 +73,13 @@ export class ConnectInstance implements ConnectUserDirectory, ProfileCatalog {
     };
     try {
       if (kind === "routingProfile") {
-        for await (const page of paginateListRoutingProfiles(config, input))
+        for await (const page of paginateListRoutingProfiles(config, input, options))
           keep(page.RoutingProfileSummaryList);
       } else if (kind === "securityProfile") {
-        for await (const page of paginateListSecurityProfiles(config, input))
+        for await (const page of paginateListSecurityProfiles(config, input, options))
           keep(page.SecurityProfileSummaryList);
       } else {
-        for await (const page of paginateListUserHierarchyGroups(config, input)) {
+        for await (const page of paginateListUserHierarchyGroups(config, input, options)) {
           keep(page.UserHierarchyGroupSummaryList);
         }
       }
@@ -82,7 +89,10 @@ export class ConnectInstance implements ConnectUserDirectory, ProfileCatalog {
     return profiles;
   }
 
-  private async searchByUsername(username: string): Promise<ExistingUser | undefined> {
+  private async searchByUsername(
+    username: string,
+    deadline: Deadline,
+  ): Promise<ExistingUser | undefined> {
     try {
       const output = await this.client.send(
         new SearchUsersCommand({
@@ -92,6 +102,7 @@ export class ConnectInstance implements ConnectUserDirectory, ProfileCatalog {
             StringCondition: { FieldName: "Username", Value: username, ComparisonType: "EXACT" },
           },
         }),
+        { abortSignal: deadline.signal },
       );
       const user = output.Users?.find((candidate) => sameUsername(candidate.Username, username));
       if (!user?.Id || !user.Arn) return undefined;
@@ -107,12 +118,16 @@ export class ConnectInstance implements ConnectUserDirectory, ProfileCatalog {
     }
   }
 
-  private async scanForUsername(username: string): Promise<ExistingUser | undefined> {
+  private async scanForUsername(
+    username: string,
+    deadline: Deadline,
+  ): Promise<ExistingUser | undefined> {
     let userId: string | undefined;
     try {
       const pages = paginateListUsers(
         { client: this.client },
         { InstanceId: this.instanceId, MaxResults: LIST_PAGE_SIZE },
+        { abortSignal: deadline.signal },
       );
       for await (const page of pages) {
         userId = page.UserSummaryList?.find((summary) =>
@@ -123,13 +138,14 @@ export class ConnectInstance implements ConnectUserDirectory, ProfileCatalog {
     } catch (error) {
       throw classifyConnectError(error, "ListUsers");
     }
-    return userId ? this.describe(userId) : undefined;
+    return userId ? this.describe(userId, deadline) : undefined;
   }
 
-  private async describe(userId: string): Promise<ExistingUser | undefined> {
+  private async describe(userId: string, deadline: Deadline): Promise<ExistingUser | undefined> {
     try {
       const { User: user } = await this.client.send(
         new DescribeUserCommand({ InstanceId: this.instanceId, UserId: userId }),
+        { abortSignal: deadline.signal },
       );
       if (!user?.Id || !user.Arn) return undefined;
       return {

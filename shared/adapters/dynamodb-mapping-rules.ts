@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
+import type { Deadline } from "../application/deadline.js";
 import { MappingTableUnavailableError } from "../domain/failures.js";
 import { type MappingRule, validateMappingRule } from "../domain/mapping-rule.js";
 import type { MappingRuleSource } from "../ports.js";
@@ -11,6 +12,7 @@ export class DynamoDbMappingRules implements MappingRuleSource {
   ) {}
 
   async loadRules(
+    deadline: Deadline,
     onInvalid?: (ruleId: string | undefined, problem: string) => void,
   ): Promise<MappingRule[]> {
     const rules: MappingRule[] = [];
@@ -19,6 +21,8 @@ export class DynamoDbMappingRules implements MappingRuleSource {
       const pages = paginateScan(
         { client: this.client },
         { TableName: this.tableName, ConsistentRead: true },
+        // Passed to every page's send(): the whole Scan ends by the deadline.
+        { abortSignal: deadline.signal },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
@@ -33,8 +37,9 @@ export class DynamoDbMappingRules implements MappingRuleSource {
       }
     } catch (error) {
       const name = error instanceof Error ? error.name : "UnknownError";
+      const why = name === "AbortError" ? "no answer before the invocation's deadline" : name;
       throw new MappingTableUnavailableError(
-        `mapping table ${this.tableName} could not be read (${name})`,
+        `mapping table ${this.tableName} could not be read (${why})`,
         {
           cause: error,
         },

@@ -15,6 +15,7 @@ import { type Outcome, userCreatedEvent } from "../domain/output-events.js";
 import type { ConnectUserDirectory, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
 import type { CreateUserPacer } from "./create-user-pacer.js";
+import type { Deadline } from "./deadline.js";
 import type { Log } from "./log.js";
 import type { ProfileResolver } from "./profile-resolver.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
@@ -60,10 +61,11 @@ const NO_SLOT = Symbol("no CreateUser slot before the deadline");
 export class HireProvisioner {
   constructor(private readonly deps: ProvisionerDeps) {}
 
-  async provision(event: EmployeeHired, deadline: number, log: Log): Promise<Provisioned> {
+  /** Every call it makes, the created-event's PutEvents included, ends by `deadline`. */
+  async provision(event: EmployeeHired, deadline: Deadline, log: Log): Promise<Provisioned> {
     const { rules, profiles, settings, publisher, clock } = this.deps;
-    const rule = await rules.ruleFor(event.employee);
-    const resolved = await profiles.resolve(rule);
+    const rule = await rules.ruleFor(event.employee, deadline);
+    const resolved = await profiles.resolve(rule, deadline);
     const request = buildCreateUserRequest(event, rule, resolved, settings, this.deps.newPassword);
     const user = await this.createOrAdopt(
       request,
@@ -88,6 +90,7 @@ export class HireProvisioner {
         },
         new Date(clock.now()),
       ),
+      deadline,
     );
     // Logged while the event is on its way rather than after: off the batch's critical path.
     // Should the bus refuse it, the record handler logs the retry.
@@ -113,7 +116,7 @@ export class HireProvisioner {
     request: CreateUserRequest,
     employeeId: string,
     resolved: ResolvedProfiles,
-    deadline: number,
+    deadline: Deadline,
     log: Log,
   ): Promise<ConnectUser> {
     const created = await this.retrying(
@@ -139,7 +142,7 @@ export class HireProvisioner {
       };
     }
     const existing = await this.retrying(
-      () => this.deps.users.findUser(request.Username),
+      () => this.deps.users.findUser(request.Username, deadline),
       deadline,
       log,
     );
@@ -172,14 +175,14 @@ export class HireProvisioner {
     };
   }
 
-  private async pacedCreate(request: CreateUserRequest, deadline: number) {
-    if (!(await this.deps.pacer.take(deadline))) return NO_SLOT;
-    return this.deps.users.createUser(request);
+  private async pacedCreate(request: CreateUserRequest, deadline: Deadline) {
+    if (!(await this.deps.pacer.take(deadline.at))) return NO_SLOT;
+    return this.deps.users.createUser(request, deadline);
   }
 
   private retrying<T>(
     operation: () => Promise<T>,
-    deadline: number,
+    deadline: Deadline,
     log: Log,
     pacesCreateUser = false,
   ): Promise<T> {

@@ -4,6 +4,7 @@ import type { MappingRule } from "../domain/mapping-rule.js";
 import { PROFILE_LABEL, type ProfileKind, parseProfileRef } from "../domain/profile-ref.js";
 import type { ProfileCatalog, ProfileSummary } from "../ports.js";
 import type { Clock } from "./clock.js";
+import type { Deadline } from "./deadline.js";
 import { TtlCache } from "./ttl-cache.js";
 
 export interface ProfileResolverOptions {
@@ -36,7 +37,7 @@ export class ProfileResolver {
       KINDS.map((kind) => [
         kind,
         new TtlCache(
-          async () => indexByName(await catalog.listProfiles(kind)),
+          async (deadline) => indexByName(await catalog.listProfiles(kind, deadline)),
           options.ttlMs,
           clock,
         ),
@@ -44,22 +45,29 @@ export class ProfileResolver {
     );
   }
 
-  async resolve(rule: MappingRule): Promise<ResolvedProfiles> {
+  async resolve(rule: MappingRule, deadline: Deadline): Promise<ResolvedProfiles> {
     const [routingProfileId, securityProfileIds, hierarchyGroupId] = await Promise.all([
-      this.resolveOne("routingProfile", rule.routingProfile, rule.ruleId),
+      this.resolveOne("routingProfile", rule.routingProfile, rule.ruleId, deadline),
       Promise.all(
-        rule.securityProfiles.map((ref) => this.resolveOne("securityProfile", ref, rule.ruleId)),
+        rule.securityProfiles.map((ref) =>
+          this.resolveOne("securityProfile", ref, rule.ruleId, deadline),
+        ),
       ),
       rule.hierarchyGroup === undefined
         ? undefined
-        : this.resolveOne("hierarchyGroup", rule.hierarchyGroup, rule.ruleId),
+        : this.resolveOne("hierarchyGroup", rule.hierarchyGroup, rule.ruleId, deadline),
     ]);
     return hierarchyGroupId === undefined
       ? { routingProfileId, securityProfileIds }
       : { routingProfileId, securityProfileIds, hierarchyGroupId };
   }
 
-  async resolveOne(kind: ProfileKind, reference: string, ruleId: string): Promise<string> {
+  async resolveOne(
+    kind: ProfileKind,
+    reference: string,
+    ruleId: string,
+    deadline: Deadline,
+  ): Promise<string> {
     const ref = parseProfileRef(reference);
     if (ref.by === "id") return ref.id;
     if (ref.by === "arn") {
@@ -71,9 +79,9 @@ export class ProfileResolver {
       return ref.id;
     }
     const cache = this.#indexes.get(kind) as TtlCache<NameIndex>;
-    let found = lookup(await cache.get(), ref.name);
+    let found = lookup(await cache.get(deadline), ref.name);
     if (found.length === 0)
-      found = lookup(await cache.refresh(this.options.missRefreshMs), ref.name);
+      found = lookup(await cache.refresh(this.options.missRefreshMs, deadline), ref.name);
     if (found.length === 1) return (found[0] as ProfileSummary).id;
     const subject = `${PROFILE_LABEL[kind]} "${ref.name}" in rule ${ruleId}`;
     if (found.length === 0)

@@ -8,6 +8,7 @@ import { type FailureHints, parseMessageBody } from "../domain/message-body.js";
 import { bodyDigest, type Outcome, provisioningFailedEvent } from "../domain/output-events.js";
 import type { DeadLetterParker, MessageAttribute, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
+import { firstHalf, type InvocationDeadlines } from "./deadline.js";
 import type { HireProvisioner } from "./hire-provisioner.js";
 import type { Log } from "./log.js";
 
@@ -50,7 +51,11 @@ export type RecordResult =
 export class OnboardingRecordHandler {
   constructor(private readonly deps: RecordHandlerDeps) {}
 
-  async handle(record: SQSRecord, deadline: number): Promise<RecordResult> {
+  /**
+   * Provisioning runs under `deadlines.work`; parking (the failed-event, then the DLQ) under
+   * `deadlines.park`, so a record whose work was cut off can still be parked on its last delivery.
+   */
+  async handle(record: SQSRecord, deadlines: InvocationDeadlines): Promise<RecordResult> {
     const parsed = parseMessageBody(record.body);
     if (!parsed.ok) {
       // The same keys as a valid hire's lines: the hint's eventId is the sourceEventId.
@@ -60,7 +65,7 @@ export class OnboardingRecordHandler {
         ...(employeeId ? { employeeId } : {}),
         ...(eventId ? { sourceEventId: eventId } : {}),
       });
-      return this.park(record, parsed.error, parsed.hints, log);
+      return this.park(record, parsed.error, parsed.hints, log, deadlines);
     }
     const { event } = parsed;
     const hints = { eventId: event.eventId, employeeId: event.employee.employeeId };
@@ -70,13 +75,13 @@ export class OnboardingRecordHandler {
       sourceEventId: hints.eventId,
     });
     try {
-      const provisioned = await this.deps.provisioner.provision(event, deadline, log);
+      const provisioned = await this.deps.provisioner.provision(event, deadlines.work, log);
       log.debug("Hire provisioned and announced");
       return { kind: "provisioned", ...provisioned };
     } catch (error) {
       const failure = toProvisioningFailure(error);
       if (failure.permanent || this.isLastAttempt(record))
-        return this.park(record, failure, hints, log);
+        return this.park(record, failure, hints, log, deadlines);
       log.warn("Hire not provisioned yet; SQS will deliver it again", {
         reason: failure.reason,
         receiveCount: receiveCount(record),
@@ -87,15 +92,19 @@ export class OnboardingRecordHandler {
 
   /**
    * The failed-event goes out before the message is parked: if parking then fails, the retry
-   * publishes the same event again (same eventId), which is better than a DLQ entry twice.
+   * publishes the same event again (same eventId), which is better than a DLQ entry twice. On
+   * the last delivery the event may use only the first half of the time left for parking: the
+   * DLQ entry, which matters more, keeps the rest.
    */
   private async park(
     record: SQSRecord,
     failure: ProvisioningFailure,
     hints: FailureHints,
     log: Log,
+    deadlines: InvocationDeadlines,
   ): Promise<RecordResult> {
     const { settings, clock, publisher, parker } = this.deps;
+    const lastAttempt = this.isLastAttempt(record);
     const now = new Date(clock.now());
     const failedEvent = provisioningFailedEvent(
       settings.eventSource,
@@ -110,24 +119,44 @@ export class OnboardingRecordHandler {
       now,
     );
     try {
-      await publisher.publish(failedEvent);
+      await publisher.publish(
+        failedEvent,
+        lastAttempt ? firstHalf(deadlines.park, clock) : deadlines.park,
+      );
     } catch (error) {
       // On the last delivery the DLQ entry matters more than the event: park regardless.
-      if (!this.isLastAttempt(record)) throw toProvisioningFailure(error);
+      if (!lastAttempt) throw toProvisioningFailure(error);
       log.error("Provisioning Failed event not published; parking anyway", {
         reason: failure.reason,
       });
     }
-    await parker.park({
-      body: record.body,
-      reason: failure.reason,
-      message: failure.message,
-      failedAt: now,
-      sourceMessageId: record.messageId,
-      ...(hints.eventId ? { sourceEventId: hints.eventId } : {}),
-      ...(hints.employeeId ? { employeeId: hints.employeeId } : {}),
-      attributes: lambdaAttributes(record),
-    });
+    try {
+      await parker.park(
+        {
+          body: record.body,
+          reason: failure.reason,
+          message: failure.message,
+          failedAt: now,
+          sourceMessageId: record.messageId,
+          ...(hints.eventId ? { sourceEventId: hints.eventId } : {}),
+          ...(hints.employeeId ? { employeeId: hints.employeeId } : {}),
+          attributes: lambdaAttributes(record),
+        },
+        deadlines.park,
+      );
+    } catch (error) {
+      // The record goes back to SQS (after maxReceiveCount SQS moves it to the DLQ itself,
+      // without the reason): this line is where the reason survives. Keys and codes only.
+      const parkFailure = toProvisioningFailure(error);
+      log.error("Hire could not be parked on the dead-letter queue", {
+        reason: failure.reason,
+        permanent: failure.permanent,
+        parkFailure: parkFailure.reason,
+        parkError: parkFailure.message,
+        receiveCount: receiveCount(record),
+      });
+      throw parkFailure;
+    }
     log.warn("Hire parked on the dead-letter queue", {
       reason: failure.reason,
       permanent: failure.permanent,

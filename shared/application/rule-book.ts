@@ -3,6 +3,7 @@ import { NoMappingRuleError } from "../domain/failures.js";
 import { MATCH_ATTRIBUTES, type MappingRule, RuleSet } from "../domain/mapping-rule.js";
 import type { MappingRuleSource } from "../ports.js";
 import type { Clock } from "./clock.js";
+import type { Deadline } from "./deadline.js";
 import type { Log } from "./log.js";
 import { TtlCache } from "./ttl-cache.js";
 
@@ -23,9 +24,9 @@ export class RuleBook {
     log: Log,
   ) {
     this.#cache = new TtlCache(
-      async () =>
+      async (deadline) =>
         new RuleSet(
-          await source.loadRules((ruleId, problem) =>
+          await source.loadRules(deadline, (ruleId, problem) =>
             log.warn("Skipping an invalid mapping rule", { ruleId, problem }),
           ),
         ),
@@ -34,14 +35,14 @@ export class RuleBook {
     );
   }
 
-  rules(): Promise<RuleSet> {
-    return this.#cache.get();
+  rules(deadline: Deadline): Promise<RuleSet> {
+    return this.#cache.get(deadline);
   }
 
-  async ruleFor(employee: Employee): Promise<MappingRule> {
-    const winner = (await this.#cache.get()).select(employee.attributes);
+  async ruleFor(employee: Employee, deadline: Deadline): Promise<MappingRule> {
+    const winner = (await this.#cache.get(deadline)).select(employee.attributes);
     if (winner) return winner;
-    const retried = (await this.#cache.refresh(this.options.missRefreshMs)).select(
+    const retried = (await this.#cache.refresh(this.options.missRefreshMs, deadline)).select(
       employee.attributes,
     );
     if (retried) return retried;

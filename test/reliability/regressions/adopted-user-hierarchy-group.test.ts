@@ -4,6 +4,8 @@
  * group the Connect user does not have.
  */
 import { expect, it } from "vitest";
+import { systemClock } from "../../../shared/application/clock.js";
+import { deadlineAt } from "../../../shared/application/deadline.js";
 import { silentLog } from "../../../shared/application/log.js";
 import { hiredEvent, rule } from "../../support/builders.js";
 import { fakeWorld, INSTANCE_ID } from "./provisioner-fakes.js";
@@ -32,7 +34,11 @@ it("announces an adopted user's own profiles, with no hierarchy group when it ha
     }),
   });
 
-  const result = await world.provisioner.provision(hiredEvent(), Date.now() + 60_000, silentLog);
+  const result = await world.provisioner.provision(
+    hiredEvent(),
+    deadlineAt(Date.now() + 60_000, systemClock),
+    silentLog,
+  );
 
   expect(result.outcome).toBe("ALREADY_EXISTED");
   expect(world.published[0]?.detail).toMatchObject({
@@ -64,7 +70,11 @@ it("still announces the user's own hierarchy group when it has one", async () =>
     }),
   });
 
-  await world.provisioner.provision(hiredEvent(), Date.now() + 60_000, silentLog);
+  await world.provisioner.provision(
+    hiredEvent(),
+    deadlineAt(Date.now() + 60_000, systemClock),
+    silentLog,
+  );
 
   expect(world.published[0]?.detail).toMatchObject({ hierarchyGroupId: "hg-other" });
 });

@@ -4,6 +4,8 @@
  * a parked hire could not be found by the key every other line (and DESIGN section 6) uses.
  */
 import { expect, it } from "vitest";
+import { systemClock } from "../../../shared/application/clock.js";
+import { invocationDeadlines } from "../../../shared/application/deadline.js";
 import type { HireProvisioner } from "../../../shared/application/hire-provisioner.js";
 import type { Log } from "../../../shared/application/log.js";
 import {
@@ -33,7 +35,10 @@ it("keys the log lines of an invalid event by sourceEventId and employeeId", asy
     employee: { employeeId: "E77", firstName: "Ann", lastName: "Lee", workEmail: "not-an-email" },
   });
 
-  const result = await handler.handle(sqsRecord(body, { messageId: "m-1" }), Date.now() + 60_000);
+  const result = await handler.handle(
+    sqsRecord(body, { messageId: "m-1" }),
+    invocationDeadlines(60_000, systemClock),
+  );
 
   expect(result).toMatchObject({ kind: "parked", reason: "InvalidEvent" });
   expect(keys).toEqual([{ messageId: "m-1", employeeId: "E77", sourceEventId: "wd-bad-1" }]);

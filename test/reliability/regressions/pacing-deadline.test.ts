@@ -9,6 +9,7 @@
  */
 import { expect, it } from "vitest";
 import { CreateUserPacer } from "../../../shared/application/create-user-pacer.js";
+import { deadlineAt } from "../../../shared/application/deadline.js";
 import { silentLog } from "../../../shared/application/log.js";
 import { ConnectThrottledError } from "../../../shared/domain/failures.js";
 import { hiredEvent, rule } from "../../support/builders.js";
@@ -38,7 +39,7 @@ it("never calls CreateUser after the deadline: the records without a slot are ha
     findUser: async () => undefined,
     createUserRps: 1,
   });
-  const deadline = world.clock.now() + 5_000;
+  const deadline = deadlineAt(world.clock.now() + 5_000, world.clock);
 
   const results = await Promise.allSettled(
     Array.from({ length: 10 }, (_, i) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CreateUserPacer } from "../../../shared/application/create-user-pacer.js";
+import { deadlineAt, NO_DEADLINE } from "../../../shared/application/deadline.js";
 import { DEFAULT_RETRY_POLICY, withRetries } from "../../../shared/application/retry.js";
 import { TtlCache } from "../../../shared/application/ttl-cache.js";
 import { ConnectRejectedError, ConnectThrottledError } from "../../../shared/domain/failures.js";
@@ -59,7 +60,7 @@ describe("withRetries", () => {
       },
       policy,
       clock,
-      { deadline: 60_000 },
+      { deadline: deadlineAt(60_000, clock) },
     );
     expect(result).toBe("ok");
     expect(clock.sleeps).toEqual([75, 150]);
@@ -72,9 +73,9 @@ describe("withRetries", () => {
       calls++;
       return Promise.reject(new ConnectThrottledError("slow down"));
     };
-    await expect(withRetries(failing, policy, clock, { deadline: 100 })).rejects.toBeInstanceOf(
-      ConnectThrottledError,
-    );
+    await expect(
+      withRetries(failing, policy, clock, { deadline: deadlineAt(100, clock) }),
+    ).rejects.toBeInstanceOf(ConnectThrottledError);
     expect(calls).toBe(2);
   });
 
@@ -85,9 +86,9 @@ describe("withRetries", () => {
       calls++;
       return Promise.reject(new ConnectRejectedError("bad"));
     };
-    await expect(withRetries(rejected, policy, clock, { deadline: 60_000 })).rejects.toBeInstanceOf(
-      ConnectRejectedError,
-    );
+    await expect(
+      withRetries(rejected, policy, clock, { deadline: deadlineAt(60_000, clock) }),
+    ).rejects.toBeInstanceOf(ConnectRejectedError);
     expect(calls).toBe(1);
   });
 });
@@ -97,11 +98,13 @@ describe("TtlCache", () => {
     const clock = new FakeClock(0);
     let loads = 0;
     const cache = new TtlCache(async () => ++loads, 1_000, clock);
-    expect(await Promise.all([cache.get(), cache.get(), cache.get()])).toEqual([1, 1, 1]);
+    expect(
+      await Promise.all([cache.get(NO_DEADLINE), cache.get(NO_DEADLINE), cache.get(NO_DEADLINE)]),
+    ).toEqual([1, 1, 1]);
     clock.advance(999);
-    expect(await cache.get()).toBe(1);
+    expect(await cache.get(NO_DEADLINE)).toBe(1);
     clock.advance(1);
-    expect(await cache.get()).toBe(2);
+    expect(await cache.get(NO_DEADLINE)).toBe(2);
   });
 
   it("does not cache a failed load", async () => {
@@ -115,17 +118,17 @@ describe("TtlCache", () => {
       60_000,
       clock,
     );
-    await expect(cache.get()).rejects.toThrow("table unavailable");
-    expect(await cache.get()).toBe("rules");
+    await expect(cache.get(NO_DEADLINE)).rejects.toThrow("table unavailable");
+    expect(await cache.get(NO_DEADLINE)).toBe("rules");
   });
 
   it("refreshes after a miss only when the value is old enough", async () => {
     const clock = new FakeClock(0);
     let loads = 0;
     const cache = new TtlCache(async () => ++loads, 60_000, clock);
-    await cache.get();
-    expect(await cache.refresh(1_000)).toBe(1);
+    await cache.get(NO_DEADLINE);
+    expect(await cache.refresh(1_000, NO_DEADLINE)).toBe(1);
     clock.advance(1_000);
-    expect(await cache.refresh(1_000)).toBe(2);
+    expect(await cache.refresh(1_000, NO_DEADLINE)).toBe(2);
   });
 });
