@@ -11,6 +11,7 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
+import { onTestFinished } from "vitest";
 import type { ConnectSeed, ReportUser, SeedUser } from "../../../emulators/connect/index.js";
 import { seededRandom } from "../../../emulators/connect/testing.js";
 import type { RecordedEvent } from "../../../emulators/eventbridge/put-events.js";
@@ -28,15 +29,20 @@ import {
 } from "../../../local/queue-tools.js";
 import { type LocalStack, startLocalStack } from "../../../local/stack.js";
 import { sampleRules, sampleSeed } from "../../support/local-stack.js";
+import { type HangingEndpoint, startHangingEndpoint } from "./hanging-endpoint.js";
 import type { Hire, Poison } from "./hires.js";
 import { type ConnectCallStats, LogCapture, observeConnectCalls } from "./observe.js";
-import { type Figures, recordFigures } from "./report.js";
+import { type Figures, recordLogs, recordOutcome } from "./report.js";
 
 const USER_CREATED = "Connect User Created";
 const PROVISIONING_FAILED = "Connect User Provisioning Failed";
 
-/** Per scenario: generous, since the drain itself gives up after two minutes. */
-export const SCENARIO_TIMEOUT_MS = 180_000;
+/**
+ * Per scenario: a safety net only. A drain ends when the queue is empty, or fails when nothing
+ * has progressed for longer than the scenario's own settings explain (see `drain`), so a slow,
+ * loaded machine takes longer without failing.
+ */
+export const SCENARIO_TIMEOUT_MS = 300_000;
 
 /** A CreateUser quota (and every other API's) far above what a scenario needs. */
 export const HIGH_QUOTAS: ConnectSeed["quotas"] = Object.fromEntries(
@@ -61,6 +67,18 @@ export interface ScenarioOptions {
   readonly visibilityTimeoutSeconds?: number;
   readonly maxReceiveCount?: number;
   readonly functionEnv?: Readonly<Record<string, string>>;
+  /**
+   * Puts an endpoint that can stop answering (hanging-endpoint.ts) between the function and
+   * EventBridge, DynamoDB and the DLQ; `scenario.hanging` says which requests hang.
+   */
+  readonly hangingEndpoints?: boolean;
+}
+
+/** The endpoints the function reaches EventBridge, DynamoDB and the DLQ through. */
+export interface HangingEndpoints {
+  readonly eventBridge: HangingEndpoint;
+  readonly dynamoDb: HangingEndpoint;
+  readonly sqs: HangingEndpoint;
 }
 
 export interface ConsumerOptions {
@@ -79,7 +97,18 @@ export type Expected =
   | { readonly kind: "provisioned"; readonly ruleId?: string }
   | { readonly kind: "parked"; readonly reason: string }
   /** Either: the quota scenario cannot say in advance which hires fit. */
-  | { readonly kind: "provisioned-or-parked"; readonly reason: string };
+  | { readonly kind: "provisioned-or-parked"; readonly reason: string }
+  /**
+   * Provisioned, or parked on its last delivery with one of `reasons` (a transient fault that
+   * outlasted every delivery); `userMayExist` when the fault leaves a CreateUser's outcome
+   * unknown (aborted at the deadline after Connect received it), so a parked hire may have a
+   * user that a DLQ replay will adopt.
+   */
+  | {
+      readonly kind: "provisioned-or-parked-transient";
+      readonly reasons: readonly string[];
+      readonly userMayExist?: boolean;
+    };
 
 export const PROVISIONED: Expected = { kind: "provisioned" };
 
@@ -101,6 +130,11 @@ export interface Expectations {
   readonly addedProfiles?: Readonly<Record<string, string>>;
   /** Rules added to the mapping table during the run, as they were written. */
   readonly addedRules?: readonly RawRule[];
+  /**
+   * Reasons a poison body may carry instead of its own, when the fault can keep the function
+   * from parking it on every delivery (MaxReceiveCountExceeded: SQS moved it itself).
+   */
+  readonly poisonAlsoAs?: readonly string[];
 }
 
 export interface Verdict {
@@ -115,6 +149,8 @@ export class Scenario {
   #pendingHandlers = 0;
   #timeouts = 0;
   #messages = 0;
+  #longestTimeoutMs = 0;
+  #verdict: Verdict | undefined;
   readonly #startedAt = Date.now();
 
   private constructor(
@@ -124,9 +160,31 @@ export class Scenario {
     private readonly connectCalls: { stats: ConnectCallStats; restore(): void },
     private readonly initialUserIds: ReadonlySet<string>,
     private readonly catalog: ProfileCatalog,
+    private readonly settings: { visibilityTimeoutMs: number; maxReceiveCount: number },
+    /** The function's configuration: the stack's, with the DLQ behind its hanging endpoint. */
+    private readonly functionEnv: Readonly<Record<string, string>>,
+    private readonly hangingEndpoints: HangingEndpoints | undefined,
     seed: number,
   ) {
     this.random = seededRandom(seed ^ 0x5eed);
+    // Whatever ends the test (a violation, a failed expectation, a thrown error, the timeout),
+    // the report gets this scenario with its status.
+    onTestFinished(({ task }) => {
+      const errors = (task.result?.errors ?? []).map((error) => error.message ?? String(error));
+      recordOutcome({
+        scenario: name,
+        status: task.result?.state === "pass" ? "pass" : "fail",
+        failures:
+          task.result?.state === "pass" ? [] : [...(this.#verdict?.violations ?? []), ...errors],
+        ...(this.#verdict ? { figures: this.#verdict.figures } : {}),
+      });
+    });
+  }
+
+  /** The hanging endpoints, when the scenario was started with `hangingEndpoints`. */
+  get hanging(): HangingEndpoints {
+    if (!this.hangingEndpoints) throw new Error(`${this.name} has no hanging endpoints`);
+    return this.hangingEndpoints;
   }
 
   static async start(options: ScenarioOptions): Promise<Scenario> {
@@ -138,12 +196,15 @@ export class Scenario {
     });
     const logs = new LogCapture().start();
     const connectCalls = observeConnectCalls();
+    let hanging: HangingEndpoints | undefined;
     try {
+      const maxReceiveCount = options.maxReceiveCount ?? 5;
+      const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 2;
       const stack = await startLocalStack({
         seed,
         rules: sampleRules(),
-        maxReceiveCount: options.maxReceiveCount ?? 5,
-        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+        maxReceiveCount,
+        visibilityTimeoutSeconds,
         // Seeded fault rolls and IDs: the same scenario injects the same faults in the same order.
         connect: { random: seededRandom(options.seed) },
         eventBridge: { random: seededRandom(options.seed + 1) },
@@ -154,6 +215,24 @@ export class Scenario {
           ...options.functionEnv,
         },
       });
+      let functionEnv = stack.env;
+      if (options.hangingEndpoints) {
+        // Seeded too: the same requests hang on every run, as far as their order allows.
+        const [eventBridge, dynamoDb, sqs] = await Promise.all([
+          startHangingEndpoint(stack.eventBridge.endpoint, seededRandom(options.seed + 2)),
+          startHangingEndpoint(stack.table.endpoint, seededRandom(options.seed + 3)),
+          startHangingEndpoint(stack.queues.endpoint, seededRandom(options.seed + 4)),
+        ]);
+        hanging = { eventBridge, dynamoDb, sqs };
+        // The function's SDK clients read their endpoints from process.env (the stack restores
+        // it on stop); the harness's own clients name theirs. The SQS client sends each call
+        // to its QueueUrl's origin, so the DLQ's URL names the endpoint too.
+        process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridge.endpoint;
+        process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoDb.endpoint;
+        process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
+        const dlq = new URL(stack.queues.dlqUrl);
+        functionEnv = { ...stack.env, DLQ_URL: `${sqs.endpoint}${dlq.pathname}` };
+      }
       return new Scenario(
         options.name,
         stack,
@@ -161,11 +240,15 @@ export class Scenario {
         connectCalls,
         new Set(stack.connect.users().map((user) => user.id)),
         profileCatalog(seed),
+        { visibilityTimeoutMs: visibilityTimeoutSeconds * 1000, maxReceiveCount },
+        functionEnv,
+        hanging,
         options.seed,
       );
     } catch (error) {
       logs.stop();
       connectCalls.restore();
+      await Promise.all(Object.values(hanging ?? {}).map((endpoint) => endpoint.stop()));
       throw error;
     }
   }
@@ -176,8 +259,10 @@ export class Scenario {
 
   /** Lambda environments polling the queue; they persist (warm caches) across drains. */
   consumers(options: ConsumerOptions = {}): LambdaRunner[] {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    this.#longestTimeoutMs = Math.max(this.#longestTimeoutMs, timeoutMs);
     const runners = Array.from({ length: options.count ?? 2 }, (_, i) => {
-      const inner = createHandler(this.stack.env);
+      const inner = createHandler(this.functionEnv);
       return createLambdaRunner({
         sqsClient: this.stack.sqs,
         queueUrl: this.stack.queues.queueUrl,
@@ -186,7 +271,7 @@ export class Scenario {
         batchSize: options.batchSize ?? 10,
         maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? 0,
         maximumConcurrency: 1,
-        timeoutMs: options.timeoutMs ?? 10_000,
+        timeoutMs,
         functionName: `${this.name}-${i + 1}`,
       });
     });
@@ -217,19 +302,34 @@ export class Scenario {
 
   /**
    * Runs the consumers until the queue holds nothing (visible, in flight or delayed) and no
-   * invocation is running; returns false if that took longer than `timeoutMs`.
+   * invocation is running. Returns false when nothing moved (no invocation started or ended, the
+   * queue's depth unchanged) for longer than the scenario's settings explain: a message can
+   * wait out a visibility timeout after an invocation that ran for a function timeout, so the
+   * budget is twice that plus 10 s of slack for a loaded machine, not a fixed wall time.
    */
-  async drain(runners: readonly LambdaRunner[], timeoutMs = 120_000): Promise<boolean> {
+  async drain(runners: readonly LambdaRunner[]): Promise<boolean> {
+    const stallMs = 2 * (this.settings.visibilityTimeoutMs + this.#longestTimeoutMs) + 10_000;
     for (const runner of runners) runner.start();
-    const deadline = Date.now() + timeoutMs;
+    let mark = "";
+    let movedAt = Date.now();
     try {
       for (;;) {
+        const depth = await queueDepth(this.stack.sqs, this.stack.queues.queueUrl);
         const idle =
           this.#pendingHandlers === 0 && runners.every((runner) => runner.stats().inFlight === 0);
-        if (idle && (await queueDepth(this.stack.sqs, this.stack.queues.queueUrl)).total === 0) {
-          return true;
+        if (idle && depth.total === 0) return true;
+        const now = [
+          depth.visible,
+          depth.inFlight,
+          depth.delayed,
+          ...runners.map((runner) => `${runner.stats().invocations}/${runner.stats().inFlight}`),
+        ].join();
+        if (now !== mark) {
+          mark = now;
+          movedAt = Date.now();
+        } else if (Date.now() - movedAt > stallMs) {
+          return false;
         }
-        if (Date.now() > deadline) return false;
         await sleep(100);
       }
     } finally {
@@ -346,16 +446,30 @@ export class Scenario {
       } else if (dlq.length > 0) {
         park(dlq[0] as QueuedMessage);
         const reason = reasonOf(dlq[0]);
-        if (expected.kind === "provisioned")
-          violations.push(`${label}: parked as ${reason}, expected provisioned`);
-        else if (reason !== expected.reason)
-          violations.push(`${label}: parked as ${reason}, expected ${expected.reason}`);
-        if (mine.length > 0) violations.push(`${label}: parked but has a Connect user`);
-        expectedFailures[reason] = (expectedFailures[reason] ?? 0) + 1;
-        const announcedFailure = failed.some(
-          (event) => event.detail.employeeId === hire.employeeId && event.detail.reason === reason,
-        );
-        if (!announcedFailure) violations.push(`${label}: parked without a failed-event`);
+        const allowed =
+          expected.kind === "provisioned"
+            ? []
+            : expected.kind === "provisioned-or-parked-transient"
+              ? expected.reasons
+              : [expected.reason];
+        if (!allowed.includes(reason))
+          violations.push(
+            `${label}: parked as ${reason}, expected ${allowed.length > 0 ? allowed.join(" or ") : "provisioned"}`,
+          );
+        const userMayExist =
+          expected.kind === "provisioned-or-parked-transient" && expected.userMayExist === true;
+        if (mine.length > 0 && !userMayExist)
+          violations.push(`${label}: parked but has a Connect user`);
+        if (mine.length > 1) violations.push(`${label}: parked with ${mine.length} Connect users`);
+        // SQS's own redrive carries no reason, and no failed-event names it.
+        if (reason !== REDRIVEN) {
+          expectedFailures[reason] = (expectedFailures[reason] ?? 0) + 1;
+          const announcedFailure = failed.some(
+            (event) =>
+              event.detail.employeeId === hire.employeeId && event.detail.reason === reason,
+          );
+          if (!announcedFailure) violations.push(`${label}: parked without a failed-event`);
+        }
       } else {
         lost++;
         violations.push(
@@ -382,8 +496,9 @@ export class Scenario {
       if (dlq.length > 1) violations.push(`${label}: ${dlq.length} copies in the DLQ`);
       park(dlq[0] as QueuedMessage);
       const reason = reasonOf(dlq[0]);
-      if (reason !== poison.reason)
+      if (reason !== poison.reason && !(expectations.poisonAlsoAs ?? []).includes(reason))
         violations.push(`${label}: parked as ${reason}, expected ${poison.reason}`);
+      if (reason !== poison.reason) continue;
       expectedFailures[reason] = (expectedFailures[reason] ?? 0) + 1;
       if (
         poison.eventId &&
@@ -438,6 +553,15 @@ export class Scenario {
       "connect-dropped-after-write": Math.max(0, newUsers - (connectStats.CreateUser?.ok ?? 0)),
       "connect-user-quota-full": callErrors.LimitExceededException ?? 0,
       "eventbridge-entry-failures": stack.eventBridge.stats().failedEntries,
+      "connect-hung": sum(Object.values(connectStats).map((s) => s.hung)),
+      // Calls the function aborted at its deadline (the SDK's AbortError).
+      "connect-aborted": callErrors.AbortError ?? 0,
+      ...Object.fromEntries(
+        Object.entries(this.hangingEndpoints ?? {}).map(([service, endpoint]) => [
+          `${service.toLowerCase()}-hung`,
+          endpoint.stats().hung,
+        ]),
+      ),
       ...this.faults,
     };
     // The function keeps time back to report its batch: it must never run into the timeout.
@@ -464,7 +588,9 @@ export class Scenario {
       logLines: this.logs.lines().length,
       durationMs: Date.now() - this.#startedAt,
     };
-    return { figures, violations };
+    // The latest check is what the report shows if the test fails before it has a verdict.
+    this.#verdict = { figures, violations };
+    return this.#verdict;
   }
 
   private checkProvisioned(
@@ -601,18 +727,28 @@ export class Scenario {
     return this.connectCalls.stats.passwords.size;
   }
 
-  /** Stops everything; prints and records the figures when given. */
+  /**
+   * Stops everything and keeps the function's log lines; the verdict, when there is one, goes
+   * into the report with the test's outcome once the test has finished.
+   */
   async stop(verdict?: Verdict): Promise<void> {
+    this.#verdict = verdict ?? this.#verdict;
     await Promise.all(this.#runners.map((runner) => runner.stop()));
     this.logs.stop();
     this.connectCalls.restore();
+    await Promise.all(
+      Object.values(this.hangingEndpoints ?? {}).map((endpoint) => endpoint.stop()),
+    );
     await this.stack.stop();
-    if (verdict) recordFigures(verdict.figures, this.logs.text());
+    recordLogs(this.name, this.logs.text());
   }
 }
 
+/** The reason a DLQ reader gives a message SQS moved there itself, without the function's. */
+const REDRIVEN = "MaxReceiveCountExceeded";
+
 const reasonOf = (letter: QueuedMessage | undefined): string =>
-  letter?.attributes.failureReason ?? "MaxReceiveCountExceeded";
+  letter?.attributes.failureReason ?? REDRIVEN;
 
 const sum = (values: readonly number[]): number => values.reduce((total, n) => total + n, 0);
 
