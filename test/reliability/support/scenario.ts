@@ -199,7 +199,8 @@ export class Scenario {
     let hanging: HangingEndpoints | undefined;
     try {
       const maxReceiveCount = options.maxReceiveCount ?? 5;
-      const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 2;
+      // The consumers' default timeout: Lambda refuses a function timeout above the queue's.
+      const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 6;
       const stack = await startLocalStack({
         seed,
         rules: sampleRules(),
@@ -259,7 +260,13 @@ export class Scenario {
 
   /** Lambda environments polling the queue; they persist (warm caches) across drains. */
   consumers(options: ConsumerOptions = {}): LambdaRunner[] {
-    const timeoutMs = options.timeoutMs ?? 10_000;
+    const timeoutMs = options.timeoutMs ?? 6_000;
+    // CreateEventSourceMapping's own check: with a shorter visibility timeout, a message would
+    // reappear (and run again elsewhere) while its first invocation is still working on it.
+    if (timeoutMs > this.settings.visibilityTimeoutMs)
+      throw new Error(
+        `${this.name}: function timeout ${timeoutMs} ms exceeds the queue's visibility timeout of ${this.settings.visibilityTimeoutMs} ms`,
+      );
     this.#longestTimeoutMs = Math.max(this.#longestTimeoutMs, timeoutMs);
     const runners = Array.from({ length: options.count ?? 2 }, (_, i) => {
       const inner = createHandler(this.functionEnv);
