@@ -44,6 +44,9 @@ const PROVISIONING_FAILED = "Connect User Provisioning Failed";
  */
 export const SCENARIO_TIMEOUT_MS = 300_000;
 
+/** What a queue's visibility timeout keeps after the function timeout, for the deletes. */
+export const DELETE_ROOM_MS = 2_000;
+
 /** A CreateUser quota (and every other API's) far above what a scenario needs. */
 export const HIGH_QUOTAS: ConnectSeed["quotas"] = Object.fromEntries(
   [
@@ -108,6 +111,11 @@ export type Expected =
       readonly kind: "provisioned-or-parked-transient";
       readonly reasons: readonly string[];
       readonly userMayExist?: boolean;
+      /**
+       * When the bus itself may not answer: on the last delivery the function parks without
+       * the failed-event rather than not at all, the DLQ entry carrying the reason.
+       */
+      readonly failedEventMayBeMissing?: boolean;
     };
 
 export const PROVISIONED: Expected = { kind: "provisioned" };
@@ -199,8 +207,8 @@ export class Scenario {
     let hanging: HangingEndpoints | undefined;
     try {
       const maxReceiveCount = options.maxReceiveCount ?? 5;
-      // The consumers' default timeout: Lambda refuses a function timeout above the queue's.
-      const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 6;
+      // Room for the consumers' default timeout and the deletes after it (see consumers()).
+      const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 8;
       const stack = await startLocalStack({
         seed,
         rules: sampleRules(),
@@ -261,11 +269,14 @@ export class Scenario {
   /** Lambda environments polling the queue; they persist (warm caches) across drains. */
   consumers(options: ConsumerOptions = {}): LambdaRunner[] {
     const timeoutMs = options.timeoutMs ?? 6_000;
-    // CreateEventSourceMapping's own check: with a shorter visibility timeout, a message would
-    // reappear (and run again elsewhere) while its first invocation is still working on it.
-    if (timeoutMs > this.settings.visibilityTimeoutMs)
+    // Lambda refuses a function timeout above the queue's visibility timeout (a message would
+    // reappear, and run again elsewhere, while its first invocation still works on it). Equal
+    // is not enough either: the event source mapping deletes what succeeded after the
+    // invocation returns, and a message whose visibility ran out first is delivered again
+    // although done (AWS recommends six times the timeout; the stack does that).
+    if (timeoutMs + DELETE_ROOM_MS > this.settings.visibilityTimeoutMs)
       throw new Error(
-        `${this.name}: function timeout ${timeoutMs} ms exceeds the queue's visibility timeout of ${this.settings.visibilityTimeoutMs} ms`,
+        `${this.name}: the queue's visibility timeout (${this.settings.visibilityTimeoutMs} ms) must leave ${DELETE_ROOM_MS} ms after the function timeout (${timeoutMs} ms)`,
       );
     this.#longestTimeoutMs = Math.max(this.#longestTimeoutMs, timeoutMs);
     const runners = Array.from({ length: options.count ?? 2 }, (_, i) => {
@@ -468,13 +479,15 @@ export class Scenario {
         if (mine.length > 0 && !userMayExist)
           violations.push(`${label}: parked but has a Connect user`);
         if (mine.length > 1) violations.push(`${label}: parked with ${mine.length} Connect users`);
+        const announcedFailure = failed.some(
+          (event) => event.detail.employeeId === hire.employeeId && event.detail.reason === reason,
+        );
+        const mayBeUnannounced =
+          expected.kind === "provisioned-or-parked-transient" &&
+          expected.failedEventMayBeMissing === true;
         // SQS's own redrive carries no reason, and no failed-event names it.
-        if (reason !== REDRIVEN) {
+        if (reason !== REDRIVEN && (announcedFailure || !mayBeUnannounced)) {
           expectedFailures[reason] = (expectedFailures[reason] ?? 0) + 1;
-          const announcedFailure = failed.some(
-            (event) =>
-              event.detail.employeeId === hire.employeeId && event.detail.reason === reason,
-          );
           if (!announcedFailure) violations.push(`${label}: parked without a failed-event`);
         }
       } else {
