@@ -1,3 +1,4 @@
+import { NO_DEADLINE } from "../shared/application/deadline.js";
 import { silentLog } from "../shared/application/log.js";
 import type { CallContext } from "../shared/ports.js";
 /**
@@ -113,4 +114,4 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * What the CLI's AWS calls run under: an operator waits on them, no Lambda deadline applies,
  * and retries are the SDK client's own (cli/aws.ts), so nothing is logged per retry.
  */
-export const CLI_CALLS: CallContext = { deadline: Number.POSITIVE_INFINITY, log: silentLog };
+export const CLI_CALLS: CallContext = { deadline: NO_DEADLINE, log: silentLog };

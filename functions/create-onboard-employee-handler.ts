@@ -22,6 +22,7 @@ import { SqsDeadLetterParker } from "../shared/adapters/sqs-dead-letter-parker.j
 import { inboundMessage } from "../shared/adapters/sqs-inbound.js";
 import { ApiPacer } from "../shared/application/api-pacer.js";
 import { type Clock, systemClock } from "../shared/application/clock.js";
+import { type Deadline, invocationDeadlines } from "../shared/application/deadline.js";
 import {
   EmployeeMessageHandler,
   type MessageResult,
@@ -40,14 +41,6 @@ import type { ConnectApi } from "../shared/ports.js";
 
 /** After a miss, caches older than this are reloaded: a fix may just have landed. */
 const MISS_REFRESH_MS = 1_000;
-/** Time kept back from the Lambda timeout to report the batch and park what must be parked. */
-const SAFETY_MARGIN_MS = 3_000;
-/**
- * ...but never more than this share of the invocation: with a short timeout (Lambda's default
- * is 3 s) a fixed 3 s would put the deadline before the invocation starts, leaving no time to
- * retry anything or to take a single paced CreateUser slot.
- */
-const SAFETY_MARGIN_SHARE = 0.2;
 
 export type OnboardEmployeeHandler = (
   event: SQSEvent,
@@ -138,10 +131,29 @@ export const createHandler = (
     logFor: (keys) => recordLogger(logger, { ...keys }),
   });
 
+  // The cold start's check that the bus exists, done by the environment's first invocation
+  // (under its deadline) and again by each later one until it succeeds once.
+  let busVerified: Promise<void> | undefined;
+  const verifyBus = (deadline: Deadline): Promise<void> => {
+    busVerified ??= publisher.verifyBus(deadline).catch((error: unknown) => {
+      busVerified = undefined;
+      throw error;
+    });
+    return busVerified;
+  };
+
   const onboardEmployees: OnboardEmployeeHandler = async (event, context) => {
-    const remaining = context.getRemainingTimeInMillis();
-    const margin = Math.min(SAFETY_MARGIN_MS, remaining * SAFETY_MARGIN_SHARE);
-    const deadline = clock.now() + remaining - margin;
+    const deadlines = invocationDeadlines(context.getRemainingTimeInMillis(), clock);
+    try {
+      await verifyBus(deadlines.work);
+    } catch (error) {
+      // Nothing is touched: the invocation fails, so SQS keeps every message of the batch.
+      logger.error("Event bus check failed; no record of the batch is processed", {
+        records: event.Records.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
     const tally: Record<Metric, number> = {
       UsersCreated: 0,
       UsersAlreadyExisted: 0,
@@ -155,7 +167,7 @@ export const createHandler = (
       try {
         // Tracked, so the events of the batch's records share PutEvents calls.
         const message = inboundMessage(record);
-        const result = await publisher.track(() => messages.handle(message, deadline));
+        const result = await publisher.track(() => messages.handle(message, deadlines));
         for (const metric of outcomeMetrics(result)) tally[metric]++;
       } catch (error) {
         tally.EventsRetried++;

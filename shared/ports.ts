@@ -3,6 +3,7 @@
  * `shared/adapters/` implement them over the AWS SDK; tests may implement them in memory.
  * Every method reports trouble as a classified ProvisioningFailure, never as an SDK error.
  */
+import type { Deadline } from "./application/deadline.js";
 import type { Log } from "./application/log.js";
 import type { ConnectUser, IdentityInfo, PhoneConfig } from "./domain/connect-user.js";
 import type { CreateUserRequest } from "./domain/desired-user.js";
@@ -37,8 +38,11 @@ export interface ProfileCatalog {
  * it is being retried. Port methods take it last.
  */
 export interface CallContext {
-  /** Epoch ms after which no call may start or wait: the function must report its batch. */
-  readonly deadline: number;
+  /**
+   * When the calls must be over: none starts or waits past `deadline.at`, and one still
+   * running then is aborted through `deadline.signal` (adapters hand it to every SDK call).
+   */
+  readonly deadline: Deadline;
   readonly log: Log;
 }
 
@@ -167,7 +171,7 @@ export interface LedgerReader {
 
 /** Puts events on the bus; resolves only once the bus accepted the entry. */
 export interface ProvisioningEventPublisher {
-  publish(event: OutputEvent): Promise<void>;
+  publish(event: OutputEvent, deadline: Deadline): Promise<void>;
 }
 
 /** A message from the onboarding queue, as much of it as the application needs. */
@@ -203,13 +207,14 @@ export interface DeadLetter {
 
 /** Parks a message on the dead-letter queue with the reason it could not be provisioned. */
 export interface DeadLetterParker {
-  park(letter: DeadLetter): Promise<void>;
+  park(letter: DeadLetter, deadline: Deadline): Promise<void>;
 }
 
 /** Where the source mappings live (the DynamoDB source table in production). */
 export interface SourceMappingSource {
   /** Every mapping whose document is valid; invalid items are reported through `onInvalid`. */
   loadSources(
+    context: CallContext,
     onInvalid?: (sourceId: string | undefined, problem: string) => void,
   ): Promise<SourceMapping[]>;
 }

@@ -86,7 +86,7 @@ export const runSourcesTest = async (
           new DynamoDbSourceMappings(
             dynamo as NonNullable<typeof dynamo>,
             options.sourceTable as string,
-          ).loadSources((sourceId, problem) =>
+          ).loadSources(CLI_CALLS, (sourceId, problem) =>
             io.stderr(
               `warning: source item ${sourceId ?? "(no sourceId)"} is invalid; the function ignores it: ${problem}\n`,
             ),
@@ -160,7 +160,7 @@ const testPayload = async (
   reader: MessageReader,
   plan: Plan | undefined,
 ): Promise<TestedPayload> => {
-  const read = await reader.read(body);
+  const read = await reader.read(body, CLI_CALLS);
   if (!read.ok) {
     return {
       where,

@@ -71,7 +71,7 @@ export async function startConnectEmulator(
   const stats = {} as Record<ConnectApi, ApiStats>;
   for (const api of CONNECT_APIS) {
     buckets[api] = new TokenBucket(parsed.quotas?.[api] ?? DEFAULT_QUOTAS[api], start);
-    stats[api] = { requests: 0, throttled: 0, faults: 0, ok: 0, clientErrors: 0 };
+    stats[api] = { requests: 0, throttled: 0, faults: 0, hung: 0, ok: 0, clientErrors: 0 };
   }
   const faults = new FaultTable(parsed.faults);
   const server = createConnectServer({ state, buckets, faults, stats, now, random });

@@ -40,6 +40,7 @@ export const NO_FAULTS: Readonly<Faults> = {
   throttleRate: 0,
   dropRate: 0,
   dropAfterRate: 0,
+  hangRate: 0,
   latencyMs: [0, 0],
 };
 
@@ -74,7 +75,14 @@ const USER_KEYS = [
   "hierarchyGroupId",
   "tags",
 ];
-const FAULT_KEYS = ["errorRate", "throttleRate", "dropRate", "dropAfterRate", "latencyMs"];
+const FAULT_KEYS = [
+  "errorRate",
+  "throttleRate",
+  "dropRate",
+  "dropAfterRate",
+  "hangRate",
+  "latencyMs",
+];
 
 class SeedError extends Error {
   constructor(path: string, problem: string) {
@@ -305,7 +313,13 @@ export function parseFaults(value: unknown, path: string): Partial<Faults> {
   const obj = object(value, path);
   onlyKeys(obj, FAULT_KEYS, path);
   const faults: Partial<Faults> = {};
-  for (const key of ["errorRate", "throttleRate", "dropRate", "dropAfterRate"] as const) {
+  for (const key of [
+    "errorRate",
+    "throttleRate",
+    "dropRate",
+    "dropAfterRate",
+    "hangRate",
+  ] as const) {
     if (obj[key] !== undefined) faults[key] = rate(obj[key], `${path}.${key}`);
   }
   if (obj.latencyMs !== undefined) {

@@ -1,7 +1,8 @@
 /**
- * HTTP front end: restJson1 routing, the Authorization check, injected faults, the per-API
- * token buckets, and error serialization the SDK's deserializers understand
- * (`x-amzn-errortype` header, `{"Message": ...}` body, the status from the model).
+ * HTTP front end: restJson1 routing, the Authorization check, injected faults (errors,
+ * throttling, dropped and hung connections, latency), the per-API token buckets, and error
+ * serialization the SDK's deserializers understand (`x-amzn-errortype` header,
+ * `{"Message": ...}` body, the status from the model).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -185,6 +186,12 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     req.socket.destroy();
     return;
   }
+  if (roll(faults.hangRate, ctx.random)) {
+    stats.faults++;
+    stats.hung++;
+    await untilClosed(res);
+    return;
+  }
   if (!ctx.buckets[api].tryTake(ctx.now()) || roll(faults.throttleRate, ctx.random)) {
     stats.throttled++;
     sendError(res, requestId, new ConnectError("ThrottlingException", "Rate exceeded"));
@@ -218,6 +225,12 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   }
   stats.ok++;
   send(res, requestId, result.status, result.body);
+}
+
+/** Resolves once the connection under `res` is gone: the client gave up, or the server stopped. */
+function untilClosed(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => res.once("close", () => resolve()));
 }
 
 export function createConnectServer(ctx: ServerContext): Server {

@@ -78,6 +78,12 @@ export interface Faults {
    * the response is lost): the case idempotent callers must survive.
    */
   dropAfterRate: number;
+  /**
+   * Probability that the request is read and never answered (nothing happens): the connection
+   * stays open until the client gives up or the emulator stops, as with a stalled endpoint or a
+   * black-holed network path. Rolled before the operation runs, like `dropRate`.
+   */
+  hangRate: number;
   /** Added latency, uniform in [min, max] milliseconds (real time). */
   latencyMs: [number, number];
 }
@@ -142,8 +148,10 @@ export interface ApiStats {
   requests: number;
   /** `ThrottlingException` responses (token bucket or injected). */
   throttled: number;
-  /** Injected faults: `InternalServiceException` responses and dropped connections. */
+  /** Injected faults: `InternalServiceException` responses, dropped and hung connections. */
   faults: number;
+  /** Requests held unanswered by `hangRate` (also counted in `faults`). */
+  hung: number;
   /** 2xx responses. */
   ok: number;
   /** Other 4xx responses (validation, not found, duplicate, quota, missing auth). */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { close, listen } from "../http-server.js";
+import { type BusRecord, describeEventBus } from "./describe-event-bus.js";
 import { BodyTooLarge, readBody, sendError, sendJson } from "./protocol.js";
 import {
   busNameOf,
@@ -19,6 +20,9 @@ export interface EventBridgeEmulatorOptions {
   port?: number;
   /** Buses that exist besides "default". */
   buses?: string[];
+  /** In bus ARNs (default us-east-1 and 123456789012). */
+  region?: string;
+  accountId?: string;
   /** Share of valid entries (0..1) that fail with an injected retryable error. */
   entryFailureRate?: number;
   /** Source of randomness for injected failures; inject a seeded one for determinism. */
@@ -54,9 +58,11 @@ export interface EventBridgeEmulator {
 }
 
 const PUT_EVENTS_TARGET = "AWSEvents.PutEvents";
+const DESCRIBE_EVENT_BUS_TARGET = "AWSEvents.DescribeEventBus";
 
 interface EmulatorState {
-  buses: Set<string>;
+  buses: Map<string, BusRecord>;
+  arnOf: (name: string) => string;
   events: RecordedEvent[];
   dropped: RecordedEvent[];
   failureRate: number;
@@ -69,8 +75,14 @@ interface EmulatorState {
 export async function startEventBridgeEmulator(
   options: EventBridgeEmulatorOptions = {},
 ): Promise<EventBridgeEmulator> {
+  const region = options.region ?? "us-east-1";
+  const accountId = options.accountId ?? "123456789012";
+  const createdAt = new Date();
   const state: EmulatorState = {
-    buses: new Set(["default", ...(options.buses ?? []).map(busNameOf)]),
+    buses: new Map(
+      ["default", ...(options.buses ?? []).map(busNameOf)].map((name) => [name, { createdAt }]),
+    ),
+    arnOf: (name) => `arn:aws:events:${region}:${accountId}:event-bus/${name}`,
     events: [],
     dropped: [],
     failureRate: checkedRate(options.entryFailureRate ?? 0),
@@ -110,6 +122,19 @@ async function handleRequest(
     return;
   }
   const target = req.headers["x-amz-target"];
+  if (target === DESCRIBE_EVENT_BUS_TARGET) {
+    try {
+      sendJson(
+        res,
+        200,
+        describeEventBus(parseJson(await readBody(req)), state.buses, state.arnOf),
+      );
+    } catch (error) {
+      if (!(error instanceof RequestRejection)) throw error;
+      sendError(res, 400, error.type, error.message);
+    }
+    return;
+  }
   if (target !== PUT_EVENTS_TARGET) {
     sendError(res, 400, "UnknownOperationException", `Unsupported operation: ${String(target)}`);
     return;

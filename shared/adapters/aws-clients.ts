@@ -11,8 +11,16 @@ export interface AwsClients {
   readonly sqs: SQSClient;
 }
 
-/** A hung call must not eat the Lambda's whole timeout. */
-const requestHandler = { connectionTimeout: 3_000, requestTimeout: 10_000 };
+/**
+ * One attempt that gets no answer fails after requestTimeout (the handler only logs a warning
+ * unless throwOnRequestTimeout is set), so a retry can still succeed within the invocation. The
+ * invocation's deadline is enforced separately: every call takes its abort signal.
+ */
+const requestHandler = {
+  connectionTimeout: 3_000,
+  requestTimeout: 5_000,
+  throwOnRequestTimeout: true,
+};
 
 /**
  * The SDK clients, built once per Lambda environment. Endpoints, region and credentials come

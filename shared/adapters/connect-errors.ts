@@ -37,6 +37,14 @@ interface SdkError {
  */
 export const classifyConnectError = (error: unknown, operation: string): ProvisioningFailure => {
   const { name, message, $fault } = asSdkError(error);
+  if (name === "AbortError") {
+    // Our own deadline, not Connect's answer: the call may or may not have taken effect (a
+    // CreateUser that did is adopted on the next delivery).
+    return new ConnectUnavailableError(
+      `${operation}: no answer before the invocation's deadline; the call was aborted`,
+      { cause: error },
+    );
+  }
   const text = `${operation}: ${name}: ${message}`;
   if (name === "LimitExceededException") {
     return operation === "CreateUser"

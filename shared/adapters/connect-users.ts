@@ -63,6 +63,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
             IdentityInfo: { ...request.IdentityInfo },
             PhoneConfig: { ...request.PhoneConfig },
           }),
+          { abortSignal: context.deadline.signal },
         );
         if (!output.UserId || !output.UserArn) {
           throw new Error("CreateUser returned no UserId or UserArn");
@@ -82,6 +83,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
       try {
         const { User: user } = await this.client.send(
           new DescribeUserCommand({ InstanceId: this.instanceId, UserId: userId }),
+          { abortSignal: context.deadline.signal },
         );
         if (!user?.Id || !user.Arn || !user.RoutingProfileId) return undefined;
         const identity = user.IdentityInfo ?? {};
@@ -131,6 +133,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
                 TagFilter: { TagCondition: { TagKey: EMPLOYEE_ID_TAG, TagValue: employeeId } },
               },
             }),
+            { abortSignal: context.deadline.signal },
           ),
         ),
       );
@@ -160,6 +163,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
               StringCondition: { FieldName: "Username", Value: username, ComparisonType: "EXACT" },
             },
           }),
+          { abortSignal: context.deadline.signal },
         ),
       ),
     );
@@ -176,6 +180,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
               MaxResults: LIST_PAGE_SIZE,
               ...(token ? { NextToken: token } : {}),
             }),
+            { abortSignal: context.deadline.signal },
           ),
         ),
       );
@@ -194,6 +199,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
           UserId: userId,
           RoutingProfileId: routingProfileId,
         }),
+        { abortSignal: context.deadline.signal },
       ),
     );
   }
@@ -206,6 +212,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
           UserId: userId,
           SecurityProfileIds: [...ids],
         }),
+        { abortSignal: context.deadline.signal },
       ),
     );
   }
@@ -218,6 +225,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
           UserId: userId,
           ...(hierarchyGroupId ? { HierarchyGroupId: hierarchyGroupId } : {}),
         }),
+        { abortSignal: context.deadline.signal },
       ),
     );
   }
@@ -230,6 +238,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
           UserId: userId,
           IdentityInfo: { ...identityInfo },
         }),
+        { abortSignal: context.deadline.signal },
       ),
     );
   }
@@ -242,19 +251,24 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
           UserId: userId,
           PhoneConfig: { ...phoneConfig },
         }),
+        { abortSignal: context.deadline.signal },
       ),
     );
   }
 
   tagUser(userArn: string, tags: Readonly<Record<string, string>>, context: CallContext) {
     return this.update("TagResource", context, () =>
-      this.client.send(new TagResourceCommand({ resourceArn: userArn, tags: { ...tags } })),
+      this.client.send(new TagResourceCommand({ resourceArn: userArn, tags: { ...tags } }), {
+        abortSignal: context.deadline.signal,
+      }),
     );
   }
 
   untagUser(userArn: string, keys: readonly string[], context: CallContext) {
     return this.update("UntagResource", context, () =>
-      this.client.send(new UntagResourceCommand({ resourceArn: userArn, tagKeys: [...keys] })),
+      this.client.send(new UntagResourceCommand({ resourceArn: userArn, tagKeys: [...keys] }), {
+        abortSignal: context.deadline.signal,
+      }),
     );
   }
 
@@ -269,7 +283,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
         ...(nextToken ? { NextToken: nextToken } : {}),
       };
       const page = await this.invoke(api, context, () =>
-        this.send(api, () => this.listPage(kind, input)),
+        this.send(api, () => this.listPage(kind, input, context)),
       );
       for (const item of page.items) {
         if (item.Id && item.Name) profiles.push({ id: item.Id, name: item.Name });
@@ -282,16 +296,23 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
   private async listPage(
     kind: ProfileKind,
     input: { InstanceId: string; MaxResults: number; NextToken?: string },
+    context: CallContext,
   ): Promise<{ items: { Id?: string; Name?: string }[]; nextToken?: string | undefined }> {
     if (kind === "routingProfile") {
-      const out = await this.client.send(new ListRoutingProfilesCommand(input));
+      const out = await this.client.send(new ListRoutingProfilesCommand(input), {
+        abortSignal: context.deadline.signal,
+      });
       return { items: out.RoutingProfileSummaryList ?? [], nextToken: out.NextToken };
     }
     if (kind === "securityProfile") {
-      const out = await this.client.send(new ListSecurityProfilesCommand(input));
+      const out = await this.client.send(new ListSecurityProfilesCommand(input), {
+        abortSignal: context.deadline.signal,
+      });
       return { items: out.SecurityProfileSummaryList ?? [], nextToken: out.NextToken };
     }
-    const out = await this.client.send(new ListUserHierarchyGroupsCommand(input));
+    const out = await this.client.send(new ListUserHierarchyGroupsCommand(input), {
+      abortSignal: context.deadline.signal,
+    });
     return { items: out.UserHierarchyGroupSummaryList ?? [], nextToken: out.NextToken };
   }
 

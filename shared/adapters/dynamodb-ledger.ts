@@ -68,7 +68,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
     version: number,
     eventId: string,
     until: number,
-    _context: CallContext,
+    context: CallContext,
   ): Promise<ClaimResult> {
     const token = randomUUID();
     // A claim that fails its condition learns why from a read; a read that finds nothing in
@@ -91,6 +91,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
             },
             ReturnValues: "ALL_NEW",
           }),
+          { abortSignal: context?.deadline.signal },
         );
         const item = Attributes as StateItem;
         const claim: Claim = {
@@ -105,7 +106,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
       } catch (error) {
         if (!isConditionFailure(error)) throw this.unavailable("claim", error);
       }
-      const entry = await this.entry(employeeId);
+      const entry = await this.entry(employeeId, context);
       if (!entry) continue;
       if (entry.appliedVersion !== undefined && entry.appliedVersion > version) {
         return { kind: "stale", entry };
@@ -118,8 +119,8 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
     );
   }
 
-  async recordProgress(employeeId: string, claim: Claim, _context: CallContext): Promise<void> {
-    await this.whileClaimed("recordProgress", employeeId, claim, {
+  async recordProgress(employeeId: string, claim: Claim, context: CallContext): Promise<void> {
+    await this.whileClaimed("recordProgress", employeeId, claim, context, {
       UpdateExpression: "SET progress = :progress",
       ExpressionAttributeValues: { ":progress": storedProgress(claim) },
     });
@@ -129,9 +130,9 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
     employeeId: string,
     claim: Claim,
     applied: AppliedChange,
-    _context: CallContext,
+    context: CallContext,
   ): Promise<boolean> {
-    return this.whileClaimed("commit", employeeId, claim, {
+    return this.whileClaimed("commit", employeeId, claim, context, {
       UpdateExpression:
         "SET #status = :status, userId = :userId, userArn = :userArn, username = :username, " +
         "appliedVersion = :version, appliedEventId = :eventId, appliedAt = :appliedAt, " +
@@ -154,12 +155,14 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
     });
   }
 
-  async release(employeeId: string, claim: Claim, _context: CallContext): Promise<void> {
+  async release(employeeId: string, claim: Claim, context: CallContext): Promise<void> {
     // Progress stays: a retry of the same version takes it over and reports it in its event.
-    await this.whileClaimed("release", employeeId, claim, { UpdateExpression: "REMOVE #claim" });
+    await this.whileClaimed("release", employeeId, claim, context, {
+      UpdateExpression: "REMOVE #claim",
+    });
   }
 
-  async appendHistory(entry: HistoryEntry, _context: CallContext): Promise<void> {
+  async appendHistory(entry: HistoryEntry, context: CallContext): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
@@ -177,13 +180,14 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
             expiresAt: entry.expiresAt,
           },
         }),
+        { abortSignal: context?.deadline.signal },
       );
     } catch (error) {
       throw this.unavailable("appendHistory", error);
     }
   }
 
-  async entry(employeeId: string): Promise<LedgerEntry | undefined> {
+  async entry(employeeId: string, context?: CallContext): Promise<LedgerEntry | undefined> {
     try {
       const { Item } = await this.client.send(
         new GetCommand({
@@ -191,6 +195,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
           Key: this.key(employeeId, STATE),
           ConsistentRead: true,
         }),
+        { abortSignal: context?.deadline.signal },
       );
       return Item ? toEntry(Item as StateItem) : undefined;
     } catch (error) {
@@ -198,7 +203,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
     }
   }
 
-  async history(employeeId: string): Promise<HistoryEntry[]> {
+  async history(employeeId: string, context?: CallContext): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
     let start: Record<string, unknown> | undefined;
     try {
@@ -211,6 +216,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
             ExpressionAttributeValues: { ":id": employeeId, ":history": HISTORY },
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
+          { abortSignal: context?.deadline.signal },
         );
         for (const item of page.Items ?? []) entries.push(toHistoryEntry(item));
         start = page.LastEvaluatedKey;
@@ -226,6 +232,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
     what: string,
     employeeId: string,
     claim: Claim,
+    context: CallContext,
     update: {
       UpdateExpression: string;
       ExpressionAttributeNames?: Record<string, string>;
@@ -246,6 +253,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
           },
           ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ":token": claim.token },
         }),
+        { abortSignal: context?.deadline.signal },
       );
       return true;
     } catch (error) {

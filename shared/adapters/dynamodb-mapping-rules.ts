@@ -12,7 +12,7 @@ export class DynamoDbMappingRules implements MappingRuleSource {
   ) {}
 
   async loadRules(
-    _context: CallContext,
+    context: CallContext,
     onInvalid?: (ruleId: string | undefined, problem: string) => void,
   ): Promise<MappingRule[]> {
     const rules: MappingRule[] = [];
@@ -21,6 +21,8 @@ export class DynamoDbMappingRules implements MappingRuleSource {
       const pages = paginateScan(
         { client: this.client },
         { TableName: this.tableName, ConsistentRead: true },
+        // Passed to every page's send(): the whole Scan ends by the deadline.
+        { abortSignal: context.deadline.signal },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { SourceTableUnavailableError } from "../domain/failures.js";
 import { type SourceMapping, validateSourceMapping } from "../domain/source-mapping.js";
-import type { SourceMappingSource } from "../ports.js";
+import type { CallContext, SourceMappingSource } from "../ports.js";
 
 /** The source table: one item per source mapping (hash key `sourceId`), read whole. */
 export class DynamoDbSourceMappings implements SourceMappingSource {
@@ -11,6 +11,7 @@ export class DynamoDbSourceMappings implements SourceMappingSource {
   ) {}
 
   async loadSources(
+    context: CallContext,
     onInvalid?: (sourceId: string | undefined, problem: string) => void,
   ): Promise<SourceMapping[]> {
     const mappings: SourceMapping[] = [];
@@ -19,6 +20,8 @@ export class DynamoDbSourceMappings implements SourceMappingSource {
       const pages = paginateScan(
         { client: this.client },
         { TableName: this.tableName, ConsistentRead: true },
+        // Passed to every page's send(): the whole Scan ends by the deadline.
+        { abortSignal: context.deadline.signal },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {

@@ -1,9 +1,11 @@
 import {
+  DescribeEventBusCommand,
   type EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
 import type { Clock } from "../application/clock.js";
+import { type Deadline, hasPassed } from "../application/deadline.js";
 import { EventPublishFailedError } from "../domain/failures.js";
 import type { OutputEvent } from "../domain/output-events.js";
 import type { ProvisioningEventPublisher } from "../ports.js";
@@ -27,8 +29,42 @@ export const DEFAULT_PUBLISHER_OPTIONS: PublisherOptions = {
 
 interface Pending {
   readonly entry: PutEventsRequestEntry;
+  readonly deadline: Deadline;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
+}
+
+/**
+ * The bus named in EVENT_BUS_NAME does not exist. PutEvents to a missing bus succeeds and
+ * delivers nothing, so without this check every event would vanish while its message is deleted
+ * as done.
+ */
+export class EventBusNotFoundError extends Error {
+  override readonly name = "EventBusNotFoundError";
+  constructor(
+    readonly eventBusName: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `event bus "${eventBusName}" does not exist (EVENT_BUS_NAME): no record is processed until it does`,
+      options,
+    );
+  }
+}
+
+/** The bus could not be checked (the call failed or ran out of time); it is checked again. */
+export class EventBusUncheckedError extends Error {
+  override readonly name = "EventBusUncheckedError";
+  constructor(
+    readonly eventBusName: string,
+    problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `event bus "${eventBusName}" could not be checked (${problem}): no record is processed until it is`,
+      options,
+    );
+  }
 }
 
 /**
@@ -65,7 +101,25 @@ export class EventBridgePublisher implements ProvisioningEventPublisher {
     }
   }
 
-  publish(event: OutputEvent): Promise<void> {
+  /**
+   * Checks that the bus exists (DescribeEventBus), since PutEvents cannot tell: the cold start's
+   * check. Throws EventBusNotFoundError for a missing bus, EventBusUncheckedError otherwise.
+   */
+  async verifyBus(deadline: Deadline): Promise<void> {
+    try {
+      await this.client.send(new DescribeEventBusCommand({ Name: this.eventBusName }), {
+        abortSignal: deadline.signal,
+      });
+    } catch (error) {
+      if (error instanceof Error && error.name === "ResourceNotFoundException")
+        throw new EventBusNotFoundError(this.eventBusName, { cause: error });
+      throw new EventBusUncheckedError(this.eventBusName, problemOf(error), { cause: error });
+    }
+  }
+
+  publish(event: OutputEvent, deadline: Deadline): Promise<void> {
+    if (hasPassed(deadline, this.clock))
+      return Promise.reject(failure("PutEvents not attempted: the deadline had passed"));
     return new Promise<void>((resolve, reject) => {
       const entry: PutEventsRequestEntry = {
         EventBusName: this.eventBusName,
@@ -74,7 +128,7 @@ export class EventBridgePublisher implements ProvisioningEventPublisher {
         Detail: JSON.stringify(event.detail),
       };
       this.#unsettled++;
-      this.#pending.push({ entry, resolve, reject });
+      this.#pending.push({ entry, deadline, resolve, reject });
       this.schedule();
     }).finally(() => {
       this.#unsettled--;
@@ -106,13 +160,20 @@ export class EventBridgePublisher implements ProvisioningEventPublisher {
     }
   }
 
+  /**
+   * One call for the batch, bounded by the earliest deadline among its entries; entries that
+   * the bus refused, or that the call did not settle, are sent again while their own deadline
+   * leaves room for the backoff, then rejected.
+   */
   private async send(batch: Pending[]): Promise<void> {
     let remaining = batch;
     let lastProblem = "";
     for (let attempt = 1; ; attempt++) {
+      const first = remaining.reduce((a, b) => (b.deadline.at < a.deadline.at ? b : a));
       try {
         const output = await this.client.send(
           new PutEventsCommand({ Entries: remaining.map((p) => p.entry) }),
+          { abortSignal: first.deadline.signal },
         );
         const results = output.Entries ?? [];
         const failed: Pending[] = [];
@@ -127,15 +188,34 @@ export class EventBridgePublisher implements ProvisioningEventPublisher {
         });
         remaining = failed;
       } catch (error) {
-        lastProblem = error instanceof Error ? error.name : String(error);
+        lastProblem = problemOf(error);
       }
       if (remaining.length === 0) return;
       if (attempt >= this.options.maxAttempts) break;
-      await this.clock.sleep(this.options.baseDelayMs * 2 ** (attempt - 1));
+      const delay = this.options.baseDelayMs * 2 ** (attempt - 1);
+      // An entry whose deadline comes before its next attempt could is rejected now, not later.
+      const retryAt = this.clock.now() + delay;
+      const late = remaining.filter((pending) => pending.deadline.at <= retryAt);
+      if (late.length > 0) {
+        const error = failure(
+          `PutEvents did not accept the entry before the deadline (${lastProblem})`,
+        );
+        for (const pending of late) pending.reject(error);
+        remaining = remaining.filter((pending) => pending.deadline.at > retryAt);
+        if (remaining.length === 0) return;
+      }
+      await this.clock.sleep(delay);
     }
-    const failure = new EventPublishFailedError(
+    const error = failure(
       `PutEvents did not accept the entry after ${this.options.maxAttempts} attempts (${lastProblem})`,
     );
-    for (const pending of remaining) pending.reject(failure);
+    for (const pending of remaining) pending.reject(error);
   }
 }
+
+const failure = (message: string) => new EventPublishFailedError(message);
+
+const problemOf = (error: unknown): string => {
+  const name = error instanceof Error ? error.name : String(error);
+  return name === "AbortError" ? "no answer before the deadline" : name;
+};

@@ -3,6 +3,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import type { Deadline } from "../application/deadline.js";
 import { DeadLetterUnavailableError } from "../domain/failures.js";
 import type { DeadLetter, DeadLetterParker } from "../ports.js";
 
@@ -35,7 +36,7 @@ export class SqsDeadLetterParker implements DeadLetterParker {
     private readonly queueUrl: string,
   ) {}
 
-  async park(letter: DeadLetter): Promise<void> {
+  async park(letter: DeadLetter, deadline: Deadline): Promise<void> {
     const attributes = failureAttributes(letter);
     for (const [name, attribute] of Object.entries(letter.attributes)) {
       // One place stays free for bodyTruncated.
@@ -51,11 +52,13 @@ export class SqsDeadLetterParker implements DeadLetterParker {
           MessageBody: body,
           MessageAttributes: attributes,
         }),
+        { abortSignal: deadline.signal },
       );
     } catch (error) {
       const name = error instanceof Error ? error.name : "UnknownError";
+      const why = name === "AbortError" ? "no answer before the invocation's deadline" : name;
       throw new DeadLetterUnavailableError(
-        `the dead-letter queue did not take the message (${name})`,
+        `the dead-letter queue did not take the message (${why})`,
         {
           cause: error,
         },

@@ -9,6 +9,7 @@ import type { FailureHints } from "../domain/message-body.js";
 import { bodyDigest, provisioningFailedEvent } from "../domain/output-events.js";
 import type { DeadLetterParker, InboundMessage, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
+import { firstHalf, type InvocationDeadlines } from "./deadline.js";
 import type { EmployeeSync, SyncResult } from "./employee-sync.js";
 import type { Log } from "./log.js";
 import { type EventRead, MessageReader } from "./message-reader.js";
@@ -68,9 +69,19 @@ export class EmployeeMessageHandler {
     this.#reader = deps.reader ?? new MessageReader();
   }
 
-  async handle(record: InboundMessage, deadline: number): Promise<MessageResult> {
-    const read = await this.#reader.read(record.body);
-    if (read.ok && read.events.length > 1) return this.handleSeveral(record, read.events, deadline);
+  /**
+   * The sync runs under `deadlines.work`; parking (the failed-event, then the DLQ) under
+   * `deadlines.park`, so a message whose work was cut off can still be parked on its last
+   * delivery.
+   */
+  async handle(record: InboundMessage, deadlines: InvocationDeadlines): Promise<MessageResult> {
+    const read = await this.#reader.read(record.body, {
+      deadline: deadlines.work,
+      log: this.logFor(record, {}),
+    });
+    if (read.ok && read.events.length > 1) {
+      return this.handleSeveral(record, read.events, deadlines);
+    }
     const parsed: EventRead = read.ok ? (read.events[0] as EventRead) : read;
     if (!parsed.ok) {
       // The same keys as a valid hire's lines: the hint's eventId is the sourceEventId.
@@ -82,17 +93,17 @@ export class EmployeeMessageHandler {
       });
       // The source table out of reach: SQS delivers the message again.
       if (!parsed.error.permanent && !this.isLastAttempt(record)) throw parsed.error;
-      return this.park(record, parsed.error, parsed.hints, log);
+      return this.park(record, parsed.error, parsed.hints, log, deadlines);
     }
     const { event } = parsed;
     const hints = { eventId: event.eventId, employeeId: event.employee.employeeId };
     const log = this.logFor(record, hints);
     try {
-      return { kind: "synced", ...(await this.sync(event, record, deadline, log)) };
+      return { kind: "synced", ...(await this.sync(event, record, deadlines, log)) };
     } catch (error) {
       const failure = toProvisioningFailure(error);
       if (failure.permanent || this.isLastAttempt(record))
-        return this.park(record, failure, hints, log);
+        return this.park(record, failure, hints, log, deadlines);
       log.warn("Employee not synced yet; SQS will deliver the event again", {
         reason: failure.reason,
         receiveCount: record.receiveCount,
@@ -111,7 +122,7 @@ export class EmployeeMessageHandler {
   private async handleSeveral(
     record: InboundMessage,
     events: readonly EventRead[],
-    deadline: number,
+    deadlines: InvocationDeadlines,
   ): Promise<MessageResult> {
     const synced: SyncResult[] = [];
     const failed: (FailedEvent & { readonly index: number })[] = [];
@@ -123,7 +134,7 @@ export class EmployeeMessageHandler {
       const { event } = read;
       const hints = { eventId: event.eventId, employeeId: event.employee.employeeId };
       try {
-        synced.push(await this.sync(event, record, deadline, this.logFor(record, hints)));
+        synced.push(await this.sync(event, record, deadlines, this.logFor(record, hints)));
       } catch (error) {
         failed.push({ index, failure: toProvisioningFailure(error), hints });
       }
@@ -155,7 +166,7 @@ export class EmployeeMessageHandler {
       hints,
       failureKey: hints.eventId ?? `${bodyDigest(record.body)}#${index + 1}`,
     }));
-    await this.park(record, failure, first.hints, log, announced);
+    await this.park(record, failure, first.hints, log, deadlines, announced);
     return {
       kind: "several",
       synced,
@@ -172,9 +183,11 @@ export class EmployeeMessageHandler {
     failure: FailedEvent["failure"],
     hints: FailureHints,
     log: Log,
+    deadlines: InvocationDeadlines,
     announced: readonly FailedEvent[] = [{ failure, hints }],
   ): Promise<MessageResult> {
     const { settings, clock, publisher, parker } = this.deps;
+    const lastAttempt = this.isLastAttempt(record);
     const now = new Date(clock.now());
     const failedEvents = announced.map((entry) =>
       provisioningFailedEvent(
@@ -190,25 +203,45 @@ export class EmployeeMessageHandler {
         now,
       ),
     );
+    // On the last delivery the failed-event may use only the first half of the time left for
+    // parking: the DLQ entry, which matters more, keeps the rest.
+    const publishBy = lastAttempt ? firstHalf(deadlines.park, clock) : deadlines.park;
     try {
-      await Promise.all(failedEvents.map((event) => publisher.publish(event)));
+      await Promise.all(failedEvents.map((event) => publisher.publish(event, publishBy)));
     } catch (error) {
       // On the last delivery the DLQ entry matters more than the event: park regardless.
-      if (!this.isLastAttempt(record)) throw toProvisioningFailure(error);
+      if (!lastAttempt) throw toProvisioningFailure(error);
       log.error("Provisioning Failed event not published; parking anyway", {
         reason: failure.reason,
       });
     }
-    await parker.park({
-      body: record.body,
-      reason: failure.reason,
-      message: failure.message,
-      failedAt: now,
-      sourceMessageId: record.messageId,
-      ...(hints.eventId ? { sourceEventId: hints.eventId } : {}),
-      ...(hints.employeeId ? { employeeId: hints.employeeId } : {}),
-      attributes: record.attributes,
-    });
+    try {
+      await parker.park(
+        {
+          body: record.body,
+          reason: failure.reason,
+          message: failure.message,
+          failedAt: now,
+          sourceMessageId: record.messageId,
+          ...(hints.eventId ? { sourceEventId: hints.eventId } : {}),
+          ...(hints.employeeId ? { employeeId: hints.employeeId } : {}),
+          attributes: record.attributes,
+        },
+        deadlines.park,
+      );
+    } catch (error) {
+      // The message goes back to SQS (after maxReceiveCount SQS moves it to the DLQ itself,
+      // without the reason): this line is where the reason survives. Keys and codes only.
+      const parkFailure = toProvisioningFailure(error);
+      log.error("Event could not be parked on the dead-letter queue", {
+        reason: failure.reason,
+        permanent: failure.permanent,
+        parkFailure: parkFailure.reason,
+        parkError: parkFailure.message,
+        receiveCount: record.receiveCount,
+      });
+      throw parkFailure;
+    }
     log.warn("Event parked on the dead-letter queue", {
       reason: failure.reason,
       permanent: failure.permanent,
@@ -221,13 +254,11 @@ export class EmployeeMessageHandler {
   private sync(
     event: EmployeeRecordEvent,
     record: InboundMessage,
-    deadline: number,
+    deadlines: InvocationDeadlines,
     log: Log,
   ): Promise<SyncResult> {
-    return this.deps.sync.sync(event, hrVersion(event.occurredAt, record.sentAt), {
-      deadline,
-      log,
-    });
+    const version = hrVersion(event.occurredAt, record.sentAt);
+    return this.deps.sync.sync(event, version, { deadline: deadlines.work, log });
   }
 
   private logFor(record: InboundMessage, hints: FailureHints): Log {

@@ -87,7 +87,7 @@ export class EmployeeSync {
     if (claimed.kind === "applied") {
       // The last attempt may have died between committing and publishing: publish again, the
       // same events with the same eventIds, which subscribers de-duplicate.
-      await this.publishAll(claimed.entry.outcome);
+      await this.publishAll(claimed.entry.outcome, context);
       return {
         outcome: "REDELIVERED",
         ...(claimed.entry.userId ? { userId: claimed.entry.userId } : {}),
@@ -109,12 +109,12 @@ export class EmployeeSync {
   }
 
   private async claim(employeeId: string, version: number, eventId: string, context: CallContext) {
-    const until = context.deadline + CLAIM_GRACE_MS;
+    const until = context.deadline.at + CLAIM_GRACE_MS;
     for (let attempt = 0; ; attempt++) {
       const result = await this.deps.ledger.claim(employeeId, version, eventId, until, context);
       if (result.kind !== "busy") return result;
       const wait = BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)] as number;
-      if (this.deps.clock.now() + wait > context.deadline) {
+      if (this.deps.clock.now() + wait > context.deadline.at) {
         throw new EmployeeBusyError(
           "another Lambda environment is changing this employee's user; SQS delivers this event again",
         );
@@ -234,7 +234,7 @@ export class EmployeeSync {
         userId: user.userId,
       });
     }
-    await this.publishAll(events);
+    await this.publishAll(events, context);
     context.log.info("Connect user in line with HR", {
       outcome,
       userId: user.userId,
@@ -363,8 +363,8 @@ export class EmployeeSync {
     }
   }
 
-  private async publishAll(events: readonly OutputEvent[]): Promise<void> {
-    await Promise.all(events.map((event) => this.deps.publisher.publish(event)));
+  private async publishAll(events: readonly OutputEvent[], context: CallContext): Promise<void> {
+    await Promise.all(events.map((event) => this.deps.publisher.publish(event, context.deadline)));
   }
 }
 

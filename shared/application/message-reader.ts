@@ -7,6 +7,7 @@ import {
   openMessageBody,
   parseMessageBody,
 } from "../domain/message-body.js";
+import type { CallContext } from "../ports.js";
 import type { SourceBook } from "./source-book.js";
 
 /** One event of a message, or the failure that stopped it. */
@@ -33,12 +34,13 @@ export type MessageRead =
 export class MessageReader {
   constructor(private readonly sources?: SourceBook) {}
 
-  async read(body: string): Promise<MessageRead> {
+  /** `context` bounds reading the source table, when a payload needs a mapping. */
+  async read(body: string, context: CallContext): Promise<MessageRead> {
     if (!this.sources) return canonical(body);
     const opened = openMessageBody(body);
     if (!opened.ok || isCanonicalPayload(opened.payload)) return canonical(body);
     try {
-      const mapping = await this.sources.mappingFor(opened.payload);
+      const mapping = await this.sources.mappingFor(opened.payload, context);
       if (!mapping) return canonical(body);
       const events = await mapping.events(opened.payload, opened.context);
       return { ok: true, events, envelope: opened.envelope, sourceId: mapping.sourceId };

@@ -15,7 +15,7 @@ export const pacedCalls = <Api extends string>(
   clock: Clock,
 ): ApiInvoker<Api> => {
   const attempt = async <T>(api: Api, context: CallContext, call: () => Promise<T>) => {
-    if (!(await pacer.take(api, context.deadline))) {
+    if (!(await pacer.take(api, context.deadline.at))) {
       throw new NoPacedSlotError(`${api}: no paced slot left before the function must return`);
     }
     return call();

@@ -4,6 +4,7 @@ import {
   NoPacedSlotError,
 } from "../domain/failures.js";
 import type { Clock } from "./clock.js";
+import { type Deadline, hasPassed } from "./deadline.js";
 
 export interface RetryPolicy {
   readonly maxAttempts: number;
@@ -21,8 +22,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 export interface RetryOptions {
-  /** Epoch ms after which no new wait may start: the Lambda must return before its timeout. */
-  readonly deadline: number;
+  /** No wait or attempt starts unless it can end before it; the operation's calls take it too. */
+  readonly deadline: Deadline;
   readonly onRetry?: (error: Error, attempt: number, delayMs: number) => void;
 }
 
@@ -38,22 +39,24 @@ export const isRetryable = (
 
 /**
  * Runs `operation`, retrying retryable failures with capped exponential backoff and "equal
- * jitter" (half fixed, half random, so a retry never fires at once) while the deadline allows.
+ * jitter" (half fixed, half random, so a retry never fires at once) while the deadline allows:
+ * a wait that would end past it is not started, and an attempt aborted by it is not retried.
  */
 export const withRetries = async <T>(
-  operation: () => Promise<T>,
+  operation: (deadline: Deadline) => Promise<T>,
   policy: RetryPolicy,
   clock: Clock,
   options: RetryOptions,
 ): Promise<T> => {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await operation();
+      return await operation(options.deadline);
     } catch (error) {
       if (!isRetryable(error) || attempt >= policy.maxAttempts) throw error;
+      if (hasPassed(options.deadline, clock)) throw error;
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const delay = Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
-      if (clock.now() + delay > options.deadline) throw error;
+      if (clock.now() + delay > options.deadline.at) throw error;
       options.onRetry?.(error, attempt, delay);
       await clock.sleep(delay);
     }

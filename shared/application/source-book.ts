@@ -4,7 +4,7 @@ import {
   type JsonataCompiler,
   SourceMappingSet,
 } from "../domain/source-mapping.js";
-import type { SourceMappingSource } from "../ports.js";
+import type { CallContext, SourceMappingSource } from "../ports.js";
 import type { Clock } from "./clock.js";
 import type { Log } from "./log.js";
 import { TtlCache } from "./ttl-cache.js";
@@ -27,7 +27,7 @@ export const loadJsonata = async (): Promise<JsonataCompiler> => (await import("
  * as an invalid rule is.
  */
 export class SourceBook {
-  readonly #cache: TtlCache<SourceMappingSet>;
+  readonly #cache: TtlCache<SourceMappingSet, CallContext>;
 
   constructor(
     source: SourceMappingSource,
@@ -37,10 +37,10 @@ export class SourceBook {
     compiler: () => Promise<JsonataCompiler> = loadJsonata,
   ) {
     this.#cache = new TtlCache(
-      async () => {
+      async (context) => {
         const skip = (sourceId: string | undefined, problem: string) =>
           log.warn("Skipping an invalid source mapping", { sourceId, problem });
-        const definitions = await source.loadSources(skip);
+        const definitions = await source.loadSources(context, skip);
         if (definitions.length === 0) return new SourceMappingSet([]);
         const jsonata = await compiler();
         const compiled: CompiledSourceMapping[] = [];
@@ -66,9 +66,12 @@ export class SourceBook {
   }
 
   /** The mapping whose `when` holds for this unwrapped body; reloaded once on a miss. */
-  async mappingFor(payload: Record<string, unknown>): Promise<CompiledSourceMapping | undefined> {
-    const found = await (await this.#cache.get()).select(payload);
+  async mappingFor(
+    payload: Record<string, unknown>,
+    context: CallContext,
+  ): Promise<CompiledSourceMapping | undefined> {
+    const found = await (await this.#cache.get(context)).select(payload);
     if (found) return found;
-    return (await this.#cache.refresh(this.options.missRefreshMs)).select(payload);
+    return (await this.#cache.refresh(this.options.missRefreshMs, context)).select(payload);
   }
 }

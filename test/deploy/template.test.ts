@@ -113,6 +113,7 @@ const connectGrants = (id: string): Record<string, string[]> => {
 const ROLE_ACTIONS = [
   ...Object.keys(connectGrants("x")),
   "dynamodb:Scan",
+  "events:DescribeEventBus",
   "events:PutEvents",
   "sqs:SendMessage",
   // Added by the framework for the sqs event source.
@@ -604,13 +605,14 @@ describe("the function's role (least privilege)", () => {
     }
   });
 
-  it("reads only the mapping and source tables, publishes only to the bus, parks only on the DLQ", () => {
+  it("reads only the mapping and source tables, keeps the ledger, publishes to and checks only the bus, parks only on the DLQ", () => {
     const byAction = grants(template);
     expect([...(byAction.get("dynamodb:Scan") ?? [])].sort()).toEqual([
       `GetAtt:${TABLE}.Arn`,
       `GetAtt:${SOURCE_TABLE}.Arn`,
     ]);
     expect([...(byAction.get("events:PutEvents") ?? [])]).toEqual(["GetAtt:EventBus.Arn"]);
+    expect([...(byAction.get("events:DescribeEventBus") ?? [])]).toEqual(["GetAtt:EventBus.Arn"]);
     expect([...(byAction.get("sqs:SendMessage") ?? [])]).toEqual([`GetAtt:${DLQ}.Arn`]);
     for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) {
       expect([...(byAction.get(action) ?? [])], action).toEqual([`GetAtt:${QUEUE}.Arn`]);

@@ -12,6 +12,7 @@ import {
   type ConnectEmulator,
   type ConnectSeed,
   DEFAULT_QUOTAS,
+  parseConnectSeed,
   startConnectEmulator,
 } from "../../emulators/connect/index.js";
 import {
@@ -181,6 +182,56 @@ describe("injected faults", () => {
     expect(error).not.toBeInstanceOf(ConnectServiceException);
     expect(emu.users().map((u) => u.username)).toEqual([input.Username]);
     client.destroy();
+  });
+
+  it("hangRate 1 → the request is accepted and never answered; nothing is created", async () => {
+    const emu = await start({ faults: { CreateUser: { hangRate: 1 } } });
+    const client = connectClientFor(emu);
+    const abort = new AbortController();
+    const pending = settle(
+      client.send(new CreateUserCommand(createInput(emu)), { abortSignal: abort.signal }),
+    );
+    // Held, not answered: the request arrived and is counted, and nothing settles it.
+    for (let i = 0; i < 200 && emu.stats().CreateUser?.hung === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(emu.stats().CreateUser).toMatchObject({ requests: 1, hung: 1, faults: 1, ok: 0 });
+    const raced = await Promise.race([pending, new Promise((r) => setImmediate(() => r("open")))]);
+    expect(raced).toBe("open");
+    // Only the client giving up ends it.
+    abort.abort();
+    expect(((await pending) as Error).name).toBe("AbortError");
+    expect(emu.users()).toHaveLength(0);
+    // Other APIs still answer.
+    expect(await settle(client.send(new ListUsersCommand({ InstanceId: emu.instanceId })))).toBe(
+      "ok",
+    );
+    client.destroy();
+  });
+
+  it("stop() ends hung requests instead of waiting for them", async () => {
+    const emu = await start();
+    emu.setFaults("*", { hangRate: 1 });
+    const client = connectClientFor(emu);
+    const pending = settle(client.send(new ListUsersCommand({ InstanceId: emu.instanceId })));
+    for (let i = 0; i < 200 && emu.stats().ListUsers?.hung === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(emu.stats().ListUsers?.hung).toBe(1);
+    await emu.stop();
+    emulator = undefined;
+    // The client sees the connection go, as when an endpoint goes away mid-request.
+    const error = (await pending) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ConnectServiceException);
+    client.destroy();
+  });
+
+  it("hangRate is read from the seed and checked like the other rates", async () => {
+    expect(() => parseConnectSeed({ ...seed, faults: { CreateUser: { hangRate: 1.5 } } })).toThrow(
+      /faults\.CreateUser\.hangRate must be a probability/,
+    );
+    expect(parseConnectSeed({ ...seed, faults: { "*": { hangRate: 0.25 } } }).faults).toEqual({
+      "*": { hangRate: 0.25 },
+    });
   });
 
   it('"*" applies to every API, an API entry overrides it', async () => {

@@ -1,8 +1,12 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import {
+  DescribeEventBusCommand,
   EventBridgeClient,
   EventBridgeServiceException,
   PutEventsCommand,
   type PutEventsRequestEntry,
+  ResourceNotFoundException,
 } from "@aws-sdk/client-eventbridge";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -229,5 +233,71 @@ describe("EventBridge emulator", () => {
     expect(response.status).toBe(400);
     expect(response.headers.get("content-type")).toBe("application/x-amz-json-1.1");
     expect(await response.json()).toMatchObject({ __type: "UnknownOperationException" });
+  });
+
+  describe("DescribeEventBus", () => {
+    it("describes a bus by name or ARN, and the default bus when no Name is given", async () => {
+      const byName = await client.send(new DescribeEventBusCommand({ Name: "onboarding" }));
+      expect(byName).toMatchObject({
+        Name: "onboarding",
+        Arn: "arn:aws:events:us-east-1:123456789012:event-bus/onboarding",
+      });
+      expect(byName.CreationTime).toBeInstanceOf(Date);
+      expect(byName.LastModifiedTime).toBeInstanceOf(Date);
+      const byArn = await client.send(new DescribeEventBusCommand({ Name: byName.Arn as string }));
+      expect(byArn.Name).toBe("onboarding");
+      const fallback = await client.send(new DescribeEventBusCommand({}));
+      expect(fallback).toMatchObject({
+        Name: "default",
+        Arn: "arn:aws:events:us-east-1:123456789012:event-bus/default",
+      });
+    });
+
+    it("answers ResourceNotFoundException for a bus that does not exist", async () => {
+      const error = await client
+        .send(new DescribeEventBusCommand({ Name: "connect-onbaording" }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResourceNotFoundException);
+      expect((error as ResourceNotFoundException).message).toBe(
+        "Event bus connect-onbaording does not exist.",
+      );
+      expect((error as ResourceNotFoundException).$metadata.httpStatusCode).toBe(400);
+    });
+
+    it("validates Name against the model's length and pattern", async () => {
+      for (const Name of ["bad name!", "x".repeat(1601)]) {
+        const error = await client
+          .send(new DescribeEventBusCommand({ Name }))
+          .catch((e: unknown) => e);
+        expect((error as Error).name, Name.slice(0, 20)).toBe("ValidationException");
+      }
+    });
+
+    it("is read by the AWS CLI, a client nobody here wrote", async () => {
+      const { stdout } = await promisify(execFile)(
+        "aws",
+        [
+          "events",
+          "describe-event-bus",
+          "--name",
+          "onboarding",
+          "--endpoint-url",
+          emulator.endpoint,
+        ],
+        {
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: "test",
+            AWS_SECRET_ACCESS_KEY: "test",
+            AWS_DEFAULT_REGION: "us-east-1",
+          },
+        },
+      );
+      expect(JSON.parse(stdout)).toMatchObject({
+        Name: "onboarding",
+        Arn: "arn:aws:events:us-east-1:123456789012:event-bus/onboarding",
+        CreationTime: expect.any(Number),
+      });
+    });
   });
 });

@@ -17,6 +17,7 @@ import {
   decodeAttributeText,
   SqsDeadLetterParker,
 } from "../../shared/adapters/sqs-dead-letter-parker.js";
+import { NO_DEADLINE } from "../../shared/application/deadline.js";
 
 const hasMoto = spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
 
@@ -79,14 +80,17 @@ describe.skipIf(!hasMoto)("parking on moto's SQS", () => {
 
   it("parks a failure whose message holds characters SQS refuses, and reads it back exactly", async () => {
     const message = 'profile "Ad\uD800min\uFFFF\u0007" in rule r1 with a \\ backslash and \\u0041';
-    await new SqsDeadLetterParker(sqs, queueUrl).park({
-      body: '{"eventType":"EmployeeHired"}',
-      reason: "ProfileNotFound",
-      message,
-      failedAt: new Date("2026-11-28T10:00:00Z"),
-      sourceMessageId: "m-1",
-      attributes: {},
-    });
+    await new SqsDeadLetterParker(sqs, queueUrl).park(
+      {
+        body: '{"eventType":"EmployeeHired"}',
+        reason: "ProfileNotFound",
+        message,
+        failedAt: new Date("2026-11-28T10:00:00Z"),
+        sourceMessageId: "m-1",
+        attributes: {},
+      },
+      NO_DEADLINE,
+    );
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,

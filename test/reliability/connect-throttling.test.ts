@@ -25,7 +25,7 @@ it(
       connect: { quotas: { ...HIGH_QUOTAS, CreateUser: { rps: 10, burst: 20 } } },
       preExisting: preExistingUsers(hires.slice(0, 10)),
       functionEnv: { CONNECT_CREATE_USER_RPS: "10" },
-      visibilityTimeoutSeconds: 5,
+      visibilityTimeoutSeconds: 7,
     });
     let verdict: Verdict | undefined;
     try {

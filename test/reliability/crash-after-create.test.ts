@@ -26,7 +26,7 @@ it(
       name: "crash-between-createuser-and-putevents",
       seed: 19,
       preExisting: preExistingUsers(hires.slice(0, 10)),
-      visibilityTimeoutSeconds: 4,
+      visibilityTimeoutSeconds: 6,
     });
     // Hires whose Connect user existed when their environment died.
     const orphaned = new Set<Hire>();

@@ -26,7 +26,7 @@ it(
       // 1,500 users first: a fresh user is on ListUsers' second page of 1,000.
       preExisting: [...fillerUsers(1_490), ...preExistingUsers(hires.slice(0, 10))],
       connect: { searchLagMs: 3_000 },
-      visibilityTimeoutSeconds: 6,
+      visibilityTimeoutSeconds: 8,
     });
     let verdict: Verdict | undefined;
     try {

@@ -40,7 +40,7 @@ it(
         },
       });
       await scenario.send(hires.map((hire) => hire.body));
-      const drained = await scenario.drain(consumers, 60_000);
+      const drained = await scenario.drain(consumers);
       verdict = await scenario.verify(
         {
           hires,

@@ -3,6 +3,7 @@
  * services: they keep what they were given, answer as the real adapters' contracts say (failures
  * as classified ProvisioningFailures), and fail on demand.
  */
+import { NO_DEADLINE } from "../../shared/application/deadline.js";
 import { type Log, silentLog } from "../../shared/application/log.js";
 import type { ConnectUser, IdentityInfo, PhoneConfig } from "../../shared/domain/connect-user.js";
 import type { CreateUserRequest } from "../../shared/domain/desired-user.js";
@@ -82,7 +83,7 @@ export const SAMPLE_PROFILES: Record<ProfileKind, ProfileSummary[]> = {
 };
 
 /** What the use cases' calls run under in a unit test: no deadline, nothing logged. */
-export const CALLS: CallContext = { deadline: Number.POSITIVE_INFINITY, log: silentLog };
+export const CALLS: CallContext = { deadline: NO_DEADLINE, log: silentLog };
 
 /** The instance's profile lists, counting how often each kind is listed. */
 export class InMemoryProfileCatalog implements ProfileCatalog {

@@ -5,6 +5,8 @@
  */
 import { expect, it } from "vitest";
 import { inboundMessage } from "../../../shared/adapters/sqs-inbound.js";
+import { systemClock } from "../../../shared/application/clock.js";
+import { invocationDeadlines } from "../../../shared/application/deadline.js";
 import {
   EmployeeMessageHandler,
   type MessageKeys,
@@ -36,7 +38,7 @@ it("keys the log lines of an invalid event by sourceEventId and employeeId", asy
 
   const result = await handler.handle(
     inboundMessage(sqsRecord(body, { messageId: "m-1" })),
-    Date.now() + 60_000,
+    invocationDeadlines(60_000, systemClock),
   );
 
   expect(result).toMatchObject({ kind: "parked", reason: "InvalidEvent" });

@@ -1,13 +1,19 @@
 /**
  * A Lambda environment that dies between CreateUser and PutEvents. It runs the real handler
  * in a child process whose EventBridge endpoint is a tripwire: the first PutEvents request the
- * environment makes (so after Connect has answered CreateUser) kills the process with SIGKILL.
+ * environment makes (so after Connect has answered CreateUser) kills the process with SIGKILL;
+ * anything else (the cold start's DescribeEventBus) is passed on to the EventBridge emulator.
  * The invocation fails as a crashed runtime's does, SQS keeps the messages, and the next
  * invocation gets a fresh environment (a cold start), as Lambda gives after a crash.
+ *
+ * Environments are started ahead, one per crash: Lambda runs an environment's init before the
+ * invocation and outside its timeout, and a child process's start (Node, tsx, the handler's
+ * imports) takes seconds on a loaded machine, which must not count against the 4 s function
+ * timeout.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, request as forward, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SqsLambdaHandler } from "../../../emulators/lambda/index.js";
 import type { Invocation, InvocationReply } from "./environment-process.js";
@@ -33,6 +39,8 @@ export class CrashingEnvironment {
   #tripwire = "";
   #tripped: (() => void) | undefined;
   readonly #children = new Set<ChildProcess>();
+  /** Environments started ahead, ready for an invocation. */
+  #ready: Promise<ChildProcess>[] = [];
 
   constructor(private readonly options: CrashingEnvironmentOptions) {
     this.#crashesLeft = options.crashes;
@@ -43,13 +51,36 @@ export class CrashingEnvironment {
   }
 
   async start(): Promise<void> {
-    this.#server = createServer((request) => {
+    const bus = new URL(this.options.env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? "");
+    this.#server = createServer((request, response) => {
+      if (request.headers["x-amz-target"] !== "AWSEvents.PutEvents") {
+        // Not a publication: the emulator answers it.
+        const upstream = forward(
+          {
+            host: bus.hostname,
+            port: bus.port,
+            method: request.method,
+            path: request.url,
+            headers: request.headers,
+          },
+          (answer) => {
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(response);
+          },
+        );
+        upstream.on("error", () => response.destroy());
+        request.pipe(upstream);
+        return;
+      }
       // The environment is about to publish: the user exists. Kill it before the bytes land.
       this.#tripped?.();
       request.socket.destroy();
     });
     await new Promise<void>((resolve) => this.#server?.listen(0, "127.0.0.1", resolve));
     this.#tripwire = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.#ready = Array.from({ length: this.#crashesLeft }, () => this.environment());
+    // Started together, so the scenario waits for the slowest start once, not eight times.
+    await Promise.all(this.#ready);
   }
 
   /**
@@ -58,7 +89,7 @@ export class CrashingEnvironment {
    */
   readonly handler: SqsLambdaHandler = async (event, context) => {
     if (this.#crashesLeft <= 0) return this.options.healthy(event, context);
-    const child = await this.environment();
+    const child = await (this.#ready.shift() ?? this.environment());
     try {
       return await new Promise((resolve, reject) => {
         child.once("exit", (_code, signal) =>

@@ -1,9 +1,11 @@
 /**
- * The figures of a scenario: one line on stdout (so CI shows it), one JSON file per scenario
- * under .reliability/scenarios/, and .reliability/reliability-report.json with all of them;
- * the function's captured log lines go to .reliability/logs/.
- * Scenarios run in parallel workers, so the combined report is rebuilt from the per-scenario
- * files by whichever scenario finishes last.
+ * The outcome of a scenario, pass or fail, with its figures: one line on stdout (so CI shows
+ * it), one JSON file per scenario under .reliability/scenarios/, and
+ * .reliability/reliability-report.json with all of them; the function's captured log lines go
+ * to .reliability/logs/. A failing scenario is recorded too, with why it failed (its invariant
+ * violations and the test's errors), and with whatever figures it got to. Scenarios run in
+ * parallel workers, so the combined report is rebuilt from the per-scenario files by whichever
+ * scenario finishes last.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 
@@ -38,6 +40,16 @@ export interface Figures {
   readonly durationMs: number;
 }
 
+/** What the report holds per scenario. */
+export interface ScenarioOutcome {
+  readonly scenario: string;
+  readonly status: "pass" | "fail";
+  /** Empty when it passed. */
+  readonly failures: readonly string[];
+  /** Absent when the scenario failed before its invariants were checked. */
+  readonly figures?: Figures;
+}
+
 const ROOT = new URL("../../../.reliability/", import.meta.url);
 const SCENARIOS = new URL("scenarios/", ROOT);
 const LOGS = new URL("logs/", ROOT);
@@ -53,7 +65,7 @@ const entries = (record: Readonly<Record<string, number>>): string =>
 /** The one line of figures of a scenario. */
 export const figuresLine = (f: Figures): string =>
   [
-    `RELIABILITY ${f.scenario}`,
+    f.scenario,
     `hires=${f.hires}`,
     `poison=${f.poison}`,
     `messages=${f.messages}`,
@@ -69,13 +81,32 @@ export const figuresLine = (f: Figures): string =>
     `time=${(f.durationMs / 1000).toFixed(1)}s`,
   ].join(" | ");
 
-/** Records the figures; the function's log lines are kept beside them for a look afterwards. */
-export const recordFigures = (figures: Figures, logs: string): void => {
-  console.log(figuresLine(figures));
+/** The scenario's line: PASS or FAIL, its figures, and for a failure its first reasons. */
+export const outcomeLine = (outcome: ScenarioOutcome): string =>
+  [
+    `RELIABILITY ${outcome.status.toUpperCase()} ${outcome.figures ? figuresLine(outcome.figures) : outcome.scenario}`,
+    ...(outcome.failures.length > 0
+      ? [`failures: ${outcome.failures.slice(0, 3).join("; ").slice(0, 500)}`]
+      : []),
+  ].join(" | ");
+
+/** The function's log lines, kept for a look afterwards. */
+export const recordLogs = (scenario: string, logs: string): void => {
   mkdirSync(LOGS, { recursive: true });
-  writeFileSync(new URL(`${figures.scenario}.log`, LOGS), logs);
+  writeFileSync(new URL(`${scenario}.log`, LOGS), logs);
+};
+
+/** Records a scenario's outcome and rebuilds the combined report. */
+export const recordOutcome = (outcome: ScenarioOutcome): void => {
+  console.log(outcomeLine(outcome));
   mkdirSync(SCENARIOS, { recursive: true });
-  writeAtomically(new URL(`${figures.scenario}.json`, SCENARIOS), figures);
+  const entry = {
+    scenario: outcome.scenario,
+    status: outcome.status,
+    failures: outcome.failures,
+    ...outcome.figures,
+  };
+  writeAtomically(new URL(`${outcome.scenario}.json`, SCENARIOS), entry);
   // Rebuild until the set of scenario files stops changing under us.
   for (let seen = ""; ; ) {
     const names = readdirSync(SCENARIOS)
@@ -84,9 +115,14 @@ export const recordFigures = (figures: Figures, logs: string): void => {
     if (names.join() === seen) return;
     seen = names.join();
     const scenarios = names.map(
-      (name) => JSON.parse(readFileSync(new URL(name, SCENARIOS), "utf8")) as Figures,
+      (name) => JSON.parse(readFileSync(new URL(name, SCENARIOS), "utf8")) as typeof entry,
     );
-    writeAtomically(REPORT, { generatedAt: new Date().toISOString(), scenarios });
+    writeAtomically(REPORT, {
+      generatedAt: new Date().toISOString(),
+      passed: scenarios.filter((scenario) => scenario.status === "pass").length,
+      failed: scenarios.filter((scenario) => scenario.status === "fail").length,
+      scenarios,
+    });
   }
 };
 

@@ -6,6 +6,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { EventBridgePublisher } from "../../../shared/adapters/eventbridge-publisher.js";
+import { deadlineAt, NO_DEADLINE } from "../../../shared/application/deadline.js";
 import { EventPublishFailedError } from "../../../shared/domain/failures.js";
 import { type OutputEvent, USER_CREATED } from "../../../shared/domain/output-events.js";
 import { FakeClock } from "../../support/fake-clock.js";
@@ -47,14 +48,17 @@ const trackedWork = (n: number) => {
   });
   const done = publisher.track(async () => {
     await ready;
-    await publisher.publish(event(n));
+    await publisher.publish(event(n), NO_DEADLINE);
   });
   return { go, done };
 };
 
 describe("EventBridgePublisher", () => {
   it("sends untracked events of the same turn together, on the bus named", async () => {
-    await Promise.all([publisher.publish(event(1)), publisher.publish(event(2))]);
+    await Promise.all([
+      publisher.publish(event(1), NO_DEADLINE),
+      publisher.publish(event(2), NO_DEADLINE),
+    ]);
     expect(callSizes()).toEqual([2]);
     expect(bus.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.EventBusName).toBe(
       "onboarding",
@@ -118,8 +122,8 @@ describe("EventBridgePublisher", () => {
       ),
     }));
     const results = await Promise.allSettled([
-      publisher.publish(event(1)),
-      publisher.publish(event(2)),
+      publisher.publish(event(1), NO_DEADLINE),
+      publisher.publish(event(2), NO_DEADLINE),
     ]);
     expect(results[0]?.status).toBe("fulfilled");
     expect(results[1]).toMatchObject({
@@ -127,5 +131,54 @@ describe("EventBridgePublisher", () => {
       reason: expect.any(EventPublishFailedError),
     });
     expect(callSizes()).toEqual([2, 1, 1]);
+  });
+
+  it("bounds each call by its entries' earliest deadline and never waits past an entry's own", async () => {
+    const clock = new FakeClock(0);
+    publisher = new EventBridgePublisher(
+      new EventBridgeClient({ region: "us-east-1" }),
+      "onboarding",
+      clock,
+      { maxAttempts: 4, baseDelayMs: 100, maxWaitMs: 60_000 },
+    );
+    bus
+      .on(PutEventsCommand)
+      .rejectsOnce(Object.assign(new Error("Request aborted"), { name: "AbortError" }))
+      .callsFake(accepted);
+    const soon = deadlineAt(50, clock);
+    const later = deadlineAt(10_000, clock);
+
+    const results = await Promise.allSettled([
+      publisher.publish(event(1), soon),
+      publisher.publish(event(2), later),
+    ]);
+
+    // One call for both, with the earlier signal; then only the entry with time left, alone.
+    const calls = bus.commandCalls(PutEventsCommand);
+    expect(calls.map((call) => call.args[0].input.Entries?.length)).toEqual([2, 1]);
+    const signals = calls.map(
+      (call) => ((call.args as unknown[])[1] as { abortSignal?: AbortSignal }).abortSignal,
+    );
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).toBe(soon.signal);
+    expect(signals[1]).toBe(later.signal);
+    expect(results[0]).toMatchObject({
+      status: "rejected",
+      reason: expect.any(EventPublishFailedError),
+    });
+    expect((results[0] as PromiseRejectedResult).reason.message).toContain(
+      "no answer before the deadline",
+    );
+    expect(results[1]?.status).toBe("fulfilled");
+    expect(clock.sleeps).toEqual([100]);
+  });
+
+  it("refuses at once an entry whose deadline has already passed", async () => {
+    const clock = new FakeClock(0);
+    const passed = deadlineAt(0, clock);
+    await expect(publisher.publish(event(1), passed)).rejects.toBeInstanceOf(
+      EventPublishFailedError,
+    );
+    expect(callSizes()).toEqual([]);
   });
 });

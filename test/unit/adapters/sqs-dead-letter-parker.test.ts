@@ -7,6 +7,7 @@ import {
   encodeAttributeText,
   SqsDeadLetterParker,
 } from "../../../shared/adapters/sqs-dead-letter-parker.js";
+import { NO_DEADLINE } from "../../../shared/application/deadline.js";
 
 const SEED = 20261128;
 /** SendMessage's allowed characters for attribute values. */
@@ -55,17 +56,20 @@ describe("SqsDeadLetterParker", () => {
 
   it("sends only characters SQS accepts in every attribute, whatever the failure quotes", async () => {
     sqs.on(SendMessageCommand).resolves({});
-    await new SqsDeadLetterParker(new SQSClient({}), "https://sqs.example/dlq").park({
-      body: "{}",
-      reason: "ProfileNotFound",
-      message: 'security profile "Ad\uFFFFmin\uD800" in rule r1 does not exist on the instance',
-      failedAt: new Date("2026-11-28T10:00:00Z"),
-      sourceMessageId: "m-1",
-      attributes: {
-        traceparent: { dataType: "String", stringValue: "00-ab\\cd-01" },
-        local: { dataType: "String.custom", stringValue: "x\uFFFF" },
+    await new SqsDeadLetterParker(new SQSClient({}), "https://sqs.example/dlq").park(
+      {
+        body: "{}",
+        reason: "ProfileNotFound",
+        message: 'security profile "Ad\uFFFFmin\uD800" in rule r1 does not exist on the instance',
+        failedAt: new Date("2026-11-28T10:00:00Z"),
+        sourceMessageId: "m-1",
+        attributes: {
+          traceparent: { dataType: "String", stringValue: "00-ab\\cd-01" },
+          local: { dataType: "String.custom", stringValue: "x\uFFFF" },
+        },
       },
-    });
+      NO_DEADLINE,
+    );
     const input = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
     const attributes = input?.MessageAttributes ?? {};
     for (const value of Object.values(attributes)) {

@@ -2,6 +2,7 @@
 import type { SQSRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { inboundMessage } from "../../../shared/adapters/sqs-inbound.js";
+import { invocationDeadlines } from "../../../shared/application/deadline.js";
 import { EmployeeMessageHandler } from "../../../shared/application/employee-message-handler.js";
 import {
   ConnectUnavailableError,
@@ -36,7 +37,7 @@ const setUp = (connect = new InMemoryConnect()) => {
     },
   });
   const handle = (record: SQSRecord) =>
-    handler.handle(inboundMessage(record), world.clock.now() + 60_000);
+    handler.handle(inboundMessage(record), invocationDeadlines(60_000, world.clock));
   return { world, connect, publisher, parker, logs, handle };
 };
 

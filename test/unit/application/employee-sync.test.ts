@@ -3,6 +3,7 @@
  * with only the changes it needs, announced once per HR version, safe under retries and races.
  */
 import { describe, expect, it } from "vitest";
+import { deadlineAt, NO_DEADLINE } from "../../../shared/application/deadline.js";
 import { silentLog } from "../../../shared/application/log.js";
 import type { EmployeeRecordEvent } from "../../../shared/domain/employee-event.js";
 import {
@@ -293,7 +294,10 @@ describe("EmployeeSync: retries and races", () => {
   it("waits for another environment's claim on the employee, up to its deadline", async () => {
     const world = syncWorld({ rules: RULES });
     await world.ledger.claim("E12345", V2, "other", Number.POSITIVE_INFINITY);
-    const context: CallContext = { deadline: world.clock.now() + 2_000, log: silentLog };
+    const context: CallContext = {
+      deadline: deadlineAt(world.clock.now() + 2_000, world.clock),
+      log: silentLog,
+    };
     await expect(world.sync.sync(hire(), V1, context)).rejects.toBeInstanceOf(EmployeeBusyError);
     expect(world.connect.calls).toEqual([]);
   });
@@ -346,7 +350,7 @@ describe("EmployeeSync: failures", () => {
       new ConnectUnavailableError("CreateUser: InternalServiceException"),
     );
     const log = new RecordingLog();
-    const result = await world.sync.sync(hire(), V1, { deadline: Number.POSITIVE_INFINITY, log });
+    const result = await world.sync.sync(hire(), V1, { deadline: NO_DEADLINE, log });
     expect(result.outcome).toBe("CREATED");
     expect(world.connect.count("CreateUser")).toBe(3);
     expect(log.entries.filter((e) => e.message === "Connect call failed; retrying")).toEqual([
@@ -360,7 +364,7 @@ describe("EmployeeSync: failures", () => {
     const world = syncWorld({ rules: RULES, rps: 0.1 });
     await run(world, hire(), V1);
     const next = world.sync.sync(hire({ employeeId: "E2", workEmail: "second@example.com" }), V1, {
-      deadline: world.clock.now() + 1_000,
+      deadline: deadlineAt(world.clock.now() + 1_000, world.clock),
       log: silentLog,
     });
     await expect(next).rejects.toBeInstanceOf(ConnectThrottledError);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { deadlineAt } from "../../../shared/application/deadline.js";
 import { DEFAULT_RETRY_POLICY, withRetries } from "../../../shared/application/retry.js";
 import { ConnectRejectedError, ConnectThrottledError } from "../../../shared/domain/failures.js";
 import { FakeClock } from "../../support/fake-clock.js";
@@ -16,7 +17,7 @@ describe("withRetries", () => {
       },
       policy,
       clock,
-      { deadline: 60_000 },
+      { deadline: deadlineAt(60_000, clock) },
     );
     expect(result).toBe("ok");
     expect(clock.sleeps).toEqual([75, 150]);
@@ -29,9 +30,9 @@ describe("withRetries", () => {
       calls++;
       return Promise.reject(new ConnectThrottledError("slow down"));
     };
-    await expect(withRetries(failing, policy, clock, { deadline: 100 })).rejects.toBeInstanceOf(
-      ConnectThrottledError,
-    );
+    await expect(
+      withRetries(failing, policy, clock, { deadline: deadlineAt(100, clock) }),
+    ).rejects.toBeInstanceOf(ConnectThrottledError);
     expect(calls).toBe(2);
   });
 
@@ -42,9 +43,9 @@ describe("withRetries", () => {
       calls++;
       return Promise.reject(new ConnectRejectedError("bad"));
     };
-    await expect(withRetries(rejected, policy, clock, { deadline: 60_000 })).rejects.toBeInstanceOf(
-      ConnectRejectedError,
-    );
+    await expect(
+      withRetries(rejected, policy, clock, { deadline: deadlineAt(60_000, clock) }),
+    ).rejects.toBeInstanceOf(ConnectRejectedError);
     expect(calls).toBe(1);
   });
 });

@@ -5,6 +5,7 @@
 import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
 import { inboundMessage } from "../../../shared/adapters/sqs-inbound.js";
+import { invocationDeadlines } from "../../../shared/application/deadline.js";
 import { EmployeeMessageHandler } from "../../../shared/application/employee-message-handler.js";
 import type { EmployeeSync } from "../../../shared/application/employee-sync.js";
 import type { Log } from "../../../shared/application/log.js";
@@ -24,6 +25,7 @@ import {
 } from "../../../shared/domain/source-mapping.js";
 import type { DeadLetter, SourceMappingSource } from "../../../shared/ports.js";
 import { FakeClock } from "../../support/fake-clock.js";
+import { CALLS } from "../../support/fake-ports.js";
 import { sqsRecord } from "../../support/lambda-events.js";
 
 const mapping = (overrides: Record<string, unknown> = {}): SourceMapping => {
@@ -78,13 +80,13 @@ describe("the source book", () => {
     const loads = { n: 0 };
     const empty = new TableSource([]);
     const reader = new MessageReader(book(empty, new FakeClock(), loads));
-    const read = await reader.read(JSON.stringify({ roster: [member("R1")] }));
+    const read = await reader.read(JSON.stringify({ roster: [member("R1")] }), CALLS);
     expect(read).toMatchObject({ ok: false, error: { reason: "InvalidEvent" } });
     expect(loads.n).toBe(0);
     empty.mappings = [mapping()];
     const clock = new FakeClock();
     const withOne = new MessageReader(book(empty, clock, loads));
-    expect(await withOne.read(JSON.stringify({ roster: [member("R1")] }))).toMatchObject({
+    expect(await withOne.read(JSON.stringify({ roster: [member("R1")] }), CALLS)).toMatchObject({
       ok: true,
       sourceId: "roster",
     });
@@ -96,21 +98,21 @@ describe("the source book", () => {
     const source = new TableSource([]);
     const reader = new MessageReader(book(source, clock));
     const body = JSON.stringify({ roster: [member("R1")] });
-    expect((await reader.read(body)).ok).toBe(false);
+    expect((await reader.read(body, CALLS)).ok).toBe(false);
     source.mappings = [mapping()];
     clock.advance(1_001);
-    expect(await reader.read(body)).toMatchObject({ ok: true, sourceId: "roster" });
+    expect(await reader.read(body, CALLS)).toMatchObject({ ok: true, sourceId: "roster" });
     // Within the miss-refresh age, a flood of misses does not hammer the table.
     const loads = source.loads;
-    await reader.read(JSON.stringify({ other: 1 }));
-    await reader.read(JSON.stringify({ other: 2 }));
+    await reader.read(JSON.stringify({ other: 1 }), CALLS);
+    await reader.read(JSON.stringify({ other: 2 }), CALLS);
     expect(source.loads).toBe(loads);
   });
 
   it("reports the source table out of reach as a transient failure", async () => {
     const source = new TableSource([mapping()]);
     source.failing = true;
-    const read = await new MessageReader(book(source)).read(JSON.stringify({ roster: [] }));
+    const read = await new MessageReader(book(source)).read(JSON.stringify({ roster: [] }), CALLS);
     expect(read).toMatchObject({
       ok: false,
       error: { reason: "SourceTableUnavailable", permanent: false },
@@ -128,7 +130,10 @@ describe("the source book", () => {
       log,
       async () => jsonata,
     );
-    const read = await new MessageReader(sources).read(JSON.stringify({ roster: [member("R1")] }));
+    const read = await new MessageReader(sources).read(
+      JSON.stringify({ roster: [member("R1")] }),
+      CALLS,
+    );
     expect(read).toMatchObject({ ok: true, sourceId: "roster" });
     expect(warnings).toEqual([
       { sourceId: "broken", problem: expect.stringContaining("when: syntax error") },
@@ -145,7 +150,7 @@ describe("the message reader", () => {
       eventId: "e-1",
       employee: { employeeId: "E1", firstName: "A", lastName: "B", workEmail: "a@example.com" },
     });
-    const read = await reader().read(body);
+    const read = await reader().read(body, CALLS);
     expect(read).toMatchObject({ ok: true, envelope: "raw" });
     expect(read.ok ? read.sourceId : "failed").toBeUndefined();
   });
@@ -165,6 +170,7 @@ describe("the message reader", () => {
           detail: { roster: [member("R1")] },
         }),
       }),
+      CALLS,
     );
     expect(read).toMatchObject({
       ok: true,
@@ -174,7 +180,7 @@ describe("the message reader", () => {
   });
 
   it("gives a canonical body's failure when no mapping recognises the payload", async () => {
-    expect(await reader().read(JSON.stringify({ staff: [] }))).toMatchObject({
+    expect(await reader().read(JSON.stringify({ staff: [] }), CALLS)).toMatchObject({
       ok: false,
       error: { reason: "InvalidEvent", message: "eventType: is required" },
     });
@@ -217,7 +223,7 @@ describe("a record that became several events", () => {
     const { handler, provisioned, parked, record } = setup();
     const result = await handler.handle(
       record({ roster: [member("R1"), member("R2"), member("R3")] }),
-      Date.now() + 60_000,
+      invocationDeadlines(60_000, new FakeClock()),
     );
     expect(result).toEqual({
       kind: "several",
@@ -237,7 +243,7 @@ describe("a record that became several events", () => {
       R2: new NoMappingRuleError('no enabled mapping rule matches department="Finance"'),
     });
     const body = { roster: [member("R1"), member("R2"), member("R3", { mail: undefined })] };
-    const result = await handler.handle(record(body), Date.now() + 60_000);
+    const result = await handler.handle(record(body), invocationDeadlines(60_000, new FakeClock()));
     expect(provisioned).toEqual(["R1"]);
     expect(result).toMatchObject({
       kind: "several",
@@ -267,14 +273,14 @@ describe("a record that became several events", () => {
     await expect(
       first.handler.handle(
         first.record({ roster: [member("R1"), member("R2")] }),
-        Date.now() + 60_000,
+        invocationDeadlines(60_000, new FakeClock()),
       ),
     ).rejects.toMatchObject({ reason: "ConnectThrottled" });
     expect(first.parked).toEqual([]);
     const last = setup(throttled, 5);
     const result = await last.handler.handle(
       last.record({ roster: [member("R1"), member("R2")] }),
-      Date.now() + 60_000,
+      invocationDeadlines(60_000, new FakeClock()),
     );
     expect(result).toMatchObject({ parked: { reason: "ConnectThrottled", permanent: false } });
     expect(last.parked[0]?.message).toBe("event 2 of 2 (r-R2): CreateUser throttled");
@@ -296,7 +302,7 @@ describe("a record that became several events", () => {
     await expect(
       handler.handle(
         inboundMessage(sqsRecord(JSON.stringify({ roster: [] }))),
-        Date.now() + 60_000,
+        invocationDeadlines(60_000, new FakeClock()),
       ),
     ).rejects.toMatchObject({ reason: "SourceTableUnavailable" });
     expect(parked).toEqual([]);

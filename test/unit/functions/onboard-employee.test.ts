@@ -16,9 +16,11 @@ import {
 } from "@aws-sdk/client-connect";
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import {
+  DescribeEventBusCommand,
   EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
+  ResourceNotFoundException,
 } from "@aws-sdk/client-eventbridge";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import {
@@ -32,6 +34,7 @@ import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import sampleRules from "../../../events/mappings.json" with { type: "json" };
+import { EventBusNotFoundError } from "../../../shared/adapters/eventbridge-publisher.js";
 import { ConfigurationError } from "../../../shared/config.js";
 import { FakeClock } from "../../support/fake-clock.js";
 import { hireBody, lambdaContext, sqsEvent, sqsRecord } from "../../support/lambda-events.js";
@@ -621,6 +624,101 @@ describe("privacy", () => {
     for (const value of [...Object.values(pii), "zebulon", "quixotesque", "5559876", "5554321"]) {
       expect(logs.toLowerCase()).not.toContain(value.toLowerCase());
     }
+  });
+});
+
+describe("a failed park", () => {
+  it("is logged with the reason and the record's keys on every delivery, and the record handed back", async () => {
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, "write").mockImplementation(capture);
+    vi.spyOn(process.stderr, "write").mockImplementation(capture);
+    sqs
+      .on(SendMessageCommand)
+      .rejects(Object.assign(new Error("socket hang up"), { name: "Error" }));
+    const body = hireBody({
+      employeeId: "E404",
+      department: "Finance",
+      workEmail: "ann.lee@example.com",
+      firstName: "Annabelle",
+      lastName: "Leeworth",
+    });
+    const first = sqsRecord(body, { messageId: "m-first", receiveCount: 1 });
+    const last = sqsRecord(body, { messageId: "m-last", receiveCount: 5 });
+
+    const responses = [
+      await run([first], { POWERTOOLS_LOG_LEVEL: "INFO" }),
+      await run([last], { POWERTOOLS_LOG_LEVEL: "INFO" }),
+    ];
+    vi.restoreAllMocks();
+
+    expect(responses.map((r) => r.batchItemFailures)).toEqual([
+      [{ itemIdentifier: "m-first" }],
+      [{ itemIdentifier: "m-last" }],
+    ]);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failedParks = logged.filter(
+      (l) => l.message === "Hire could not be parked on the dead-letter queue",
+    );
+    expect(failedParks).toEqual(
+      ["m-first", "m-last"].map((messageId, i) =>
+        expect.objectContaining({
+          level: "ERROR",
+          messageId,
+          employeeId: "E404",
+          sourceEventId: "evt-E404",
+          reason: "NoMappingRule",
+          parkFailure: "DeadLetterUnavailable",
+          receiveCount: i === 0 ? 1 : 5,
+        }),
+      ),
+    );
+    const text = lines.join("");
+    for (const value of ["Annabelle", "Leeworth", "ann.lee@example.com", "+14155550100"])
+      expect(text).not.toContain(value);
+  });
+});
+
+describe("the bus check", () => {
+  it("fails the invocation, naming the bus, before any record is touched; a later one checks again", async () => {
+    events
+      .on(DescribeEventBusCommand)
+      .rejectsOnce(
+        new ResourceNotFoundException({
+          message: "Event bus onboarding does not exist.",
+          $metadata: {},
+        }),
+      )
+      .resolves({
+        Name: "onboarding",
+        Arn: "arn:aws:events:us-east-1:123456789012:event-bus/onboarding",
+      });
+    const handler = createHandler(process.env, { clock });
+    const record = sqsRecord(hireBody());
+
+    const failed = await handler(sqsEvent(record), lambdaContext()).catch((e: unknown) => e);
+
+    expect(failed).toBeInstanceOf(EventBusNotFoundError);
+    expect((failed as Error).message).toContain('event bus "onboarding" does not exist');
+    expect(connect.commandCalls(CreateUserCommand)).toHaveLength(0);
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+
+    // The bus was created: the next invocation checks again and goes ahead; later ones do not ask.
+    for (let i = 0; i < 2; i++) {
+      const response = (await handler(
+        sqsEvent(sqsRecord(hireBody())),
+        lambdaContext(),
+      )) as SQSBatchResponse;
+      expect(response.batchItemFailures).toEqual([]);
+    }
+    expect(events.commandCalls(DescribeEventBusCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: "onboarding" },
+      { Name: "onboarding" },
+    ]);
   });
 });
 
