@@ -37,7 +37,7 @@ import { RuleBook } from "../shared/application/rule-book.js";
 import { SourceBook } from "../shared/application/source-book.js";
 import { readConfig } from "../shared/config.js";
 import { generatePassword } from "../shared/domain/password.js";
-import type { ConnectApi } from "../shared/ports.js";
+import type { ConnectApi, Ledger } from "../shared/ports.js";
 
 /** After a miss, caches older than this are reloaded: a fix may just have landed. */
 const MISS_REFRESH_MS = 1_000;
@@ -50,12 +50,17 @@ export type OnboardEmployeeHandler = (
 export interface HandlerOverrides {
   /** Virtual time for tests of pacing and backoff. */
   readonly clock?: Clock;
+  /**
+   * A ledger of the test's own, for tests that run the handler in process with the AWS clients
+   * mocked (the DynamoDB ledger itself is tested against DynamoDB's API, in test/local).
+   */
+  readonly ledger?: Ledger;
 }
 
 /** Builds one Lambda environment's handler; configuration errors throw here, at cold start. */
 export const createHandler = (
   env: Readonly<Record<string, string | undefined>> = process.env,
-  { clock = systemClock }: HandlerOverrides = {},
+  { clock = systemClock, ledger }: HandlerOverrides = {},
 ) => {
   const config = readConfig(env);
   const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
@@ -101,7 +106,8 @@ export const createHandler = (
   const sync = new EmployeeSync({
     planner,
     users: connect,
-    ledger: new DynamoDbLedger(clients.dynamodb, config.ledgerTableName, () => clock.now()),
+    ledger:
+      ledger ?? new DynamoDbLedger(clients.dynamodb, config.ledgerTableName, () => clock.now()),
     publisher,
     settings,
     clock,

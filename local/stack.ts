@@ -133,6 +133,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     CONNECT_INSTANCE_ID: env.CONNECT_INSTANCE_ID,
     IDENTITY_MANAGEMENT_TYPE: env.IDENTITY_MANAGEMENT_TYPE,
     MAPPING_TABLE_NAME: env.MAPPING_TABLE_NAME,
+    SOURCE_TABLE_NAME: env.SOURCE_TABLE_NAME,
+    LEDGER_TABLE_NAME: env.LEDGER_TABLE_NAME,
     QUEUE_URL: queues.queueUrl,
     DLQ_URL: queues.dlqUrl,
     EVENT_BUS_NAME: env.EVENT_BUS_NAME,

@@ -13,7 +13,7 @@ const { readConfig, LOG_LEVELS } = requireTs("../shared/config.ts", __filename);
 const { IDENTITY_MANAGEMENT_TYPES } = requireTs("../shared/domain/username.ts", __filename);
 const { parseProfileRef } = requireTs("../shared/domain/profile-ref.ts", __filename);
 const { EMPLOYEE_ID_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE } = requireTs(
-  "../shared/domain/create-user-request.ts",
+  "../shared/domain/connect-user.ts",
   __filename,
 );
 

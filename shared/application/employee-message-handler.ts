@@ -11,7 +11,7 @@ import type { DeadLetterParker, InboundMessage, ProvisioningEventPublisher } fro
 import type { Clock } from "./clock.js";
 import { firstHalf, type InvocationDeadlines } from "./deadline.js";
 import type { EmployeeSync, SyncResult } from "./employee-sync.js";
-import type { Log } from "./log.js";
+import { type Log, logWhenUsed } from "./log.js";
 import { type EventRead, MessageReader } from "./message-reader.js";
 
 export interface MessageHandlerSettings {
@@ -77,7 +77,7 @@ export class EmployeeMessageHandler {
   async handle(record: InboundMessage, deadlines: InvocationDeadlines): Promise<MessageResult> {
     const read = await this.#reader.read(record.body, {
       deadline: deadlines.work,
-      log: this.logFor(record, {}),
+      log: logWhenUsed(() => this.logFor(record, {})),
     });
     if (read.ok && read.events.length > 1) {
       return this.handleSeveral(record, read.events, deadlines);
@@ -258,7 +258,7 @@ export class EmployeeMessageHandler {
     log: Log,
   ): Promise<SyncResult> {
     const version = hrVersion(event.occurredAt, record.sentAt);
-    return this.deps.sync.sync(event, version, { deadline: deadlines.work, log });
+    return this.deps.sync.sync(event, version, { deadline: deadlines.work, log }, deadlines.park);
   }
 
   private logFor(record: InboundMessage, hints: FailureHints): Log {

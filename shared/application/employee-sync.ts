@@ -20,6 +20,7 @@ import { ASPECTS, planSync, type UserChange, type UsernameDrift } from "../domai
 import type { IdentityManagementType } from "../domain/username.js";
 import type { CallContext, ConnectUsers, Ledger, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
+import { type Deadline, firstHalf } from "./deadline.js";
 import { appliedState, type EmployeePlanner } from "./employee-planner.js";
 
 export interface EmployeeSyncSettings {
@@ -70,15 +71,22 @@ const CLAIM_GRACE_MS = 2_000;
 export class EmployeeSync {
   constructor(private readonly deps: EmployeeSyncDeps) {}
 
+  /**
+   * `releaseBy` bounds handing the claim back after a failure, which may come after the work's
+   * deadline (the work was cut off there): it is later than `context.deadline`, and the release
+   * takes at most half of what is left before it, so parking still has the rest.
+   */
   async sync(
     event: EmployeeRecordEvent,
     version: number,
     context: CallContext,
+    releaseBy: Deadline = context.deadline,
   ): Promise<SyncResult> {
     const { employeeId } = event.employee;
     const claimed = await this.claim(employeeId, version, event.eventId, context);
     if (claimed.kind === "stale") {
       context.log.info("Event is older than the one last applied; nothing to do", {
+        outcome: "STALE",
         appliedVersion: claimed.entry.appliedVersion,
         version,
       });
@@ -88,6 +96,10 @@ export class EmployeeSync {
       // The last attempt may have died between committing and publishing: publish again, the
       // same events with the same eventIds, which subscribers de-duplicate.
       await this.publishAll(claimed.entry.outcome, context);
+      context.log.info("Event applied before; its outcome published again", {
+        outcome: "REDELIVERED",
+        events: claimed.entry.outcome.length,
+      });
       return {
         outcome: "REDELIVERED",
         ...(claimed.entry.userId ? { userId: claimed.entry.userId } : {}),
@@ -99,7 +111,8 @@ export class EmployeeSync {
     try {
       return await this.apply(event, version, claimed.entry, progress, context);
     } catch (error) {
-      await this.deps.ledger.release(employeeId, progress.claim, context).catch((releaseError) =>
+      const releasing = { ...context, deadline: firstHalf(releaseBy, this.deps.clock) };
+      await this.deps.ledger.release(employeeId, progress.claim, releasing).catch((releaseError) =>
         context.log.warn("Ledger claim not released; it lapses on its own", {
           reason: (releaseError as Error).name,
         }),

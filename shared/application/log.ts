@@ -7,3 +7,21 @@ export interface Log {
 }
 
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * A log made only when something is said: for a step that usually says nothing, so that the
+ * keyed child logger a message gets is made once, with the keys known after that step.
+ */
+export const logWhenUsed = (make: () => Log): Log => {
+  let made: Log | undefined;
+  const log = () => {
+    made ??= make();
+    return made;
+  };
+  return {
+    debug: (message, ...extra) => log().debug(message, ...extra),
+    info: (message, ...extra) => log().info(message, ...extra),
+    warn: (message, ...extra) => log().warn(message, ...extra),
+    error: (message, ...extra) => log().error(message, ...extra),
+  };
+};

@@ -15,6 +15,9 @@ import { onboard, onboardInProcess } from "./support.js";
 
 interface Plan {
   event: { eventId: string; employee: Record<string, string> } | null;
+  action: "CREATE" | "ADOPT" | "UPDATE" | "UNCHANGED" | "STALE" | null;
+  userId: string | null;
+  changes: { aspect: string }[];
   matches: { ruleId: string; priority: number; specificity: number }[];
   winner: { ruleId: string } | null;
   request: (Record<string, unknown> & { Tags?: Record<string, string> }) | null;
@@ -29,6 +32,8 @@ const IDS = {
 
 let stack: LocalStack;
 const plans = new Map<string, { code: number | null; plans: Plan[] }>();
+/** The rehire's plan in words, made before the pipeline brings the user in line. */
+let rehirePlanText = "";
 
 beforeAll(async () => {
   stack = await startSampleStack();
@@ -47,6 +52,15 @@ beforeAll(async () => {
       plans.set(name, { code: run.code, plans: JSON.parse(run.stdout) });
     }),
   );
+  const rehire = await onboardInProcess([
+    "plan",
+    "events/hires/01-new-hires.json",
+    "--item",
+    "5",
+    ...args.slice(0, -1),
+  ]);
+  expect(rehire.code).toBe(0);
+  rehirePlanText = rehire.stdout;
 }, 30_000);
 afterAll(async () => {
   await stack?.stop();
@@ -140,18 +154,33 @@ describe("onboard plan on the sample hires", () => {
         expect(deadLetterOf(report, body)).toEqual(plan.failure);
         return;
       }
-      const announced = report.published.find(
-        (event) => event.detail.employeeId === plan.request?.Tags?.employeeId,
-      );
-      expect(announced?.detail).toMatchObject({
-        ruleId: plan.winner?.ruleId,
-        username: plan.request?.Username,
-      });
-      // A user made now must be the request; one adopted (the rehire) predates it.
-      if (announced?.detail.outcome === "CREATED") {
+      const employeeId = plan.event?.employee.employeeId;
+      const announced = report.published.find((event) => event.detail.employeeId === employeeId);
+      expect(announced?.detail).toMatchObject({ ruleId: plan.winner?.ruleId });
+      if (plan.action === "CREATE") {
+        expect(announced?.detail).toMatchObject({
+          outcome: "CREATED",
+          username: plan.request?.Username,
+        });
         expect(userOf(report, plan.request?.Username)).toEqual(expectedUser(plan));
+        return;
       }
+      // The employee's user exists (the rehire): the function adopts it and applies the plan.
+      expect(announced?.detail).toMatchObject({ outcome: "ALREADY_EXISTED", userId: plan.userId });
     });
+    const after = await onboardInProcess([
+      "plan",
+      "events/hires/01-new-hires.json",
+      "--item",
+      "5",
+      "--table",
+      stack.table.tableName,
+      "--instance-id",
+      stack.connect.instanceId,
+    ]);
+    expect(after.stdout).toMatch(
+      /Outcome: UNCHANGED: user 0e9d8c7b-0004-4a3b-9c2d-400000000001 already matches/,
+    );
   }, 30_000);
 });
 
@@ -290,20 +319,15 @@ describe("onboard plan options", () => {
     }
   });
 
-  it("says when the hire's user already exists and would be adopted", async () => {
-    const run = await onboardInProcess([
-      "plan",
-      "events/hires/01-new-hires.json",
-      "--item",
-      "5",
-      "--table",
-      stack.table.tableName,
-      "--instance-id",
-      stack.connect.instanceId,
-    ]);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(
-      /Outcome: user maria\.garcia@example\.com already exists for this employee \(0e9d8c7b-0004-4a3b-9c2d-400000000001\): the function adopts it/,
+  it("says when the hire's user already exists, and what the function would change on it", () => {
+    const rehire = planOf("01-new-hires.json").plans[4];
+    expect(rehire).toMatchObject({
+      action: "UPDATE",
+      userId: "0e9d8c7b-0004-4a3b-9c2d-400000000001",
+    });
+    expect(rehire?.changes.map((change) => change.aspect)).toEqual(["phoneConfig", "tags"]);
+    expect(rehirePlanText).toMatch(
+      /Outcome: UPDATE user 0e9d8c7b-0004-4a3b-9c2d-400000000001: 2 change\(s\)/,
     );
   });
 

@@ -80,8 +80,8 @@ describe("onboard plan", () => {
     ]);
     const titles = linesOf(run.stdout).filter((line) => !line.startsWith(" "));
     expect(titles).toEqual([
-      "03-malformed.jsonl line 1: Event that is not a hire: event wd-term-1, employee E00009",
-      "03-malformed.jsonl line 2: Invalid hire: event wd-no-email, employee E12353",
+      "03-malformed.jsonl line 1: Event that is not an employee event: event wd-term-1, employee E00009",
+      "03-malformed.jsonl line 2: Invalid event: event wd-no-email, employee E12353",
       "03-malformed.jsonl line 3: Body that is not JSON",
     ]);
     expect(run.stdout).not.toContain("unreadable");
@@ -105,7 +105,7 @@ describe("onboard plan", () => {
     expect(run.code).toBe(1);
     const out = linesOf(run.stdout);
     expect(out.length).toBeLessThan(30);
-    expect(out[0]).toBe(`${file}: 501 hires planned against 6 rules`);
+    expect(out[0]).toBe(`${file}: 501 events planned against 6 rules`);
     expect(run.stdout).toMatch(/^ {2}would create\s+450$/m);
     expect(run.stdout).toMatch(/^ {2}would fail\s+51$/m);
     expect(run.stdout).toMatch(/^ {4}NoMappingRule\s+50$/m);
@@ -127,7 +127,9 @@ describe("onboard plan", () => {
       "--item",
       "2",
     ]);
-    expect(one.stdout).toContain("many.jsonl line 2: Hire evt-M1 (raw envelope), employee M1");
+    expect(one.stdout).toContain(
+      "many.jsonl line 2: EmployeeHired evt-M1 (raw envelope), employee M1",
+    );
     const json = await onboardInProcess([
       "plan",
       file,

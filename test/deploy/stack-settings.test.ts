@@ -104,6 +104,8 @@ describe("stack parameters", () => {
         connectInstanceId: "arn:aws:connect:eu-west-2:123456789012:instance/abc-123",
         identityManagementType: "saml",
         createUserRps: 1,
+        connectApiRps: 1,
+        ledgerHistoryDays: 400,
         functionTimeoutSeconds: 60,
         memorySize: 512,
         batchSize: 5,
@@ -171,6 +173,7 @@ describe("the function's resource settings", () => {
   const names = {
     table: "connect-onboarding-prod-mappings",
     sourceTable: "connect-onboarding-prod-sources",
+    ledger: "connect-onboarding-prod-ledger",
     eventBus: "connect-onboarding-prod",
   };
 
@@ -178,6 +181,7 @@ describe("the function's resource settings", () => {
     expect(functionResources({ stage: "prod", names, eventBusName: "" })).toEqual({
       MAPPING_TABLE_NAME: "connect-onboarding-prod-mappings",
       SOURCE_TABLE_NAME: "connect-onboarding-prod-sources",
+      LEDGER_TABLE_NAME: "connect-onboarding-prod-ledger",
       EVENT_BUS_NAME: "connect-onboarding-prod",
       DLQ_URL: { Ref: "DeadLetterQueue" },
     });
@@ -191,12 +195,14 @@ describe("the function's resource settings", () => {
       CONNECT_INSTANCE_ID: "i-1",
       MAPPING_TABLE_NAME: "local-mappings",
       SOURCE_TABLE_NAME: "",
+      LEDGER_TABLE_NAME: "local-ledger",
       EVENT_BUS_NAME: "local-bus",
       DLQ_URL: "http://127.0.0.1:9324/000000000000/local-dlq",
     };
     expect(functionResources({ stage: LOCAL_STAGE, names, eventBusName: "", env })).toEqual({
       MAPPING_TABLE_NAME: "local-mappings",
       SOURCE_TABLE_NAME: "",
+      LEDGER_TABLE_NAME: "local-ledger",
       EVENT_BUS_NAME: "local-bus",
       DLQ_URL: "http://127.0.0.1:9324/000000000000/local-dlq",
     });
@@ -210,7 +216,7 @@ describe("the function's resource settings", () => {
       error = caught as Error;
     }
     expect(error?.message).toBe(
-      "stage local runs the function against the local stack of `npm start -- --serve`: set the environment it prints first (missing CONNECT_INSTANCE_ID, MAPPING_TABLE_NAME, EVENT_BUS_NAME)",
+      "stage local runs the function against the local stack of `npm start -- --serve`: set the environment it prints first (missing CONNECT_INSTANCE_ID, MAPPING_TABLE_NAME, LEDGER_TABLE_NAME, EVENT_BUS_NAME)",
     );
     // The framework prints error.stack: it must hold the message alone.
     expect(error?.stack).toBe(`StackParameterError: ${error?.message}`);

@@ -74,6 +74,9 @@ const FUNCTION_ENVIRONMENT = [
   "MAX_RECEIVE_COUNT",
   "USERNAME_TEMPLATE",
   "CONNECT_CREATE_USER_RPS",
+  "CONNECT_API_RPS",
+  "LEDGER_TABLE_NAME",
+  "LEDGER_HISTORY_DAYS",
   "MAPPING_CACHE_TTL_SECONDS",
   "PROFILE_CACHE_TTL_SECONDS",
   "POWERTOOLS_SERVICE_NAME",
@@ -90,6 +93,9 @@ const inStack = (service: string, resource: string) =>
 const instanceArn = (id: string) => inStack("connect", `instance/${id}`);
 const connectGrants = (id: string): Record<string, string[]> => {
   const instance = instanceArn(id);
+  const profiles = ["routing-profile/*", "security-profile/*", "agent-group/*"].map(
+    (type) => `${instance}/${type}`,
+  );
   return {
     "connect:ListRoutingProfiles": [instance],
     "connect:ListSecurityProfiles": [instance],
@@ -106,6 +112,14 @@ const connectGrants = (id: string): Record<string, string[]> => {
       `${instance}/security-profile/*`,
     ],
     "connect:TagResource": [`${instance}/agent/*`],
+    // A mover's changes: the user (if managed) and what it is moved to. One statement names
+    // the three profile types for the three calls; each call is authorized against its own.
+    "connect:UpdateUserRoutingProfile": [`${instance}/agent/*`, ...profiles],
+    "connect:UpdateUserSecurityProfiles": [`${instance}/agent/*`, ...profiles],
+    "connect:UpdateUserHierarchy": [`${instance}/agent/*`, ...profiles],
+    "connect:UpdateUserIdentityInfo": [`${instance}/agent/*`],
+    "connect:UpdateUserPhoneConfig": [`${instance}/agent/*`],
+    "connect:UntagResource": [`${instance}/agent/*`],
   };
 };
 
@@ -113,6 +127,10 @@ const connectGrants = (id: string): Record<string, string[]> => {
 const ROLE_ACTIONS = [
   ...Object.keys(connectGrants("x")),
   "dynamodb:Scan",
+  // The ledger.
+  "dynamodb:GetItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:PutItem",
   "events:DescribeEventBus",
   "events:PutEvents",
   "sqs:SendMessage",
@@ -174,10 +192,17 @@ beforeAll(async () => {
         // For the linter, the prod stage packaged too, first: every `serverless package` empties
         // .serverless, where the default one is read from.
         featuresDir = await mkdtemp(join(tmpdir(), "connect-onboarding-prod-package-"));
+        // serverless-esbuild zips from a folder under TMPDIR that it fails to remove (as
+        // scripts/package.ts says): given one inside featuresDir, it goes with it.
+        const scratch = join(featuresDir, "tmp");
+        await mkdir(scratch);
         await run(
           bin("serverless"),
-          ["package", "--package", featuresDir, ...PROD_OPTIONS],
-          options,
+          ["package", "--package", join(featuresDir, "out"), ...PROD_OPTIONS],
+          {
+            ...options,
+            env: { ...env, TMPDIR: scratch, TMP: scratch, TEMP: scratch },
+          },
         );
       }
       return run(bin("tsx"), ["scripts/package.ts"], options);
@@ -633,10 +658,14 @@ describe("the function's role (least privilege)", () => {
       "ConnectDescribeExistingUser",
       "ConnectCreateUser",
       "ConnectTagNewUser",
+      "ConnectUpdateManagedUsers",
+      "ConnectUpdateUsersToProfiles",
+      "ConnectUntagManagedUsers",
       "ReadMappingRules",
+      "KeepTheLedger",
       "ReadSourceMappings",
       "PublishOnboardingEvents",
-      "ParkFailedHires",
+      "ParkFailedEvents",
     ]);
     // Everything the framework adds unnamed is for logs and the event source.
     for (const statement of statements(template).filter((s) => s.Sid === undefined)) {
@@ -681,8 +710,20 @@ describe("the tags the role may write", () => {
     });
   });
 
+  it("on a mover's updates and untagging: only users the service manages, only its keys", () => {
+    expect(condition(template, "ConnectUpdateManagedUsers")).toEqual({
+      StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE },
+    });
+    expect(condition(template, "ConnectUntagManagedUsers")).toEqual({
+      StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE },
+      "ForAllValues:StringLike": { "aws:TagKeys": [...SERVICE_KEYS, "costCenter"] },
+    });
+    // The profiles a user is moved to carry no such tag: that grant names them alone.
+    expect(condition(template, "ConnectUpdateUsersToProfiles")).toBeUndefined();
+  });
+
   it("take the rule tag keys from param ruleTagKeys, wildcards included", () => {
-    for (const sid of ["ConnectCreateUser", "ConnectTagNewUser"]) {
+    for (const sid of ["ConnectCreateUser", "ConnectTagNewUser", "ConnectUntagManagedUsers"]) {
       expect(
         (condition(prodTemplate, sid) as Record<string, Record<string, Json>>)[
           "ForAllValues:StringLike"
@@ -852,7 +893,7 @@ describe("cfn-lint", () => {
   it.runIf(CFN_LINT)(
     "finds no error at all with every optional feature on, packaged for prod (runs when the cfn-lint command exists)",
     async () => {
-      const file = join(featuresDir as string, "cloudformation-template-update-stack.json");
+      const file = join(featuresDir as string, "out", "cloudformation-template-update-stack.json");
       const packaged = JSON.parse(await readFile(file, "utf8")) as Template;
       for (const name of [
         "HrEmployeeHiredRule",
@@ -939,6 +980,7 @@ describe("the packaged handler", () => {
       CONNECT_INSTANCE_ID: stack.connect.instanceId,
       MAPPING_TABLE_NAME: stack.table.tableName,
       SOURCE_TABLE_NAME: stack.table.sourceTableName,
+      LEDGER_TABLE_NAME: stack.table.ledgerTableName,
       EVENT_BUS_NAME: LOCAL_EVENT_BUS,
       DLQ_URL: stack.queues.dlqUrl,
       POWERTOOLS_LOG_LEVEL: "WARN",

@@ -71,7 +71,7 @@ it("aborts a profile list that gets no answer at the deadline", async () => {
   const listing = connect.listProfiles("securityProfile", callsUntil(Date.now() + 300));
 
   await expect(listing).rejects.toThrow(
-    /List securityProfiles: no answer before the invocation's deadline/,
+    /ListSecurityProfiles: no answer before the invocation's deadline/,
   );
   expect(emulator.stats().ListSecurityProfiles?.hung).toBe(1);
 });

@@ -71,12 +71,15 @@ describe("failures SQS could not carry", () => {
     );
     const report = await runPipeline(stack, [body], FAST);
     expect(report.deadLetters.map((l) => [l.reason, l.message])).toEqual([
-      ["UnsupportedEventType", 'eventType "EmployeeHired\uFFFF" is not EmployeeHired'],
+      [
+        "UnsupportedEventType",
+        'eventType "EmployeeHired\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated',
+      ],
     ]);
     const [letter] = await peekMessages(stack.sqs, stack.queues.dlqUrl);
     for (const value of Object.values(letter?.attributes ?? {})) expect(value).toMatch(SQS_ALLOWED);
     expect(letter?.attributes.failureMessage).toBe(
-      'eventType "EmployeeHired\\uFFFF" is not EmployeeHired',
+      'eventType "EmployeeHired\\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated',
     );
   });
 

@@ -149,7 +149,8 @@ it("CreateUser hangs: each hire parked once as ConnectUnavailable on its last de
 it("the rules Scan hangs: each hire parked once as MappingTableUnavailable on its last delivery", async () => {
   const s = await start();
   hanging = await startHangingEndpoint(s.table.endpoint);
-  hanging.hang(true);
+  // The ledger (GetItem, UpdateItem) shares the endpoint and still answers.
+  hanging.hang((request) => request.target === "DynamoDB_20120810.Scan");
   process.env.AWS_ENDPOINT_URL_DYNAMODB = hanging.endpoint;
 
   const runner = await drain(s, hires("SC"));
@@ -159,6 +160,23 @@ it("the rules Scan hangs: each hire parked once as MappingTableUnavailable on it
     sorted(hires("SC").map((body) => ({ body, reason: "MappingTableUnavailable" }))),
   );
   expect(hanging.stats().hungBy).toMatchObject({ "DynamoDB_20120810.Scan": expect.any(Number) });
+});
+
+it("the ledger hangs: each hire parked once as LedgerUnavailable on its last delivery, no user made", async () => {
+  const s = await start();
+  hanging = await startHangingEndpoint(s.table.endpoint);
+  // Every DynamoDB call but the rules Scan: the claim is the first call that hangs.
+  hanging.hang((request) => request.target !== "DynamoDB_20120810.Scan");
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = hanging.endpoint;
+
+  const runner = await drain(s, hires("LG"));
+
+  expect(runner.stats()).toMatchObject({ timeouts: 0, batchFailures: 0, records: 6 });
+  expect(sorted(await letters(s))).toEqual(
+    sorted(hires("LG").map((body) => ({ body, reason: "LedgerUnavailable" }))),
+  );
+  // Nothing is changed on Connect without the employee claimed first.
+  expect(s.connect.users().filter((user) => user.tags.employeeId?.startsWith("LG"))).toEqual([]);
 });
 
 it("the DLQ hangs: the hires are provisioned; what cannot be parked goes back to SQS, logged with its reason", async () => {
@@ -183,7 +201,7 @@ it("the DLQ hangs: the hires are provisioned; what cannot be parked goes back to
   const failedParks = (logs?.lines() ?? [])
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((entry) => entry.message === "Hire could not be parked on the dead-letter queue");
+    .filter((entry) => entry.message === "Event could not be parked on the dead-letter queue");
   expect(failedParks).toHaveLength(2);
   for (const entry of failedParks) {
     expect(entry).toMatchObject({

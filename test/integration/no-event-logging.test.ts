@@ -100,7 +100,7 @@ describe.each([
     const output = captured.join("\n");
     // The capture saw the handler's lines, at the most verbose level asked for.
     expect(output).toContain("Batch processed");
-    expect(output).toContain("Hire provisioned and announced");
+    expect(output).toContain("Connect user in line with HR");
     for (const value of PERSONAL) expect(output).not.toContain(value);
   });
 });

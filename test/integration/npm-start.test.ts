@@ -106,7 +106,7 @@ describe("npm start", () => {
       "this line is not JSON",
     );
     // The logs went to stderr, and carry no personal data.
-    expect(run.stderr).toContain("Connect user ready");
+    expect(run.stderr).toContain("Connect user in line with HR");
     expect(run.stderr).toContain("Batch processed");
     expect(run.stderr).not.toContain("jose.nunez@example.com");
     expect(run.stderr).not.toContain("Núñez");
@@ -137,9 +137,9 @@ describe("npm start", () => {
   it("shows the function's logs with --verbose", async () => {
     const run = await startAsUser(["--verbose", "--events", "events/hires/01-new-hires.json"]);
     expect(run.code).toBe(0);
-    expect(logsOf(run.stderr).filter((log) => log.message === "Connect user ready")).toHaveLength(
-      5,
-    );
+    expect(
+      logsOf(run.stderr).filter((log) => log.message === "Connect user in line with HR"),
+    ).toHaveLength(5);
   }, 60_000);
 
   it("prints JSON alone on stdout when run through npm with -s, as the docs say", async () => {

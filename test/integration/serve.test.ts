@@ -28,6 +28,8 @@ const CLIENT_KEYS = [
   "AWS_SECRET_ACCESS_KEY",
   "CONNECT_INSTANCE_ID",
   "MAPPING_TABLE_NAME",
+  "SOURCE_TABLE_NAME",
+  "LEDGER_TABLE_NAME",
   "QUEUE_URL",
   "DLQ_URL",
   "EVENT_BUS_NAME",
@@ -133,11 +135,12 @@ describe("npm start -- --serve", () => {
     );
 
     const ready = await logLine(
-      (line) => line.includes("Connect user ready") && line.includes('"employeeId":"S-FIN-1"'),
+      (line) =>
+        line.includes("Connect user in line with HR") && line.includes('"employeeId":"S-FIN-1"'),
     );
     expect(JSON.parse(ready)).toMatchObject({ ruleId: "finance" });
     await logLine(
-      (line) => line.includes("Hire parked on the dead-letter queue") && line.includes("S-LEG-1"),
+      (line) => line.includes("Event parked on the dead-letter queue") && line.includes("S-LEG-1"),
     );
 
     const connect = new ConnectClient({
@@ -200,7 +203,7 @@ describe("npm start -- --serve", () => {
       });
       const created = run.stdout
         .split("\n")
-        .find((line) => line.includes("Connect user ready") && line.includes("E12345"));
+        .find((line) => line.includes("Connect user in line with HR") && line.includes("E12345"));
       expect(created).toBeDefined();
       // No name, email or phone number in its logs either.
       expect(run.stdout).not.toContain("jose.nunez@example.com");

@@ -37,13 +37,10 @@ it(
       scenario.count("search-lag-ms", 3_000);
       const drained = await scenario.drain(consumers);
       scenario.count("listusers-pages-read", scenario.callsTo("ListUsers"));
-      scenario.count("users-found-by-listusers", scenario.callsTo("DescribeUser"));
       verdict = await scenario.verify({ hires }, drained);
-      // The lagging index made lookups fall back to ListUsers; each user they found was on the
-      // second page (two pages read), then described for its tags.
-      const described = scenario.callsTo("DescribeUser");
-      expect(described).toBeGreaterThan(0);
-      expect(scenario.callsTo("ListUsers")).toBeGreaterThanOrEqual(2 * described);
+      // The lagging index hid users that CreateUser had made (its answer dropped): finding them
+      // by username fell back to ListUsers, whose fresh users are on the second page of 1,000.
+      expect(scenario.callsTo("ListUsers")).toBeGreaterThanOrEqual(2);
     } finally {
       await scenario.stop(verdict);
     }

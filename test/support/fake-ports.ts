@@ -265,6 +265,7 @@ export class InMemoryLedger implements Ledger, LedgerReader {
     version: number,
     eventId: string,
     until: number,
+    _context?: CallContext,
   ): Promise<ClaimResult> {
     const stored = this.#items.get(employeeId);
     const entry = stored ? this.toEntry(stored) : undefined;
@@ -287,12 +288,17 @@ export class InMemoryLedger implements Ledger, LedgerReader {
       : { kind: "claimed", claim };
   }
 
-  async recordProgress(employeeId: string, claim: Claim): Promise<void> {
+  async recordProgress(employeeId: string, claim: Claim, _context?: CallContext): Promise<void> {
     const item = this.held(employeeId, claim);
     if (item) item.progress = { version: claim.version, value: claim.progress };
   }
 
-  async commit(employeeId: string, claim: Claim, applied: AppliedChange): Promise<boolean> {
+  async commit(
+    employeeId: string,
+    claim: Claim,
+    applied: AppliedChange,
+    _context?: CallContext,
+  ): Promise<boolean> {
     const item = this.held(employeeId, claim);
     if (!item) return false;
     item.entry = {
@@ -313,12 +319,12 @@ export class InMemoryLedger implements Ledger, LedgerReader {
     return true;
   }
 
-  async release(employeeId: string, claim: Claim): Promise<void> {
+  async release(employeeId: string, claim: Claim, _context?: CallContext): Promise<void> {
     const item = this.held(employeeId, claim);
     if (item) delete item.claim;
   }
 
-  async appendHistory(entry: HistoryEntry): Promise<void> {
+  async appendHistory(entry: HistoryEntry, _context?: CallContext): Promise<void> {
     const at = this.historyEntries.findIndex(
       (other) =>
         other.employeeId === entry.employeeId &&

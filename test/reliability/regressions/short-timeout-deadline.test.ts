@@ -12,6 +12,7 @@ import {
   ListRoutingProfilesCommand,
   ListSecurityProfilesCommand,
   ListUserHierarchyGroupsCommand,
+  SearchUsersCommand,
   ThrottlingException,
 } from "@aws-sdk/client-connect";
 import {
@@ -26,6 +27,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, expect, it } from "vitest";
 import sampleRules from "../../../events/mappings.json" with { type: "json" };
 import { FakeClock } from "../../support/fake-clock.js";
+import { InMemoryLedger } from "../../support/fake-ports.js";
 import { hireBody, lambdaContext, sqsEvent, sqsRecord } from "../../support/lambda-events.js";
 
 const ENV = {
@@ -34,7 +36,8 @@ const ENV = {
   EVENT_BUS_NAME: "onboarding",
   DLQ_URL: "http://sqs.us-east-1.localhost/123456789012/onboarding-dlq",
   MAX_RECEIVE_COUNT: "5",
-  CONNECT_CREATE_USER_RPS: "10",
+  LEDGER_TABLE_NAME: "onboarding-ledger",
+  CONNECT_API_RPS: "10",
   POWERTOOLS_LOG_LEVEL: "SILENT",
   POWERTOOLS_METRICS_DISABLED: "true",
   AWS_REGION: "us-east-1",
@@ -65,6 +68,8 @@ beforeEach(() => {
   connect.on(ListUserHierarchyGroupsCommand).resolves({
     UserHierarchyGroupSummaryList: [{ Id: "hg-austin", Name: "Austin Team 1" }],
   });
+  // Nobody has a user yet: the tag search finds none.
+  connect.on(SearchUsersCommand).resolves({ Users: [] });
   connect.on(CreateUserCommand).callsFake(() => {
     const id = `u-${++users}`;
     return { UserId: id, UserArn: `arn:aws:connect:us-east-1:123456789012:instance/i/agent/${id}` };
@@ -76,13 +81,19 @@ beforeEach(() => {
   sqs.on(SendMessageCommand).resolves({ MessageId: "dlq" });
 });
 
+/** The function's handler on virtual time, with its ledger in memory. */
+const handlerOnVirtualTime = () => {
+  const clock = new FakeClock();
+  return createHandler(process.env, { clock, ledger: new InMemoryLedger(() => clock.now()) });
+};
+
 const hires = (n: number) =>
   Array.from({ length: n }, (_, i) =>
     sqsRecord(hireBody({ employeeId: `E${i}`, workEmail: `hire.${i}@example.com` })),
   );
 
 it("paces a batch within a 3 s function timeout", async () => {
-  const handler = createHandler(process.env, { clock: new FakeClock() });
+  const handler = handlerOnVirtualTime();
 
   const response = (await handler(sqsEvent(...hires(5)), lambdaContext(3_000))) as SQSBatchResponse;
 
@@ -98,7 +109,7 @@ it("retries a throttled CreateUser in process within a 3 s function timeout", as
       UserId: "u",
       UserArn: "arn:aws:connect:us-east-1:123456789012:instance/i/agent/u",
     });
-  const handler = createHandler(process.env, { clock: new FakeClock() });
+  const handler = handlerOnVirtualTime();
 
   const response = (await handler(sqsEvent(...hires(1)), lambdaContext(3_000))) as SQSBatchResponse;
 

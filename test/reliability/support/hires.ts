@@ -493,6 +493,8 @@ export const generatePoison = (prefix: string): Poison[] => {
       employeeId: id,
     });
   }
+  // A termination in each envelope: leavers are not handled yet (v2 lifecycle, hires and
+  // updates), so they are parked as another type of event.
   add(
     "type:eventbridge-terminated",
     "UnsupportedEventType",
@@ -501,7 +503,7 @@ export const generatePoison = (prefix: string): Poison[] => {
       id: `${prefix}-eb-term`,
       "detail-type": "Employee Terminated",
       source: "hr",
-      detail: hire({}).canonical,
+      detail: hire({}).canonical.employee,
     }),
   );
   add(
@@ -512,16 +514,20 @@ export const generatePoison = (prefix: string): Poison[] => {
       type: "com.hr.employee.terminated",
       id: `${prefix}-ce-term`,
       source: "/hr",
-      data: hire({}).canonical,
+      data: { ...hire({}).canonical, eventType: "EmployeeTerminated" },
     }),
   );
+  // An envelope that says one thing and an event that says another: which one to believe
+  // cannot be told, so the body is invalid.
   add(
-    "type:sns-rehired",
-    "UnsupportedEventType",
+    "type:eventbridge-contradiction",
+    "InvalidEvent",
     JSON.stringify({
-      Type: "Notification",
-      MessageId: `${prefix}-sns-rehire`,
-      Message: JSON.stringify({ ...hire({}).canonical, eventType: "EmployeeRehired" }),
+      version: "0",
+      id: `${prefix}-eb-contra`,
+      "detail-type": "Employee Terminated",
+      source: "hr",
+      detail: hire({}).canonical,
     }),
   );
 
@@ -533,8 +539,8 @@ export const generatePoison = (prefix: string): Poison[] => {
   hostile("hostile:newline-in-last-name", "InvalidEvent", { lastName: "Brum\nwellish" });
   hostile("hostile:c1-control", "InvalidEvent", { firstName: "Quen\u0085tavia" });
   hostile("hostile:300-char-name", "InvalidEvent", { lastName: "Brumwellish".repeat(28) });
-  // SAML instances take names up to 100 characters.
-  hostile("hostile:150-char-name", "InvalidEvent", { firstName: "Quentavia".repeat(17) });
+  // SAML instances take first names up to 255 characters (the API reference's UserIdentityInfo).
+  hostile("hostile:261-char-first-name", "InvalidEvent", { firstName: "Quentavia".repeat(29) });
   {
     // An eventId no log may carry: the failed-event says sourceEventId null.
     const { canonical } = hire({}, { eventId: `${prefix}\u0000evt` });

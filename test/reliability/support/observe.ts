@@ -47,6 +47,27 @@ export class LogCapture {
       .split("\n")
       .filter((line) => line.trim() !== "");
   }
+
+  /** Where the output is now, for `jsonLinesSince`. */
+  mark(): number {
+    return this.#chunks.length;
+  }
+
+  /** The JSON log lines written since `mark`; other output is skipped. */
+  jsonLinesSince(mark: number): Record<string, unknown>[] {
+    return this.#chunks
+      .slice(mark)
+      .join("")
+      .split("\n")
+      .flatMap((line) => {
+        try {
+          const parsed: unknown = JSON.parse(line);
+          return parsed && typeof parsed === "object" ? [parsed as Record<string, unknown>] : [];
+        } catch {
+          return [];
+        }
+      });
+  }
 }
 
 export interface ConnectCallStats {

@@ -23,6 +23,7 @@ import {
 import { createHandler } from "../../../functions/create-onboard-employee-handler.js";
 import { enqueue } from "../../../local/queues.js";
 import { type LocalStack, startLocalStack } from "../../../local/stack.js";
+import { CONNECT_APIS } from "../../../shared/ports.js";
 import { peekMessages, type QueuedMessage, queueDepth } from "../../../shared/queue-tools.js";
 import { sampleRules, sampleSeed } from "../../support/local-stack.js";
 import { type HangingEndpoint, startHangingEndpoint } from "./hanging-endpoint.js";
@@ -30,7 +31,12 @@ import type { Hire, Poison } from "./hires.js";
 import { type ConnectCallStats, LogCapture, observeConnectCalls } from "./observe.js";
 import { type Figures, recordLogs, recordOutcome } from "./report.js";
 
+/** Tags compare as sets of pairs: Connect keeps no order. */
+const sortedKeys = (tags: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)));
+
 const USER_CREATED = "Connect User Created";
+const USER_UPDATED = "Connect User Updated";
 const PROVISIONING_FAILED = "Connect User Provisioning Failed";
 
 /**
@@ -43,17 +49,9 @@ export const SCENARIO_TIMEOUT_MS = 300_000;
 /** What a queue's visibility timeout keeps after the function timeout, for the deletes. */
 export const DELETE_ROOM_MS = 2_000;
 
-/** A CreateUser quota (and every other API's) far above what a scenario needs. */
+/** Every Connect API's quota far above what a scenario needs. */
 export const HIGH_QUOTAS: ConnectSeed["quotas"] = Object.fromEntries(
-  [
-    "CreateUser",
-    "DescribeUser",
-    "SearchUsers",
-    "ListUsers",
-    "ListRoutingProfiles",
-    "ListSecurityProfiles",
-    "ListUserHierarchyGroups",
-  ].map((api) => [api, { rps: 1_000, burst: 200 }]),
+  CONNECT_APIS.map((api) => [api, { rps: 1_000, burst: 200 }]),
 );
 
 export interface ScenarioOptions {
@@ -215,8 +213,9 @@ export class Scenario {
         eventBridge: { random: seededRandom(options.seed + 1) },
         functionEnv: {
           POWERTOOLS_LOG_LEVEL: "DEBUG",
-          // Two environments share the account's quota (the emulator's), as in production.
-          CONNECT_CREATE_USER_RPS: "200",
+          // Two environments share the account's quotas (the emulator's), as in production;
+          // a scenario about one API's quota lowers that API's.
+          CONNECT_API_RPS: "200",
           ...options.functionEnv,
         },
       });
@@ -411,6 +410,10 @@ export class Scenario {
     const created = events.filter((event) => event.detailType === USER_CREATED);
     const failed = events.filter((event) => event.detailType === PROVISIONING_FAILED);
     const createdByEmployee = groupBy(created, (event) => String(event.detail.employeeId));
+    const updatedByEmployee = groupBy(
+      events.filter((event) => event.detailType === USER_UPDATED),
+      (event) => String(event.detail.employeeId),
+    );
     const lettersByBody = groupBy(letters, (letter) => letter.body);
     const rules = ruleTable(
       expectations.addedProfiles ?? {},
@@ -455,7 +458,10 @@ export class Scenario {
           violations.push(`${label}: provisioned, expected parked as ${expected.reason}`);
         else {
           const ruleId = (expected.kind === "provisioned" && expected.ruleId) || hire.target;
-          violations.push(...this.checkProvisioned(label, hire, ruleId, user, announced, rules));
+          const updates = updatedByEmployee.get(hire.employeeId) ?? [];
+          violations.push(
+            ...this.checkProvisioned(label, hire, ruleId, user, announced, updates, rules),
+          );
         }
       } else if (dlq.length > 0) {
         park(dlq[0] as QueuedMessage);
@@ -609,68 +615,99 @@ export class Scenario {
     return this.#verdict;
   }
 
+  /**
+   * The user matches the rule and the hire, whether the function made it or brought an existing
+   * one in line (v2); the created-events name it, and with the Updated events that followed,
+   * tell a subscriber exactly the profiles it has now.
+   */
   private checkProvisioned(
     label: string,
     hire: Hire,
     ruleId: string,
     user: ReportUser,
     announced: RecordedEvent[],
+    updates: RecordedEvent[],
     rules: RuleTable,
   ): string[] {
     const problems: string[] = [];
     const rule = rules[ruleId];
     const preExisting = this.initialUserIds.has(user.id);
-    if (!preExisting) {
-      if (user.username !== hire.username)
-        problems.push(`${label}: username ${user.username}, expected ${hire.username}`);
-      if (!rule) problems.push(`${label}: provisioned although no rule applies`);
-      else {
-        const actual = {
-          routingProfileId: user.routingProfileId,
-          securityProfileIds: [...user.securityProfileIds].sort(),
-          hierarchyGroupId: user.hierarchyGroupId ?? null,
-          phoneType: user.phoneConfig.PhoneType,
-          deskPhone: user.phoneConfig.DeskPhoneNumber ?? null,
-          tags: user.tags,
-        };
-        const wanted = {
-          routingProfileId: rule.routingProfileId,
-          securityProfileIds: [...rule.securityProfileIds].sort(),
-          hierarchyGroupId: rule.hierarchyGroupId,
-          phoneType: rule.phoneType,
-          deskPhone: rule.phoneType === "DESK_PHONE" ? String(hire.employee.deskPhoneNumber) : null,
-          tags: { ...rule.tags, employeeId: hire.employeeId, managedBy: "connect-onboarding" },
-        };
-        if (JSON.stringify(actual) !== JSON.stringify(wanted))
-          problems.push(
-            `${label}: Connect user has ${JSON.stringify(actual)}, rule ${ruleId} gives ${JSON.stringify(wanted)}`,
-          );
-      }
-      const info = user.identityInfo;
-      if (info.FirstName !== hire.firstName || info.LastName !== hire.lastName)
-        problems.push(`${label}: identity names differ from the hire's (NFC, trimmed)`);
-      if (info.Email !== hire.workEmail) problems.push(`${label}: Email is not the work email`);
+    // Connect cannot rename a user: an existing one keeps its username.
+    if (!preExisting && user.username !== hire.username)
+      problems.push(`${label}: username ${user.username}, expected ${hire.username}`);
+    if (!rule) problems.push(`${label}: provisioned although no rule applies`);
+    else {
+      const actual = {
+        routingProfileId: user.routingProfileId,
+        securityProfileIds: [...user.securityProfileIds].sort(),
+        hierarchyGroupId: user.hierarchyGroupId ?? null,
+        phoneType: user.phoneConfig.PhoneType,
+        deskPhone: user.phoneConfig.DeskPhoneNumber ?? null,
+        tags: sortedKeys(user.tags),
+      };
+      const wanted = {
+        routingProfileId: rule.routingProfileId,
+        securityProfileIds: [...rule.securityProfileIds].sort(),
+        hierarchyGroupId: rule.hierarchyGroupId,
+        phoneType: rule.phoneType,
+        deskPhone: rule.phoneType === "DESK_PHONE" ? String(hire.employee.deskPhoneNumber) : null,
+        tags: sortedKeys({
+          ...rule.tags,
+          employeeId: hire.employeeId,
+          managedBy: "connect-onboarding",
+        }),
+      };
+      if (JSON.stringify(actual) !== JSON.stringify(wanted))
+        problems.push(
+          `${label}: Connect user has ${JSON.stringify(actual)}, rule ${ruleId} gives ${JSON.stringify(wanted)}`,
+        );
     }
+    const info = user.identityInfo;
+    if (info.FirstName !== hire.firstName || info.LastName !== hire.lastName)
+      problems.push(`${label}: identity names differ from the hire's (NFC, trimmed)`);
+    if (info.Email !== hire.workEmail) problems.push(`${label}: Email is not the work email`);
+
     const eventIds = new Set(announced.map((event) => event.detail.eventId));
     if (eventIds.size !== 1)
       problems.push(`${label}: created-events carry ${eventIds.size} eventIds`);
-    for (const event of announced) {
+    const updateIds = new Set(updates.map((event) => event.detail.eventId));
+    if (updateIds.size > 1)
+      problems.push(`${label}: updated-events carry ${updateIds.size} eventIds`);
+    if (preExisting && updates.length === 0)
+      problems.push(`${label}: an existing user brought in line without an updated-event`);
+    for (const event of [...announced, ...updates]) {
       const d = event.detail;
       if (d.userArn !== user.arn || d.userId !== user.id)
-        problems.push(`${label}: created-event names ${d.userArn}, Connect has ${user.arn}`);
+        problems.push(`${label}: ${event.detailType} names ${d.userArn}, Connect has ${user.arn}`);
       if (d.sourceEventId !== hire.eventId)
-        problems.push(`${label}: created-event sourceEventId ${String(d.sourceEventId)}`);
-      if (d.ruleId !== ruleId) problems.push(`${label}: created-event ruleId ${d.ruleId}`);
+        problems.push(`${label}: ${event.detailType} sourceEventId ${String(d.sourceEventId)}`);
+      if (d.ruleId !== ruleId) problems.push(`${label}: ${event.detailType} ruleId ${d.ruleId}`);
+    }
+    for (const event of announced) {
+      const d = event.detail;
       if (preExisting && d.outcome !== "ALREADY_EXISTED")
         problems.push(`${label}: outcome ${d.outcome} for a user that existed before`);
-      if (
-        d.routingProfileId !== user.routingProfileId ||
-        JSON.stringify([...(d.securityProfileIds as string[])].sort()) !==
-          JSON.stringify([...user.securityProfileIds].sort()) ||
-        (d.hierarchyGroupId ?? null) !== (user.hierarchyGroupId ?? null)
-      )
+      // What a subscriber believes: the created-event's profiles (as found), then each change.
+      const believed = {
+        routingProfileId: d.routingProfileId,
+        securityProfileIds: [...(d.securityProfileIds as string[])].sort(),
+        hierarchyGroupId: d.hierarchyGroupId ?? null,
+      };
+      const changes = (updates[0]?.detail.changes ?? []) as { aspect: string; to: unknown }[];
+      for (const change of changes) {
+        if (change.aspect === "routingProfile") believed.routingProfileId = change.to;
+        if (change.aspect === "securityProfiles")
+          believed.securityProfileIds = [...(change.to as string[])].sort();
+        if (change.aspect === "hierarchyGroup") believed.hierarchyGroupId = change.to ?? null;
+      }
+      const has = {
+        routingProfileId: user.routingProfileId,
+        securityProfileIds: [...user.securityProfileIds].sort(),
+        hierarchyGroupId: user.hierarchyGroupId ?? null,
+      };
+      if (JSON.stringify(believed) !== JSON.stringify(has))
         problems.push(
-          `${label}: created-event profiles ${JSON.stringify([d.routingProfileId, d.securityProfileIds, d.hierarchyGroupId])} differ from the Connect user's ${JSON.stringify([user.routingProfileId, user.securityProfileIds, user.hierarchyGroupId])}`,
+          `${label}: the events tell profiles ${JSON.stringify(believed)}, the Connect user has ${JSON.stringify(has)}`,
         );
     }
     return problems;

@@ -302,6 +302,32 @@ describe("EmployeeSync: retries and races", () => {
     expect(world.connect.calls).toEqual([]);
   });
 
+  it("hands the claim back after a failure under the later release deadline, for the next delivery", async () => {
+    const world = syncWorld({ rules: RULES });
+    // Connect does not answer: the retries run out at the work's deadline.
+    const outage = Array.from({ length: 20 }, () => new ConnectUnavailableError("no answer"));
+    world.connect.failNext("CreateUser", ...outage);
+    const releases: number[] = [];
+    const release = world.ledger.release.bind(world.ledger);
+    world.ledger.release = async (employeeId, claim, context) => {
+      releases.push(context?.deadline.at ?? Number.NaN);
+      return release(employeeId, claim, context);
+    };
+    const now = world.clock.now();
+    const work: CallContext = { deadline: deadlineAt(now + 1_000, world.clock), log: silentLog };
+    const park = deadlineAt(now + 3_000, world.clock);
+
+    await expect(world.sync.sync(hire(), V1, work, park)).rejects.toBeInstanceOf(
+      ConnectUnavailableError,
+    );
+    // Past the work's deadline, within half of what is left before parking's.
+    expect(releases).toHaveLength(1);
+    const [releasedBy = 0] = releases;
+    expect(releasedBy).toBeGreaterThan(now + 1_000);
+    expect(releasedBy).toBeLessThan(now + 3_000);
+    expect((await world.ledger.claim("E12345", V1, "next", now + 9_000)).kind).toBe("claimed");
+  });
+
   it("the same event in two environments at once: one set of changes, one event", async () => {
     const world = syncWorld({ rules: RULES });
     await run(world, hire(), V1);

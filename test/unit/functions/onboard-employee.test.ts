@@ -661,7 +661,7 @@ describe("a failed park", () => {
     ]);
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const failedParks = logged.filter(
-      (l) => l.message === "Hire could not be parked on the dead-letter queue",
+      (l) => l.message === "Event could not be parked on the dead-letter queue",
     );
     expect(failedParks).toEqual(
       ["m-first", "m-last"].map((messageId, i) =>
