@@ -1,9 +1,13 @@
 import type { ReportUser } from "../emulators/connect/index.js";
 import { createLambdaRunner, type LambdaRunner } from "../emulators/lambda/index.js";
 
-import { createHandler } from "../functions/create-onboard-employee-handler.js";
+import {
+  createHandler,
+  type OnboardEmployeeHandler,
+} from "../functions/create-onboard-employee-handler.js";
 import { decodeAttributeText, REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
-import { PROVISIONING_FAILED, USER_CREATED } from "../shared/domain/output-events.js";
+import type { HistoryEntry } from "../shared/domain/ledger.js";
+import { PROVISIONING_FAILED, USER_CREATED, USER_UPDATED } from "../shared/domain/output-events.js";
 import { peekMessages, queueDepth } from "../shared/queue-tools.js";
 import { type Enqueued, enqueue } from "./queues.js";
 import type { LocalStack } from "./stack.js";
@@ -25,6 +29,11 @@ export interface PipelineOptions {
   readonly onProgress?: (progress: PipelineProgress) => void;
   /** Called once the bodies are on the queue. */
   readonly onSent?: (enqueued: Enqueued) => void;
+  /**
+   * The Lambda environments' handlers, one per consumer (default: new ones). Phases reuse
+   * theirs: a warm environment keeps its caches, pacing and cold-start state, as on Lambda.
+   */
+  readonly handlers?: readonly OnboardEmployeeHandler[];
 }
 
 /** Where a run stands. */
@@ -41,6 +50,8 @@ export interface PipelineProgress {
 }
 
 export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
+/** Production's maximum concurrency of the event source mapping. */
+const DEFAULT_CONSUMERS = 2;
 
 /** For the stall timeout, nothing moved: no message received, no invocation running or ended. */
 export class DrainStalledError extends Error {
@@ -62,36 +73,63 @@ export interface DeadLetterReport {
   readonly message: string;
 }
 
-/** The `--json` document of DESIGN section 8. */
+/** The `--json` document of docs/local-stack.md. */
 export interface PipelineReport {
   readonly users: (Omit<ReportUser, "hierarchyGroupId"> & { hierarchyGroupId: string | null })[];
   readonly published: PublishedEvent[];
   readonly deadLetters: DeadLetterReport[];
-  readonly stats: {
-    readonly received: number;
-    readonly created: number;
-    readonly alreadyExisted: number;
-    readonly failed: number;
-    readonly durationMs: number;
-  };
+  readonly stats: PipelineStats;
+}
+
+export interface PipelineStats {
+  readonly received: number;
+  readonly created: number;
+  readonly alreadyExisted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly stale: number;
+  readonly failed: number;
+  readonly durationMs: number;
 }
 
 /**
  * Sends the bodies to the onboarding queue and runs the real handler over them, as Lambda's
  * event source mapping would, until every message is provisioned, parked or dead-lettered.
  */
-export const runPipeline = async (
+export const runPipeline = (
   stack: LocalStack,
   bodies: readonly string[],
   options: PipelineOptions = {},
+): Promise<PipelineReport> => runPhases(stack, [bodies], options);
+
+/**
+ * Phases in order, each sent only once everything before it is done: so a hire, its update and
+ * a late, older update arrive in the order a test or a demonstration needs, whatever SQS does
+ * within a phase. `onSent` is called once per phase.
+ */
+/** The ledger's history entries written since `since` (epoch ms): the run's events. */
+export const historySince = async (stack: LocalStack, since: number): Promise<HistoryEntry[]> =>
+  (await stack.table.ledgerHistory()).filter((entry) => entry.appliedAt >= since);
+
+export const runPhases = async (
+  stack: LocalStack,
+  phases: readonly (readonly string[])[],
+  options: PipelineOptions = {},
 ): Promise<PipelineReport> => {
   const started = Date.now();
-  const enqueued = await enqueue(stack.sqs, stack.queues.queueUrl, bodies);
-  options.onSent?.(enqueued);
-  await drainQueue(stack, { ...options, sent: bodies.length });
+  const handlers =
+    options.handlers ??
+    Array.from({ length: options.consumers ?? DEFAULT_CONSUMERS }, () => createHandler(stack.env));
+  let sent = 0;
+  for (const bodies of phases) {
+    const enqueued = await enqueue(stack.sqs, stack.queues.queueUrl, bodies);
+    sent += bodies.length;
+    options.onSent?.(enqueued);
+    await drainQueue(stack, { ...options, handlers, sent });
+  }
   return {
     ...(await collectReport(stack)),
-    stats: await summarise(stack, bodies.length, Date.now() - started),
+    stats: await summarise(stack, sent, started),
   };
 };
 
@@ -134,6 +172,25 @@ export const drainQueue = async (
     await Promise.all(runners.map((runner) => runner.stop()));
   }
   return { drainedAfterMs: drainedAfterMs ?? performance.now() - started };
+};
+
+/** How often `queueSettled` looks: a few SQS calls a second on loopback. */
+const SETTLED_POLL_MS = 200;
+
+/**
+ * Resolves once the onboarding queue holds nothing and no consumer has an invocation in hand,
+ * while the consumers keep running (`--serve` sends its next phase then).
+ */
+export const queueSettled = async (
+  stack: LocalStack,
+  runners: readonly LambdaRunner[],
+  givenUp: () => boolean = () => false,
+): Promise<void> => {
+  while (!givenUp()) {
+    const depth = await queueDepth(stack.sqs, stack.queues.queueUrl);
+    if (depth.total === 0 && runners.every((runner) => runner.stats().inFlight === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
+  }
 };
 
 /**
@@ -192,13 +249,13 @@ export const startConsumers = (
   stack: LocalStack,
   options: PipelineOptions = {},
 ): LambdaRunner[] => {
-  const consumers = options.consumers ?? 2;
+  const consumers = options.handlers?.length ?? options.consumers ?? DEFAULT_CONSUMERS;
   return Array.from({ length: consumers }, (_, i) =>
     createLambdaRunner({
       sqsClient: stack.sqs,
       queueUrl: stack.queues.queueUrl,
       queueArn: stack.queues.queueArn,
-      handler: createHandler(stack.env),
+      handler: options.handlers?.[i] ?? createHandler(stack.env),
       batchSize: options.batchSize ?? 10,
       maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? 0,
       maximumConcurrency: 1,
@@ -228,20 +285,36 @@ export const collectReport = async (stack: LocalStack): Promise<Omit<PipelineRep
   })),
 });
 
-const summarise = async (stack: LocalStack, received: number, durationMs: number) => {
+/**
+ * Totals of the run: created and adopted users from the Created events (a user first created,
+ * then re-announced by a retry, counts as created), updated users from the Updated events (an
+ * adopted user brought in line counts in both), the quiet outcomes from the ledger's history,
+ * which keeps one entry per event the function applied or skipped.
+ */
+const summarise = async (
+  stack: LocalStack,
+  received: number,
+  started: number,
+): Promise<PipelineStats> => {
   const outcomes = new Map<string, string>();
+  const updates = new Set<string>();
   for (const event of stack.eventBridge.events()) {
+    if (event.detailType === USER_UPDATED) updates.add(String(event.detail.eventId));
     if (event.detailType !== USER_CREATED) continue;
     const key = String(event.detail.eventId);
-    // A user first created, then re-announced by a retry, counts as created.
     if (outcomes.get(key) !== "CREATED") outcomes.set(key, String(event.detail.outcome));
   }
   const values = [...outcomes.values()];
+  const actions = (await historySince(stack, started)).map((entry) => entry.action);
+  const count = (wanted: string) => actions.filter((action) => action === wanted).length;
   return {
     received,
     created: values.filter((outcome) => outcome === "CREATED").length,
     alreadyExisted: values.filter((outcome) => outcome === "ALREADY_EXISTED").length,
+    updated: updates.size,
+    unchanged: count("UNCHANGED"),
+    stale: count("STALE"),
     failed: (await peekMessages(stack.sqs, stack.queues.dlqUrl)).length,
-    durationMs,
+    durationMs: Date.now() - started,
   };
 };

@@ -1,10 +1,13 @@
 /**
  * `npm start`: the whole pipeline on the embedded local stack (docs/local-stack.md).
  *
- *   npm start -- [--events PATH] [--mappings PATH] [--sources PATH] [--connect-seed PATH] [--json] [--serve] [--verbose]
+ *   npm start -- [--events PATH]... [--mappings PATH] [--sources PATH] [--connect-seed PATH]
+ *                [--env NAME=VALUE]... [--json] [--serve] [--verbose]
  */
 import { parseArgs } from "node:util";
 import { type ConnectSeed, parseConnectSeed } from "../emulators/connect/index.js";
+import { readConfig } from "../shared/config.js";
+import type { HistoryEntry } from "../shared/domain/ledger.js";
 import type { EventBody } from "../shared/event-files.js";
 import { REWRITE_NOTE, type Rewrite } from "../shared/sqs-bodies.js";
 import {
@@ -23,8 +26,14 @@ import { routeStdoutToStderr } from "./stdout.js";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const DEFAULTS = {
-  // The canonical samples, then the shipped source mappings' sample payloads.
-  events: ["events/hires", "events/sources/payloads"],
+  // Phases: the canonical hires and the shipped source mappings' sample payloads; then movers,
+  // an email correction, an update that changes nothing and the newer of two updates; then the
+  // older of those two, late (events/lifecycle/README.md).
+  phases: [
+    ["events/hires", "events/sources/payloads"],
+    ["events/lifecycle/01-movers.json"],
+    ["events/lifecycle/02-out-of-order.json"],
+  ],
   mappings: "events/mappings.json",
   sources: "events/sources",
   seed: "events/connect-seed.json",
@@ -34,15 +43,20 @@ const CONSUMERS = 2;
 const QUIET_LOG_LEVEL = "ERROR";
 const VERBOSE_LOG_LEVEL = "INFO";
 
-const USAGE = `Usage: npm start -- [--events PATH] [--mappings PATH] [--sources PATH] [--connect-seed PATH] [--json] [--serve] [--verbose]
+const USAGE = `Usage: npm start -- [--events PATH]... [--mappings PATH] [--sources PATH] [--connect-seed PATH]
+                    [--env NAME=VALUE]... [--json] [--serve] [--verbose]
 
   --events PATH        a .json file (one body or an array of bodies), a .jsonl/.ndjson file
-                       (one body per line, verbatim), or a folder of them
-                       (default: ${DEFAULTS.events.join(" and ")}; with --serve, nothing unless given)
+                       (one body per line, verbatim), or a folder of them. Repeatable: each is a
+                       phase, sent once everything before it is done. Default, three phases:
+                       ${DEFAULTS.phases.map((phase) => phase.join(" + ")).join(";\n                       ")}
+                       (with --serve, nothing unless given)
   --mappings PATH      mapping rules as a JSON array or CSV (default: ${DEFAULTS.mappings})
   --sources PATH       source mappings: a JSON file (one mapping or an array) or a folder of
                        them (default: ${DEFAULTS.sources}, the shipped ones)
   --connect-seed PATH  the emulated Connect instance (default: ${DEFAULTS.seed})
+  --env NAME=VALUE     a function setting for this run (docs/configuration.md), e.g.
+                       --env USERNAME_TEMPLATE={firstName}.{lastName}; repeatable
   --json               print one JSON report on stdout; logs go to stderr
                        (run it as \`npm start -s -- --json\`: without -s npm prints a banner on stdout)
   --serve              keep the stack up: print one JSON line with its endpoints and environment on
@@ -52,7 +66,9 @@ const USAGE = `Usage: npm start -- [--events PATH] [--mappings PATH] [--sources 
   --help               show this help`;
 
 interface Arguments {
-  readonly events: readonly string[] | undefined;
+  /** One list of paths per phase; undefined for the default phases. */
+  readonly phases: readonly (readonly string[])[] | undefined;
+  readonly env: Readonly<Record<string, string>>;
   readonly mappings: string;
   readonly sources: string;
   readonly seed: string;
@@ -69,7 +85,8 @@ const parseArguments = (argv: string[]): Arguments => {
       strict: true,
       allowPositionals: false,
       options: {
-        events: { type: "string" },
+        events: { type: "string", multiple: true },
+        env: { type: "string", multiple: true },
         mappings: { type: "string" },
         sources: { type: "string" },
         "connect-seed": { type: "string" },
@@ -81,7 +98,8 @@ const parseArguments = (argv: string[]): Arguments => {
     });
     if (values.serve && values.json) throw new Error("--serve and --json do not go together");
     return {
-      events: values.events === undefined ? undefined : [values.events],
+      phases: values.events?.map((path) => [path]),
+      env: functionSettings(values.env ?? []),
       mappings: values.mappings ?? DEFAULTS.mappings,
       sources: values.sources ?? DEFAULTS.sources,
       seed: values["connect-seed"] ?? DEFAULTS.seed,
@@ -92,6 +110,70 @@ const parseArguments = (argv: string[]): Arguments => {
     };
   } catch (error) {
     throw new InputError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+  }
+};
+
+/** `--env NAME=VALUE` pairs; a later one for the same name wins. */
+const functionSettings = (pairs: readonly string[]): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) throw new Error(`--env ${JSON.stringify(pair)}: expected NAME=VALUE`);
+    env[match[1] as string] = match[2] as string;
+  }
+  return env;
+};
+
+/**
+ * Settings the stack itself points at its emulators: changing them would take the function off
+ * the local stack.
+ */
+const STACK_SETTINGS = [
+  "CONNECT_INSTANCE_ID",
+  "MAPPING_TABLE_NAME",
+  "SOURCE_TABLE_NAME",
+  "LEDGER_TABLE_NAME",
+  "EVENT_BUS_NAME",
+  "DLQ_URL",
+  "MAX_RECEIVE_COUNT",
+];
+
+/**
+ * The names the function's configuration reader reads: found by letting it read an environment
+ * that records every name asked for, so a new setting needs no list kept here.
+ */
+const settingNames = (): ReadonlySet<string> => {
+  const asked = new Set<string>();
+  const recording = new Proxy({} as Record<string, string | undefined>, {
+    get: (_target, name) => {
+      if (typeof name === "string") asked.add(name);
+      return undefined;
+    },
+  });
+  try {
+    readConfig(recording);
+  } catch {
+    // The empty environment misses required settings: every name was still asked for.
+  }
+  return asked;
+};
+
+/**
+ * `--env` checked before anything starts: a typo is a warning (the function would ignore the
+ * name), a value the function refuses or a stack setting is an error.
+ */
+const checkSettings = (env: Readonly<Record<string, string>>, warn: (line: string) => void) => {
+  const known = settingNames();
+  for (const name of Object.keys(env)) {
+    if (STACK_SETTINGS.includes(name)) {
+      throw new InputError(
+        `--env ${name}: set by the local stack itself (see docs/local-stack.md)`,
+      );
+    }
+    // Powertools and the SDK read their own settings, beyond what the function reads.
+    if (!known.has(name) && !/^(POWERTOOLS_|AWS_|CONNECT_API_RPS_)/.test(name)) {
+      warn(`warning: --env ${name}: the function reads no such setting (docs/configuration.md)`);
+    }
   }
 };
 
@@ -113,14 +195,18 @@ const main = async (): Promise<number> => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const events = args.events ?? (args.serve ? [] : DEFAULTS.events);
-  const [bodyLists, rules, sources, seed] = await Promise.all([
-    Promise.all(events.map((path) => readEventBodies(path))),
+  checkSettings(args.env, (line) => process.stderr.write(`${line}\n`));
+  const phasePaths = args.phases ?? (args.serve ? [] : DEFAULTS.phases);
+  const [phases, rules, sources, seed] = await Promise.all([
+    Promise.all(
+      phasePaths.map(async (paths) =>
+        (await Promise.all(paths.map((path) => readEventBodies(path)))).flat(),
+      ),
+    ),
     readMappingRules(args.mappings, (line) => process.stderr.write(`${line}\n`)),
     readSourceMappings(args.sources),
     readSeed(args.seed),
   ]);
-  const bodies = bodyLists.flat();
 
   // Loaded only once the arguments are good: a mistyped flag gets its one line and no more.
   const [{ startLocalStack, apiPaceEnv }, pipeline] = await Promise.all([
@@ -137,11 +223,19 @@ const main = async (): Promise<number> => {
     rules,
     sources,
     visibilityTimeoutSeconds: 20,
-    functionEnv: { ...apiPaceEnv(seed, CONSUMERS), POWERTOOLS_LOG_LEVEL: level },
+    functionEnv: { ...apiPaceEnv(seed, CONSUMERS), POWERTOOLS_LOG_LEVEL: level, ...args.env },
   });
+  try {
+    // The function's own check, at once: a value it refuses is the run's one-line error.
+    readConfig(stack.env);
+  } catch (error) {
+    await stack.stop();
+    stdout.restore();
+    throw new InputError(`--env: ${(error as Error).message}`);
+  }
   if (args.serve) {
     try {
-      return await serve(stack, bodies, stdout.write, pipeline);
+      return await serve(stack, phases, stdout.write, pipeline);
     } finally {
       await stack.stop();
       stdout.restore();
@@ -153,17 +247,21 @@ const main = async (): Promise<number> => {
   const quiet = ["ERROR", "CRITICAL", "SILENT"].includes(level.toUpperCase());
   const progress = progressLine(quiet ? process.stderr : { write: () => true });
   let report: PipelineReport;
+  let history: HistoryEntry[] = [];
+  const started = Date.now();
   try {
-    report = await pipeline.runPipeline(
+    let phase = 0;
+    report = await pipeline.runPhases(
       stack,
-      bodies.map(({ body }) => body),
+      phases.map((list) => list.map(({ body }) => body)),
       {
         consumers: CONSUMERS,
         timeoutMs: 15_000,
         onProgress: progress.update,
-        onSent: ({ rewritten }) => noteRewrites(bodies, rewritten),
+        onSent: ({ rewritten }) => noteRewrites(phases[phase++] ?? [], rewritten),
       },
     );
+    history = await pipeline.historySince(stack, started);
   } catch (error) {
     if (error instanceof pipeline.DrainStalledError) {
       const { queueDepth } = await import("../shared/queue-tools.js");
@@ -177,7 +275,7 @@ const main = async (): Promise<number> => {
     stdout.restore();
   }
   if (args.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else stdout.write((await import("./summary.js")).renderSummary(report));
+  else stdout.write((await import("./summary.js")).renderSummary(report, history));
   return 0;
 };
 
@@ -203,7 +301,7 @@ type LocalStack = import("./stack.js").LocalStack;
  */
 const serve = async (
   stack: LocalStack,
-  bodies: readonly EventBody[],
+  phases: readonly (readonly EventBody[])[],
   write: (text: string) => void,
   pipeline: Pipeline,
 ): Promise<number> => {
@@ -214,25 +312,46 @@ const serve = async (
   });
   for (const consumer of consumers) consumer.start();
   try {
-    if (bodies.length > 0) {
-      const { enqueue } = await import("./queues.js");
-      const { rewritten } = await enqueue(
-        stack.sqs,
-        stack.queues.queueUrl,
-        bodies.map(({ body }) => body),
-      );
-      noteRewrites(bodies, rewritten);
-    }
     write(`${JSON.stringify({ env: stack.clientEnv })}\n`);
     process.stderr.write(
       `connect-onboarding local stack up (${stack.clientEnv.QUEUE_URL}); Ctrl-C or SIGTERM stops it\n`,
     );
+    // Phases go in the background, each once the queue is empty: the stack is usable already.
+    // A phase still waiting when the stack stops is not sent.
+    let stopping = false;
+    const sending = sendPhases(stack, phases, consumers, pipeline, () => stopping).catch(
+      (error: unknown) => {
+        if (!stopping) process.stderr.write(`--events: ${(error as Error).message}\n`);
+      },
+    );
     const signal = await stopped;
     process.stderr.write(`${signal}: stopping the local stack\n`);
+    stopping = true;
+    await sending;
   } finally {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
   }
   return 0;
+};
+
+const sendPhases = async (
+  stack: LocalStack,
+  phases: readonly (readonly EventBody[])[],
+  consumers: ReturnType<Pipeline["startConsumers"]>,
+  pipeline: Pipeline,
+  stopping: () => boolean,
+): Promise<void> => {
+  const { enqueue } = await import("./queues.js");
+  for (const [i, phase] of phases.entries()) {
+    if (i > 0) await pipeline.queueSettled(stack, consumers, stopping);
+    if (stopping()) return;
+    const { rewritten } = await enqueue(
+      stack.sqs,
+      stack.queues.queueUrl,
+      phase.map(({ body }) => body),
+    );
+    noteRewrites(phase, rewritten);
+  }
 };
 
 const noteRewrites = (

@@ -1,9 +1,10 @@
 /**
- * `npm start`'s summary: the totals per outcome and per reason, then a table of rows per hire,
+ * `npm start`'s summary: the totals per outcome and per reason, then a table of rows per event,
  * in full for a small run and as a bounded sample for a large one (`--json` has everything).
  */
+import type { HistoryEntry } from "../shared/domain/ledger.js";
 import { parseMessageBody } from "../shared/domain/message-body.js";
-import { USER_CREATED } from "../shared/domain/output-events.js";
+import { USER_CREATED, USER_UPDATED } from "../shared/domain/output-events.js";
 import type { PipelineReport } from "./pipeline.js";
 
 /** Up to this many rows, the table shows every hire. */
@@ -13,22 +14,54 @@ export const SAMPLE_ROWS_PER_GROUP = 3;
 
 interface Row {
   readonly employeeId: string;
-  /** CREATED, ALREADY_EXISTED, or `DLQ <reason>`. */
+  /** CREATED, ALREADY_EXISTED, UPDATED, UNCHANGED, STALE, or `DLQ <reason>`. */
   readonly outcome: string;
   readonly detail: string;
 }
 
-const rowsOf = (report: PipelineReport): Row[] => {
+/** What an Updated event changed, by aspect; a kept username says what it would have been. */
+const describeUpdate = (detail: Record<string, unknown>): string => {
+  const aspects = ((detail.changes ?? []) as { aspect: string }[]).map((change) => change.aspect);
+  const drift = detail.usernameDrift as { current: string; desired: string } | undefined;
+  const kept = drift ? `; username ${drift.current} kept (now ${drift.desired})` : "";
+  return `${aspects.join(", ")} (rule ${detail.ruleId})${kept}`;
+};
+
+/** Events that announce nothing: what the ledger's history says of them. */
+const QUIET: Readonly<Record<string, string>> = {
+  UNCHANGED: "already in line with HR; nothing to change",
+  STALE: "older than the version already applied; skipped",
+};
+
+const rowsOf = (report: PipelineReport, history: readonly HistoryEntry[]): Row[] => {
   const rows: Row[] = [];
   const announced = new Set<string>();
   for (const { detailType, detail } of report.published) {
-    if (detailType !== USER_CREATED || announced.has(String(detail.eventId))) continue;
+    if (detailType !== USER_CREATED && detailType !== USER_UPDATED) continue;
+    if (announced.has(String(detail.eventId))) continue;
     announced.add(String(detail.eventId));
-    rows.push({
-      employeeId: String(detail.employeeId),
-      outcome: String(detail.outcome),
-      detail: `${detail.username} (rule ${detail.ruleId}) ${detail.userArn}`,
-    });
+    rows.push(
+      detailType === USER_CREATED
+        ? {
+            employeeId: String(detail.employeeId),
+            outcome: String(detail.outcome),
+            detail: `${detail.username} (rule ${detail.ruleId}) ${detail.userArn}`,
+          }
+        : {
+            employeeId: String(detail.employeeId),
+            outcome: "UPDATED",
+            detail: describeUpdate(detail),
+          },
+    );
+  }
+  for (const entry of history) {
+    const said = QUIET[entry.action];
+    if (said)
+      rows.push({
+        employeeId: entry.employeeId,
+        outcome: entry.action,
+        detail: `event ${entry.eventId}: ${said}`,
+      });
   }
   for (const letter of report.deadLetters) {
     const parsed = parseMessageBody(letter.body);
@@ -70,12 +103,27 @@ const sample = (rows: readonly Row[]): Row[] => {
   });
 };
 
-export const renderSummary = (report: PipelineReport): string => {
+/**
+ * `history` is the ledger's entries of the run's events, for those that announce nothing
+ * (unchanged, stale); without it they are counted in the header only.
+ */
+export const renderSummary = (
+  report: PipelineReport,
+  history: readonly HistoryEntry[] = [],
+): string => {
   const { stats } = report;
-  const rows = rowsOf(report);
+  const rows = rowsOf(report, history);
+  const lifecycle = [
+    [stats.updated, "updated"],
+    [stats.unchanged, "unchanged"],
+    [stats.stale, "stale"],
+  ]
+    .filter(([n]) => Number(n) > 0)
+    .map(([n, word]) => `${n} ${word}, `)
+    .join("");
   const header =
     `connect-onboarding on the local stack: ${stats.received} received, ${stats.created} created, ` +
-    `${stats.alreadyExisted} already existed, ${stats.failed} in the DLQ (${(stats.durationMs / 1000).toFixed(1)} s)`;
+    `${stats.alreadyExisted} already existed, ${lifecycle}${stats.failed} in the DLQ (${(stats.durationMs / 1000).toFixed(1)} s)`;
 
   // Successes first, then what went to the DLQ, by reason; counts right-aligned.
   const outcomes = tally(

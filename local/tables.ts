@@ -9,9 +9,16 @@ import {
   type BatchWriteCommandOutput,
   DeleteCommand,
   DynamoDBDocumentClient,
+  paginateScan,
 } from "@aws-sdk/lib-dynamodb";
 import { startDynamoDbEmulator } from "../emulators/dynamodb.js";
-import { DynamoDbLedger, LEDGER_KEYS } from "../shared/adapters/dynamodb-ledger.js";
+import {
+  DynamoDbLedger,
+  HISTORY_PREFIX,
+  LEDGER_KEYS,
+  toHistoryEntry,
+} from "../shared/adapters/dynamodb-ledger.js";
+import type { HistoryEntry } from "../shared/domain/ledger.js";
 
 export interface MappingTableOptions {
   /** Table name (default "connect-onboarding-mappings"). */
@@ -31,6 +38,8 @@ export interface MappingTable {
   readonly ledgerTableName: string;
   /** The ledger, read as the CLI reads it. */
   readonly ledger: DynamoDbLedger;
+  /** Every employee's history entries, in no order (a Scan: fine for a local stack's ledger). */
+  ledgerHistory(): Promise<HistoryEntry[]>;
   /** The source table (hash key `sourceId`), on the same emulator. */
   sourceTableName: string;
   /** Writes (or overwrites) source mappings; each needs a non-empty string `sourceId`. */
@@ -88,6 +97,20 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
     },
     ledgerTableName,
     ledger: new DynamoDbLedger(documents, ledgerTableName),
+    ledgerHistory: async () => {
+      const entries: HistoryEntry[] = [];
+      const pages = paginateScan(
+        { client: documents },
+        {
+          TableName: ledgerTableName,
+          FilterExpression: "begins_with(#record, :history)",
+          ExpressionAttributeNames: { "#record": LEDGER_KEYS.sort },
+          ExpressionAttributeValues: { ":history": HISTORY_PREFIX },
+        },
+      );
+      for await (const page of pages) entries.push(...(page.Items ?? []).map(toHistoryEntry));
+      return entries;
+    },
     stop,
   };
 }

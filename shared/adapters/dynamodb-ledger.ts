@@ -26,7 +26,9 @@ import type { CallContext, ClaimResult, Ledger, LedgerReader } from "../ports.js
  */
 export const LEDGER_KEYS = { partition: "employeeId", sort: "record" } as const;
 const STATE = "STATE";
-const HISTORY = "HISTORY#";
+/** The sort-key prefix of history items. */
+export const HISTORY_PREFIX = "HISTORY#";
+const HISTORY = HISTORY_PREFIX;
 /** Versions are epoch ms: 15 digits sort as numbers until the year 33658. */
 const VERSION_DIGITS = 15;
 
@@ -323,7 +325,8 @@ const toEntry = (item: StateItem): LedgerEntry => ({
     : {}),
 });
 
-const toHistoryEntry = (item: Record<string, unknown>): HistoryEntry => ({
+/** A history item as DynamoDB returns it, read back. */
+export const toHistoryEntry = (item: Record<string, unknown>): HistoryEntry => ({
   employeeId: String(item.employeeId),
   version: Number(item.version),
   eventId: String(item.eventId),

@@ -90,6 +90,24 @@ export class EmployeeSync {
         appliedVersion: claimed.entry.appliedVersion,
         version,
       });
+      // Kept in the timeline, so `onboard history` answers "did that update arrive?".
+      await this.deps.ledger.appendHistory(
+        historyEntryOf(
+          employeeId,
+          {
+            version,
+            eventId: event.eventId,
+            eventType: event.eventType,
+            action: "STALE",
+            userId: claimed.entry.userId ?? "",
+            ruleId: "",
+            changes: [],
+            appliedAt: this.deps.clock.now(),
+          },
+          this.deps.settings.ledgerHistoryDays,
+        ),
+        context,
+      );
       return { outcome: "STALE", changes: [] };
     }
     if (claimed.kind === "applied") {
@@ -361,12 +379,11 @@ export class EmployeeSync {
   ): Promise<void> {
     const { ledger, settings } = this.deps;
     // History first: a crash before the commit is retried and writes the same entry again.
-    if (applied.action !== "UNCHANGED") {
-      await ledger.appendHistory(
-        historyEntryOf(employeeId, applied, settings.ledgerHistoryDays),
-        context,
-      );
-    }
+    // Unchanged events too: the timeline shows every event the service saw, not only changes.
+    await ledger.appendHistory(
+      historyEntryOf(employeeId, applied, settings.ledgerHistoryDays),
+      context,
+    );
     if (!(await ledger.commit(employeeId, claim, applied, context))) {
       // Our lease ran out and another environment took the employee over: it plans against
       // what Connect now has. The changes were made, so they are still announced.

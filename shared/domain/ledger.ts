@@ -58,7 +58,7 @@ export interface AppliedChange {
   readonly ruleId: string;
   readonly ruleTagKeys: readonly string[];
   readonly matchAttributes: Readonly<Record<string, string>>;
-  /** CREATED, ALREADY_EXISTED, UPDATED, UNCHANGED (a hire of a user that already matched). */
+  /** CREATED, ALREADY_EXISTED, UPDATED, UNCHANGED; in the history also STALE (skipped). */
   readonly action: string;
   readonly changes: readonly UserChange[];
   readonly outcome: readonly OutputEvent[];
@@ -110,7 +110,10 @@ export const matchAttributesOf = (
 /** The history entry a committed change leaves, kept for `historyDays`. */
 export const historyEntryOf = (
   employeeId: string,
-  applied: AppliedChange,
+  applied: Pick<
+    AppliedChange,
+    "version" | "eventId" | "eventType" | "action" | "userId" | "ruleId" | "changes" | "appliedAt"
+  >,
   historyDays: number,
 ): HistoryEntry => ({
   employeeId,

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import type { PipelineReport } from "../../local/pipeline.js";
 import { hireBody } from "../support/lambda-events.js";
 import { finished, type Run } from "../support/processes.js";
 import { temporaryDirectory } from "../support/temp-dir.js";
@@ -50,14 +51,46 @@ const logsOf = (stderr: string): Record<string, unknown>[] =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe("npm start", () => {
-  it("runs the samples and prints the JSON report of DESIGN section 8 alone on stdout", async () => {
+  it("runs the sample phases and prints the JSON report of docs/local-stack.md alone on stdout", async () => {
     const run = await start("--json");
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout);
+    const report = JSON.parse(run.stdout) as PipelineReport;
     expect(Object.keys(report).sort()).toEqual(["deadLetters", "published", "stats", "users"]);
-    // The canonical samples (12 bodies) and the shipped source mappings' payloads (5 bodies, 7
-    // employees: BambooHR's webhook carries 3).
-    expect(report.stats).toMatchObject({ received: 17, created: 11, alreadyExisted: 1, failed: 7 });
+    // Phase one: the canonical samples (12 bodies) and the shipped source mappings' payloads (5
+    // bodies, 7 employees: BambooHR's webhook carries 3). Phase two: a mover, an email
+    // correction, an update that changes nothing, the newer of two updates; phase three: the
+    // older one, late. Every plan outcome shows.
+    expect(report.stats).toMatchObject({
+      received: 22,
+      created: 11,
+      alreadyExisted: 1,
+      // The rehire adopted and brought in line, the mover, the correction, the newer update.
+      updated: 4,
+      unchanged: 1,
+      stale: 1,
+      failed: 7,
+    });
+    const updated = report.published.filter((event) => event.detailType === "Connect User Updated");
+    const aspects = (employeeId: string) =>
+      (
+        (updated.find((event) => event.detail.employeeId === employeeId)?.detail.changes ?? []) as {
+          aspect: string;
+        }[]
+      ).map((change) => change.aspect);
+    expect(aspects("E12345")).toEqual([
+      "routingProfile",
+      "securityProfiles",
+      "hierarchyGroup",
+      "phoneConfig",
+      "tags",
+    ]);
+    expect(
+      updated.find((event) => event.detail.employeeId === "E12346")?.detail.usernameDrift,
+    ).toEqual({ current: "priya.patel@example.com", desired: "priya.patel-shah@example.com" });
+    // The late, older update moved nobody to Quality.
+    expect(report.users.find((user) => user.tags.employeeId === "E12348")?.routingProfileId).toBe(
+      "8f1e2d3c-0001-4a5b-8c7d-100000000003",
+    );
     expect(report.stats.durationMs).toBeGreaterThan(0);
     for (const user of report.users) {
       expect(Object.keys(user).sort()).toEqual(
@@ -78,14 +111,16 @@ describe("npm start", () => {
     const jose = report.users.find(
       (u: { username: string }) => u.username === "jose.nunez@example.com",
     );
-    expect(jose.identityInfo).toMatchObject({ FirstName: "Pepe", LastName: "Núñez" });
-    expect(jose.phoneConfig).toMatchObject({
-      PhoneType: "SOFT_PHONE",
+    expect(jose?.identityInfo).toMatchObject({ FirstName: "Pepe", LastName: "Núñez" });
+    // Moved to Sales in phase two: the sales-desk rule's desk phone and cost center.
+    expect(jose?.phoneConfig).toEqual({
+      PhoneType: "DESK_PHONE",
       AutoAccept: false,
-      AfterContactWorkTimeLimit: 30,
+      AfterContactWorkTimeLimit: 15,
+      DeskPhoneNumber: "+15125550142",
     });
-    expect(jose.tags).toEqual({
-      costCenter: "CC-100",
+    expect(jose?.tags).toEqual({
+      costCenter: "SL-300",
       employeeId: "E12345",
       managedBy: "connect-onboarding",
     });
@@ -128,7 +163,7 @@ describe("npm start", () => {
     writeFileSync(probe, 'process.emitWarning("probe: some other warning");\n');
     const run = await startAsUser([], { NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^connect-onboarding on the local stack: 17 received/);
+    expect(run.stdout).toMatch(/^connect-onboarding on the local stack: 22 received/);
     expect(run.stderr).toContain("probe: some other warning");
     expect(run.stderr).not.toContain("NodeVersionSupportWarning");
     expect(logsOf(run.stderr)).toEqual([]);
@@ -199,8 +234,13 @@ describe("npm start", () => {
     const run = await start();
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^connect-onboarding on the local stack: 17 received, 11 created, 1 already existed, 7 in the DLQ/,
+      /^connect-onboarding on the local stack: 22 received, 11 created, 1 already existed, 4 updated, 1 unchanged, 1 stale, 7 in the DLQ/,
     );
+    expect(run.stdout).toMatch(
+      /E12345\s+UPDATED\s+routingProfile, securityProfiles, hierarchyGroup, phoneConfig, tags \(rule sales-desk\)/,
+    );
+    expect(run.stdout).toMatch(/E12347\s+UNCHANGED\s+event sf-88213-2: already in line with HR/);
+    expect(run.stdout).toMatch(/E12348\s+STALE\s+event ce-4410-2: older than the version/);
     expect(run.stdout).toMatch(
       /E12345\s+CREATED\s+jose\.nunez@example\.com \(rule cc-austin-agents\)/,
     );
@@ -232,6 +272,15 @@ describe("npm start", () => {
       /^--sources: events\/mappings\.json item 1: ruleId: unknown key.*\(and \d+ more\)$/,
     ],
     [["--serve", "--json"], /^--serve and --json do not go together \(see --help\)$/],
+    [["--env", "CONNECT_API_RPS"], /^--env "CONNECT_API_RPS": expected NAME=VALUE \(see --help\)$/],
+    [
+      ["--env", "MAPPING_TABLE_NAME=mine"],
+      /^--env MAPPING_TABLE_NAME: set by the local stack itself \(see docs\/local-stack\.md\)$/,
+    ],
+    [
+      ["--env", "CONNECT_API_RPS=fast", "--events", "events/hires/01-new-hires.json"],
+      /^--env: Invalid configuration: CONNECT_API_RPS must be a number above 0/,
+    ],
   ])("exits 1 with one clear line for %j", async (args, message) => {
     const run = await start(...args);
     expect(run.code).toBe(1);
@@ -240,6 +289,54 @@ describe("npm start", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
   });
+
+  it("runs each --events as a phase after the one before, with --env settings for the function", async () => {
+    const phases = temporaryDirectory("npm-start-phases");
+    const employee = { employeeId: "P1", workEmail: "ana.lima@example.com", firstName: "Ana" };
+    const file = (name: string, body: string) => {
+      const path = join(phases, name);
+      writeFileSync(path, `${body}\n`);
+      return path;
+    };
+    const hire = file("1-hire.jsonl", hireBody({ ...employee, lastName: "Lima" }));
+    const renamed = file(
+      "2-renamed.jsonl",
+      hireBody(
+        { ...employee, lastName: "Souza" },
+        { eventType: "EmployeeUpdated", eventId: "p1-2", occurredAt: "2026-11-30T10:00:00Z" },
+      ),
+    );
+    // Older than the rename: only phases make it arrive after it.
+    const late = file(
+      "3-late.jsonl",
+      hireBody(
+        { ...employee, lastName: "Lima", department: "Sales" },
+        { eventType: "EmployeeUpdated", eventId: "p1-1", occurredAt: "2026-11-29T10:00:00Z" },
+      ),
+    );
+    const run = await start(
+      ...["--events", hire, "--events", renamed, "--events", late],
+      ...["--env", "USERNAME_TEMPLATE={firstName}.{lastName}", "--env", "LEAVR_ACTION=DISABLE"],
+      "--json",
+    );
+    expect(run.code).toBe(0);
+    // A typo is the function's to ignore, and the run says so.
+    expect(run.stderr).toContain(
+      "warning: --env LEAVR_ACTION: the function reads no such setting (docs/configuration.md)",
+    );
+    const report = JSON.parse(run.stdout) as {
+      stats: Record<string, number>;
+      users: { username: string; tags: Record<string, string>; routingProfileId: string }[];
+      published: { detailType: string; detail: Record<string, unknown> }[];
+    };
+    expect(report.stats).toMatchObject({ received: 3, created: 1, updated: 1, stale: 1 });
+    const users = report.users.filter((user) => user.tags.employeeId === "P1");
+    expect(users.map((user) => user.username)).toEqual(["ana.lima"]);
+    expect(
+      report.published.find((event) => event.detailType === "Connect User Updated")?.detail
+        .usernameDrift,
+    ).toEqual({ current: "ana.lima", desired: "ana.souza" });
+  }, 60_000);
 
   it("refuses a FIFO named *.jsonl as --events at once, instead of waiting on it", async () => {
     const dir = await mkdtemp(join(tmpdir(), "connect-onboarding-npm-start-"));

@@ -219,3 +219,46 @@ describe("npm start -- --serve", () => {
     expect(run.stderr).toContain("SIGTERM: stopping the local stack");
   }, 30_000);
 });
+
+describe("npm start -- --serve with --events phases", () => {
+  it("sends each phase once the queue is empty, while the stack is already up", async () => {
+    const phased = spawn(
+      process.execPath,
+      [
+        ...["--import", "tsx", "local/start.ts", "--serve", "--verbose"],
+        ...["--events", "events/hires/01-new-hires.json"],
+        ...["--events", "events/lifecycle/01-movers.json"],
+        ...["--events", "events/lifecycle/02-out-of-order.json"],
+      ],
+      { cwd: ROOT, env: { ...process.env } },
+    );
+    const done = finished(phased);
+    const lines: string[] = [];
+    const waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
+    createInterface({ input: phased.stderr }).on("line", (line) => {
+      lines.push(line);
+      for (const waiter of waiters.filter(({ test }) => test(line))) waiter.resolve(line);
+    });
+    const seen = (test: (line: string) => boolean) =>
+      new Promise<string>((resolve) => {
+        const found = lines.find(test);
+        if (found) resolve(found);
+        else waiters.push({ test, resolve });
+      });
+    try {
+      // The older update of E12348 came after the newer one: its phase was sent last.
+      const stale = await seen(
+        (line) => line.includes('"outcome":"STALE"') && line.includes('"employeeId":"E12348"'),
+      );
+      expect(JSON.parse(stale)).toMatchObject({ sourceEventId: "ce-4410-2" });
+      expect(
+        lines.some(
+          (line) => line.includes('"outcome":"UPDATED"') && line.includes('"employeeId":"E12345"'),
+        ),
+      ).toBe(true);
+    } finally {
+      phased.kill("SIGTERM");
+      expect((await done).code).toBe(0);
+    }
+  }, 60_000);
+});

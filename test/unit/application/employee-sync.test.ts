@@ -219,6 +219,11 @@ describe("EmployeeSync: movers", () => {
     expect(world.connect.calls.length).toBe(calls);
     expect(world.publisher.published).toEqual([]);
     expect([...world.connect.users.values()][0]?.routingProfileId).toBe("rp-sales");
+    // The timeline still shows it arrived, and what became of it.
+    expect((await world.ledger.history("E12345")).map((entry) => entry.action)).toEqual([
+      "STALE",
+      "CREATED",
+    ]);
   });
 
   it("republishes the same events for a redelivery of the event last applied", async () => {
