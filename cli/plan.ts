@@ -23,6 +23,7 @@ import type { EmployeeRecordEvent } from "../shared/domain/employee-event.js";
 import { ForbiddenProfileError, PermanentFailure } from "../shared/domain/failures.js";
 import { forbiddenByText, forbiddenMessage } from "../shared/domain/forbidden-profiles.js";
 import { hrVersion } from "../shared/domain/hr-version.js";
+import type { LedgerEntry } from "../shared/domain/ledger.js";
 import { type MappingRule, type RuleMatch, RuleSet } from "../shared/domain/mapping-rule.js";
 import {
   type EnvelopeKind,
@@ -30,6 +31,7 @@ import {
   parseMessageBody,
 } from "../shared/domain/message-body.js";
 import {
+  isStale,
   type SyncPlan,
   type UserChange,
   type UsernameDrift,
@@ -163,6 +165,26 @@ export const createPlanner = (context: PlanContext) => {
       online: planner !== undefined,
       versioned: context.ledger !== undefined,
     };
+    // As the function does: the ledger first, so a stale event is told before any rule counts.
+    const entry = context.ledger ? await context.ledger.entry(event.employee.employeeId) : undefined;
+    const version = hrVersion(event.occurredAt, Date.now());
+    if (isStale(version, entry?.appliedVersion)) {
+      return {
+        plan: {
+          event: planned,
+          matches,
+          winner: null,
+          action: "STALE",
+          userId: entry?.userId ?? null,
+          changes: [],
+          usernameDrift: null,
+          request: null,
+          failure: null,
+        },
+        ...base,
+        profiles: [],
+      };
+    }
     let rule: MappingRule;
     try {
       rule = (await ruleBook.ruleFor(event.employee, CLI_CALLS)).rule;
@@ -174,7 +196,7 @@ export const createPlanner = (context: PlanContext) => {
     const profiles: ProfileLine[] = [];
     try {
       const result = planner
-        ? await planOnline(planner, event, context.ledger)
+        ? await planOnline(planner, event, version, entry)
         : planOffline(event, rule, settings, profiles);
       if (planner) profiles.push(...resolvedLines(rule, result.resolved));
       const request =
@@ -224,10 +246,9 @@ interface PlanResult {
 const planOnline = async (
   planner: EmployeePlanner,
   event: EmployeeRecordEvent,
-  ledger: PlanContext["ledger"],
+  version: number,
+  entry: LedgerEntry | undefined,
 ): Promise<PlanResult> => {
-  const entry = ledger ? await ledger.entry(event.employee.employeeId) : undefined;
-  const version = hrVersion(event.occurredAt, Date.now());
   const { plan, desired } = await planner.plan(event, version, entry, undefined, CLI_CALLS);
   const resolved: ResolvedProfiles = {
     routingProfileId: desired.routingProfileId,

@@ -331,6 +331,47 @@ describe("onboard plan options", () => {
     );
   });
 
+  it("with --ledger-table tells a stale event first, as the function does, before any rule", async () => {
+    const employee = { employeeId: "ST-1", workEmail: "stale.one@example.com" };
+    await runPipeline(
+      stack,
+      [
+        hireBody(employee),
+        hireBody(employee, {
+          eventType: "EmployeeUpdated",
+          eventId: "st-1-new",
+          occurredAt: "2026-11-30T10:00:00Z",
+        }),
+      ],
+      { consumers: 1, timeoutMs: 5_000 },
+    );
+    const dir = temporaryDirectory("plan-stale");
+    const late = join(dir, "late.json");
+    // Older than the update applied, and for a department no rule covers.
+    writeFileSync(
+      late,
+      hireBody(
+        { ...employee, department: "Finance" },
+        { eventType: "EmployeeUpdated", eventId: "st-1-old", occurredAt: "2026-11-29T10:00:00Z" },
+      ),
+    );
+    const args = ["plan", late, "--table", stack.table.tableName];
+    const instance = ["--instance-id", stack.connect.instanceId];
+    const versioned = await onboardInProcess([
+      ...args,
+      ...instance,
+      "--ledger-table",
+      stack.table.ledgerTableName,
+    ]);
+    expect(versioned.code).toBe(0);
+    expect(versioned.stdout).toMatch(
+      /Outcome: STALE: a newer version of this employee was applied already; nothing changes/,
+    );
+    // Without the ledger the event is judged on its own: no rule for Finance.
+    const unversioned = await onboardInProcess([...args, ...instance, "--json"]);
+    expect((JSON.parse(unversioned.stdout) as Plan).failure?.reason).toBe("NoMappingRule");
+  });
+
   it("without --instance-id resolves nothing and says so", async () => {
     const run = await onboardInProcess([
       "plan",
