@@ -45,7 +45,6 @@ const state = (entry: LedgerEntry | undefined) =>
         status: entry.status ?? null,
         userId: entry.userId ?? null,
         userArn: entry.userArn ?? null,
-        username: entry.username ?? null,
         ruleId: entry.ruleId ?? null,
         appliedVersion: entry.appliedVersion ?? null,
         appliedAt: entry.appliedVersion === undefined ? null : isoTime(entry.appliedVersion),
@@ -62,7 +61,7 @@ const render = (
   const lines = [`Employee ${employeeId}`];
   if (entry) {
     lines.push(
-      `  Now: ${entry.status ?? "unknown"}, user ${entry.userId ?? "-"} (${entry.username ?? "-"}), rule ${entry.ruleId ?? "-"}`,
+      `  Now: ${entry.status ?? "unknown"}, user ${entry.userId ?? "-"}, rule ${entry.ruleId ?? "-"}`,
     );
     if (entry.appliedVersion !== undefined) {
       lines.push(

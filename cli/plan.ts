@@ -166,7 +166,9 @@ export const createPlanner = (context: PlanContext) => {
       versioned: context.ledger !== undefined,
     };
     // As the function does: the ledger first, so a stale event is told before any rule counts.
-    const entry = context.ledger ? await context.ledger.entry(event.employee.employeeId) : undefined;
+    const entry = context.ledger
+      ? await context.ledger.entry(event.employee.employeeId)
+      : undefined;
     const version = hrVersion(event.occurredAt, Date.now());
     if (isStale(version, entry?.appliedVersion)) {
       return {

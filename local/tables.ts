@@ -38,7 +38,9 @@ export interface MappingTable {
   readonly ledgerTableName: string;
   /** The ledger, read as the CLI reads it. */
   readonly ledger: DynamoDbLedger;
-  /** Every employee's history entries, in no order (a Scan: fine for a local stack's ledger). */
+  /** Every item of the ledger as DynamoDB holds it (a Scan: fine for a local stack's ledger). */
+  ledgerItems(): Promise<Record<string, unknown>[]>;
+  /** Every employee's history entries, in no order. */
   ledgerHistory(): Promise<HistoryEntry[]>;
   /** The source table (hash key `sourceId`), on the same emulator. */
   sourceTableName: string;
@@ -85,6 +87,13 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
     await stop();
     throw error;
   }
+  const ledgerItems = async () => {
+    const items: Record<string, unknown>[] = [];
+    for await (const page of paginateScan({ client: documents }, { TableName: ledgerTableName })) {
+      items.push(...(page.Items ?? []));
+    }
+    return items;
+  };
   return {
     endpoint,
     tableName,
@@ -97,20 +106,11 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
     },
     ledgerTableName,
     ledger: new DynamoDbLedger(documents, ledgerTableName),
-    ledgerHistory: async () => {
-      const entries: HistoryEntry[] = [];
-      const pages = paginateScan(
-        { client: documents },
-        {
-          TableName: ledgerTableName,
-          FilterExpression: "begins_with(#record, :history)",
-          ExpressionAttributeNames: { "#record": LEDGER_KEYS.sort },
-          ExpressionAttributeValues: { ":history": HISTORY_PREFIX },
-        },
-      );
-      for await (const page of pages) entries.push(...(page.Items ?? []).map(toHistoryEntry));
-      return entries;
-    },
+    ledgerItems,
+    ledgerHistory: async () =>
+      (await ledgerItems())
+        .filter((item) => String(item[LEDGER_KEYS.sort]).startsWith(HISTORY_PREFIX))
+        .map(toHistoryEntry),
     stop,
   };
 }

@@ -14,8 +14,8 @@ import type {
   EmployeeStatus,
   HistoryEntry,
   LedgerEntry,
+  StoredEvent,
 } from "../domain/ledger.js";
-import type { OutputEvent } from "../domain/output-events.js";
 import type { UserChange } from "../domain/plan.js";
 import type { CallContext, ClaimResult, Ledger, LedgerReader } from "../ports.js";
 
@@ -46,13 +46,12 @@ interface StateItem {
   readonly status?: EmployeeStatus;
   readonly userId?: string;
   readonly userArn?: string;
-  readonly username?: string;
   readonly appliedVersion?: number;
   readonly appliedEventId?: string;
   readonly ruleId?: string;
   readonly ruleTagKeys?: string[];
   readonly matchAttributes?: Record<string, string>;
-  /** JSON of OutputEvent[]. */
+  /** JSON of StoredEvent[]. */
   readonly outcome?: string;
   readonly claim?: { token: string; version: number; eventId: string; until: number };
   readonly progress?: StoredProgress;
@@ -136,7 +135,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
   ): Promise<boolean> {
     return this.whileClaimed("commit", employeeId, claim, context, {
       UpdateExpression:
-        "SET #status = :status, userId = :userId, userArn = :userArn, username = :username, " +
+        "SET #status = :status, userId = :userId, userArn = :userArn, " +
         "appliedVersion = :version, appliedEventId = :eventId, appliedAt = :appliedAt, " +
         "ruleId = :ruleId, ruleTagKeys = :ruleTagKeys, matchAttributes = :matchAttributes, " +
         "outcome = :outcome REMOVE progress, #claim",
@@ -145,7 +144,6 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
         ":status": applied.status,
         ":userId": applied.userId,
         ":userArn": applied.userArn,
-        ":username": applied.username,
         ":version": applied.version,
         ":eventId": applied.eventId,
         ":appliedAt": applied.appliedAt,
@@ -305,13 +303,12 @@ const toEntry = (item: StateItem): LedgerEntry => ({
   ...(item.status ? { status: item.status } : {}),
   ...(item.userId ? { userId: item.userId } : {}),
   ...(item.userArn ? { userArn: item.userArn } : {}),
-  ...(item.username ? { username: item.username } : {}),
   ...(item.appliedVersion === undefined ? {} : { appliedVersion: Number(item.appliedVersion) }),
   ...(item.appliedEventId ? { appliedEventId: item.appliedEventId } : {}),
   ...(item.ruleId ? { ruleId: item.ruleId } : {}),
   ruleTagKeys: item.ruleTagKeys ?? [],
   matchAttributes: item.matchAttributes ?? {},
-  outcome: item.outcome ? (JSON.parse(item.outcome) as OutputEvent[]) : [],
+  outcome: item.outcome ? (JSON.parse(item.outcome) as StoredEvent[]) : [],
   ...(item.claim
     ? {
         claim: {

@@ -8,6 +8,8 @@ import {
   historyEntryOf,
   type LedgerEntry,
   matchAttributesOf,
+  restoredEvents,
+  storedEvents,
 } from "../domain/ledger.js";
 import { MATCH_ATTRIBUTES } from "../domain/mapping-rule.js";
 import {
@@ -17,7 +19,7 @@ import {
   userUpdatedEvent,
 } from "../domain/output-events.js";
 import { ASPECTS, planSync, type UserChange, type UsernameDrift } from "../domain/plan.js";
-import type { IdentityManagementType } from "../domain/username.js";
+import { buildUsername, type IdentityManagementType } from "../domain/username.js";
 import type { CallContext, ConnectUsers, Ledger, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
 import { type Deadline, firstHalf } from "./deadline.js";
@@ -26,6 +28,8 @@ import { appliedState, type EmployeePlanner } from "./employee-planner.js";
 export interface EmployeeSyncSettings {
   readonly instanceId: string;
   readonly identityManagementType: IdentityManagementType;
+  /** For a redelivery's usernameDrift: the username the template gives the employee. */
+  readonly usernameTemplate: string;
   readonly eventSource: string;
   readonly ledgerHistoryDays: number;
 }
@@ -111,13 +115,7 @@ export class EmployeeSync {
       return { outcome: "STALE", changes: [] };
     }
     if (claimed.kind === "applied") {
-      // The last attempt may have died between committing and publishing: publish again, the
-      // same events with the same eventIds, which subscribers de-duplicate.
-      await this.publishAll(claimed.entry.outcome, context);
-      context.log.info("Event applied before; its outcome published again", {
-        outcome: "REDELIVERED",
-        events: claimed.entry.outcome.length,
-      });
+      await this.republish(event, claimed.entry, context);
       return {
         outcome: "REDELIVERED",
         ...(claimed.entry.userId ? { userId: claimed.entry.userId } : {}),
@@ -246,7 +244,6 @@ export class EmployeeSync {
         status: "ACTIVE",
         userId: user.userId,
         userArn: user.userArn,
-        username: user.username,
         ruleId: rule.ruleId,
         ruleTagKeys: Object.keys(desired.ruleTags).sort(),
         matchAttributes: matchAttributesOf(employee.attributes, [
@@ -255,7 +252,7 @@ export class EmployeeSync {
         ]),
         action: outcome,
         changes,
-        outcome: events,
+        outcome: storedEvents(events),
         appliedAt: now.getTime(),
       },
       context,
@@ -391,6 +388,42 @@ export class EmployeeSync {
         version: applied.version,
       });
     }
+  }
+
+  /**
+   * The last attempt may have died between committing and publishing: publish again, the same
+   * events with the same eventIds, which subscribers de-duplicate. The ledger keeps them without
+   * usernames: the user's is read back from Connect, the template's from the event.
+   */
+  private async republish(
+    event: EmployeeRecordEvent,
+    entry: LedgerEntry,
+    context: CallContext,
+  ): Promise<void> {
+    const { settings, users } = this.deps;
+    const user = entry.userId ? await users.describeUser(entry.userId, context) : undefined;
+    if (!user) {
+      // Deleted in Connect since: what was announced then cannot be told again as it was.
+      context.log.warn(
+        "Event applied before; its user is gone, so its outcome is not published again",
+        {
+          outcome: "REDELIVERED",
+          userId: entry.userId,
+        },
+      );
+      return;
+    }
+    const desiredUsername = entry.outcome.some((stored) => stored.hadUsernameDrift)
+      ? buildUsername(settings.usernameTemplate, event.employee, settings.identityManagementType)
+      : user.username;
+    await this.publishAll(
+      restoredEvents(entry.outcome, { username: user.username, desiredUsername }),
+      context,
+    );
+    context.log.info("Event applied before; its outcome published again", {
+      outcome: "REDELIVERED",
+      events: entry.outcome.length,
+    });
   }
 
   private async publishAll(events: readonly OutputEvent[], context: CallContext): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * The ledger: what the service remembers of each employee (docs/lifecycle.md). One record per
  * employee with the user it has, the HR version last applied and the outcome it published, and a
- * history entry per applied change. Never a name, an email or a phone number: the username is
- * the one identifying field it keeps, because Connect knows users by it.
+ * history entry per event. Never a name, an email or a phone number: users are known by their
+ * IDs, and the published events are kept without their username (which is often the email).
  */
 import type { OutputEvent } from "./output-events.js";
 import type { UserChange } from "./plan.js";
@@ -32,7 +32,6 @@ export interface LedgerEntry {
   readonly status?: EmployeeStatus;
   readonly userId?: string;
   readonly userArn?: string;
-  readonly username?: string;
   /** HR version (epoch ms) and eventId of the event last applied. */
   readonly appliedVersion?: number;
   readonly appliedEventId?: string;
@@ -41,10 +40,50 @@ export interface LedgerEntry {
   readonly ruleTagKeys: readonly string[];
   /** The employee's match attributes when last applied, for impact analysis of rule changes. */
   readonly matchAttributes: Readonly<Record<string, string>>;
-  /** What the last applied event published: a redelivery of it publishes the same again. */
-  readonly outcome: readonly OutputEvent[];
+  /**
+   * What the last applied event published, without usernames: a redelivery of it publishes the
+   * same again, the username read back from Connect.
+   */
+  readonly outcome: readonly StoredEvent[];
   readonly claim?: Claim;
 }
+
+/**
+ * An outcome event as the ledger keeps it: without the username and username drift it
+ * carried (a username is often the work email), and a note of which it had, so that a
+ * redelivery can fill them in again from Connect and the event itself.
+ */
+export interface StoredEvent extends OutputEvent {
+  readonly hadUsername: boolean;
+  readonly hadUsernameDrift: boolean;
+}
+
+export const storedEvents = (events: readonly OutputEvent[]): StoredEvent[] =>
+  events.map(({ detail, ...event }) => {
+    const { username, usernameDrift, ...kept } = detail;
+    return {
+      ...event,
+      detail: kept,
+      hadUsername: username !== undefined,
+      hadUsernameDrift: usernameDrift !== undefined,
+    };
+  });
+
+/** The events as first published: `username` is the user's now, `desiredUsername` the template's. */
+export const restoredEvents = (
+  stored: readonly StoredEvent[],
+  names: { readonly username: string; readonly desiredUsername: string },
+): OutputEvent[] =>
+  stored.map(({ hadUsername, hadUsernameDrift, detail, ...event }) => ({
+    ...event,
+    detail: {
+      ...detail,
+      ...(hadUsername ? { username: names.username } : {}),
+      ...(hadUsernameDrift
+        ? { usernameDrift: { current: names.username, desired: names.desiredUsername } }
+        : {}),
+    },
+  }));
 
 /** What a committed change records. */
 export interface AppliedChange {
@@ -54,14 +93,13 @@ export interface AppliedChange {
   readonly status: EmployeeStatus;
   readonly userId: string;
   readonly userArn: string;
-  readonly username: string;
   readonly ruleId: string;
   readonly ruleTagKeys: readonly string[];
   readonly matchAttributes: Readonly<Record<string, string>>;
   /** CREATED, ALREADY_EXISTED, UPDATED, UNCHANGED; in the history also STALE (skipped). */
   readonly action: string;
   readonly changes: readonly UserChange[];
-  readonly outcome: readonly OutputEvent[];
+  readonly outcome: readonly StoredEvent[];
   readonly appliedAt: number;
 }
 

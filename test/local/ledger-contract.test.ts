@@ -38,13 +38,20 @@ const applied = (version: number, overrides: Partial<AppliedChange> = {}): Appli
   status: "ACTIVE",
   userId: "u-1",
   userArn: "arn:aws:connect:us-east-1:123456789012:instance/i/agent/u-1",
-  username: "ann@example.com",
   ruleId: "agents",
   ruleTagKeys: ["costCenter"],
   matchAttributes: { department: "Care" },
   action: "UPDATED",
   changes: [{ aspect: "hierarchyGroup", from: null, to: "hg-1" }],
-  outcome: [{ source: "s", detailType: "Connect User Updated", detail: { eventId: "x" } }],
+  outcome: [
+    {
+      source: "s",
+      detailType: "Connect User Updated",
+      detail: { eventId: "x" },
+      hadUsername: true,
+      hadUsernameDrift: false,
+    },
+  ],
   appliedAt: 5,
   ...overrides,
 });

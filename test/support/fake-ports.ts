@@ -306,7 +306,6 @@ export class InMemoryLedger implements Ledger, LedgerReader {
       status: applied.status,
       userId: applied.userId,
       userArn: applied.userArn,
-      username: applied.username,
       appliedVersion: applied.version,
       appliedEventId: applied.eventId,
       ruleId: applied.ruleId,

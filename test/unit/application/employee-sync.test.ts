@@ -233,7 +233,17 @@ describe("EmployeeSync: movers", () => {
     const calls = world.connect.calls.length;
     expect((await run(world, hire(), V1)).outcome).toBe("REDELIVERED");
     expect(world.publisher.published.slice(first.length)).toEqual(first);
-    expect(world.connect.calls.length).toBe(calls);
+    // Nothing changed: one DescribeUser, for the username the ledger does not keep.
+    expect(world.connect.calls.slice(calls)).toEqual(["DescribeUser"]);
+  });
+
+  it("republishes nothing for a redelivery whose user was deleted since, and says why", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    const published = world.publisher.published.length;
+    world.connect.users.clear();
+    expect((await run(world, hire(), V1)).outcome).toBe("REDELIVERED");
+    expect(world.publisher.published).toHaveLength(published);
   });
 
   it("recreates a user deleted by hand while the ledger still names it", async () => {
