@@ -243,6 +243,32 @@ describe("an older update after a newer one", () => {
   });
 });
 
+describe("a hire and its update delivered at once, for an employee with no user yet", () => {
+  it("gives one user, as the update says, whichever environment claims the employee first", async () => {
+    const s = await startSampleStack();
+    stack = s;
+    const { wrap } = lineUp(2);
+    await enqueue(s.sqs, s.queues.queueUrl, [HIRE, MOVE_REMOTE]);
+    const logs = await functionLogs(() =>
+      runUntilDrained(s, environments(s, { count: 2, batchSize: 1, env: INFO, wrap: wrap() })),
+    );
+
+    // The hire first, then the update; or the update creates the user and the hire is late.
+    expect([
+      ["CREATED", "UPDATED"],
+      ["CREATED", "STALE"],
+    ]).toContainEqual(outcomesLogged(logs, EMPLOYEE));
+    const user = expectRemoteAgent(s);
+    expect(published(s, USER_CREATED, EMPLOYEE)).toEqual([
+      expect.objectContaining({ outcome: "CREATED", userId: user?.id }),
+    ]);
+    expect((await s.table.ledger.entry(EMPLOYEE))?.appliedVersion).toBe(
+      toVersion("2026-12-05T09:00:00Z"),
+    );
+    expect((await collectReport(s)).deadLetters).toEqual([]);
+  });
+});
+
 describe("a user deleted in Connect by hand while the ledger still names it", () => {
   it("is created again by the next update (CREATED), not an error", async () => {
     const s = await hired();
