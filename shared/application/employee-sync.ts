@@ -18,7 +18,14 @@ import {
   userCreatedEvent,
   userUpdatedEvent,
 } from "../domain/output-events.js";
-import { ASPECTS, planSync, type UserChange, type UsernameDrift } from "../domain/plan.js";
+import {
+  ASPECTS,
+  mergeChanges,
+  onlyTags,
+  planSync,
+  type UserChange,
+  type UsernameDrift,
+} from "../domain/plan.js";
 import { buildUsername, type IdentityManagementType } from "../domain/username.js";
 import type { CallContext, ConnectUsers, Ledger, ProvisioningEventPublisher } from "../ports.js";
 import type { Clock } from "./clock.js";
@@ -328,7 +335,7 @@ export class EmployeeSync {
   ): Promise<void> {
     const settled = await Promise.allSettled(
       changes.map(async (change) => {
-        await this.applyChange(user, desired, change, progress.context);
+        await this.applyChange(user, desired, change, progress);
         await progress.changed(change);
       }),
     );
@@ -340,9 +347,10 @@ export class EmployeeSync {
     user: ConnectUser,
     desired: DesiredUser,
     change: UserChange,
-    context: CallContext,
+    progress: ClaimProgressLog,
   ): Promise<void> {
     const { users } = this.deps;
+    const { context } = progress;
     switch (change.aspect) {
       case "routingProfile":
         return users.updateRoutingProfile(user.userId, change.to, context);
@@ -359,7 +367,13 @@ export class EmployeeSync {
           (entry): entry is [string, string] => entry[1] !== null,
         );
         const removed = Object.keys(change.to).filter((key) => change.to[key] === null);
-        if (set.length > 0) await users.tagUser(user.userArn, Object.fromEntries(set), context);
+        if (set.length > 0) {
+          await users.tagUser(user.userArn, Object.fromEntries(set), context);
+          // Two calls: should the removal fail, the tags set are on record, or the retry would
+          // find them in place and its event would not say they changed.
+          const setKeys = set.map(([key]) => key);
+          if (removed.length > 0) await progress.changed(onlyTags(change, setKeys));
+        }
         if (removed.length > 0) await users.untagUser(user.userArn, removed, context);
         return;
       }
@@ -451,9 +465,8 @@ class ClaimProgressLog {
 
   changed(change: UserChange): Promise<void> {
     const changes = this.claim.progress.changes.filter((done) => done.aspect !== change.aspect);
-    // An aspect changed by an earlier attempt keeps its original `from`.
     const earlier = this.claim.progress.changes.find((done) => done.aspect === change.aspect);
-    const merged = earlier ? ({ ...change, from: earlier.from } as UserChange) : change;
+    const merged = earlier ? mergeChanges(earlier, change) : change;
     return this.record({ ...this.claim.progress, changes: [...changes, merged] });
   }
 

@@ -179,6 +179,35 @@ export const userChanges = (
   return changes;
 };
 
+/**
+ * One aspect changed in steps (attempts at the same event, or the two calls tags take) as one
+ * change: from what it was before the first step to what the last made it. Tags change key by
+ * key, so their keys are united.
+ */
+export const mergeChanges = (earlier: UserChange, later: UserChange): UserChange =>
+  earlier.aspect === "tags" && later.aspect === "tags"
+    ? {
+        aspect: "tags",
+        from: sortedKeys({ ...later.from, ...earlier.from }),
+        to: sortedKeys({ ...earlier.to, ...later.to }),
+      }
+    : ({ ...later, from: earlier.from } as UserChange);
+
+/** A tags change narrowed to some of its keys. */
+export const onlyTags = (
+  change: Extract<UserChange, { aspect: "tags" }>,
+  keys: readonly string[],
+): UserChange => {
+  const pick = (tags: Readonly<Record<string, string | null>>) =>
+    Object.fromEntries(
+      keys.filter((key) => Object.hasOwn(tags, key)).map((key) => [key, tags[key] ?? null]),
+    );
+  return { aspect: "tags", from: pick(change.from), to: pick(change.to) };
+};
+
+const sortedKeys = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 /** Usernames compare as Connect compares them: without regard to case. */
 export const usernameDrift = (
   desired: Pick<DesiredUser, "username">,

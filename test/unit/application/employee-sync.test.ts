@@ -297,6 +297,33 @@ describe("EmployeeSync: retries and races", () => {
     expect(world.publisher.ofType("Connect User Updated")[0]?.changes).toHaveLength(4);
   });
 
+  it("a retry after the tags were set but not yet removed still announces every tag changed", async () => {
+    const world = syncWorld({
+      rules: [
+        rule({ ...RULES[0], tags: { costCenter: "CC-100", shift: "day" } }),
+        rule({ ...RULES[1], tags: { costCenter: "SL-300" } }),
+      ],
+    });
+    await run(world, hire(), V1);
+    // TagResource goes through; every attempt of UntagResource is throttled in this delivery.
+    for (let i = 0; i < 6; i++) {
+      world.connect.failNext("UntagResource", new ConnectThrottledError("slow"));
+    }
+    const moved = update({ department: "Sales" });
+    await expect(run(world, moved, V2)).rejects.toBeInstanceOf(ConnectThrottledError);
+    const before = world.connect.calls.length;
+    const retried = await run(world, moved, V2);
+    expect(world.connect.calls.slice(before).sort()).toEqual(["DescribeUser", "UntagResource"]);
+    const tags = {
+      aspect: "tags",
+      from: { costCenter: "CC-100", shift: "day" },
+      to: { costCenter: "SL-300", shift: null },
+    };
+    expect(retried.changes).toContainEqual(tags);
+    expect(world.publisher.ofType("Connect User Updated")[0]?.changes).toContainEqual(tags);
+    expect((await world.ledger.history("E12345")).at(-1)?.changes).toContainEqual(tags);
+  });
+
   it("retries a throttled call on its own lane and applies each change once", async () => {
     const world = syncWorld({ rules: RULES });
     await run(world, hire(), V1);

@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConnectUser } from "../../../shared/domain/connect-user.js";
 import type { DesiredUser } from "../../../shared/domain/desired-user.js";
-import { isStale, planSync, userChanges } from "../../../shared/domain/plan.js";
+import {
+  isStale,
+  mergeChanges,
+  onlyTags,
+  planSync,
+  userChanges,
+} from "../../../shared/domain/plan.js";
 
 const SEED = 20261201;
 
@@ -249,6 +255,40 @@ const apply = (user: ConnectUser, d: DesiredUser, changes: ReturnType<typeof use
   }
   return next;
 };
+
+describe("mergeChanges", () => {
+  it("keeps an aspect's first `from` and its last `to`", () => {
+    expect(
+      mergeChanges(
+        { aspect: "routingProfile", from: "rp-1", to: "rp-2" },
+        { aspect: "routingProfile", from: "rp-2", to: "rp-3" },
+      ),
+    ).toEqual({ aspect: "routingProfile", from: "rp-1", to: "rp-3" });
+  });
+
+  it("unites tags changed in steps, the first value before and the last after, keys sorted", () => {
+    const change = {
+      aspect: "tags" as const,
+      from: { costCenter: "CC-200", shift: "day" },
+      to: { costCenter: "SL-300", shift: null },
+    };
+    // TagResource went through, UntagResource did not: a retry has only the removal left.
+    const set = onlyTags(change, ["costCenter"]);
+    expect(set).toEqual({
+      aspect: "tags",
+      from: { costCenter: "CC-200" },
+      to: { costCenter: "SL-300" },
+    });
+    const merged = mergeChanges(set, {
+      aspect: "tags",
+      from: { shift: "day" },
+      to: { shift: null },
+    });
+    expect(merged).toEqual(change);
+    expect(Object.keys(merged.from ?? {})).toEqual(["costCenter", "shift"]);
+    expect(mergeChanges(set, change)).toEqual(change);
+  });
+});
 
 describe("planSync (properties)", () => {
   it("applying the planned changes leaves nothing to change, and planning again is UNCHANGED", () => {
