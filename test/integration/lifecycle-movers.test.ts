@@ -111,10 +111,10 @@ describe("a correction that changes the username the template gives", () => {
     });
     expect(published(s, USER_CREATED, "E12345")).toHaveLength(1);
     expect((await collectReport(s)).deadLetters).toEqual([]);
-    expect(await s.table.ledger.entry("E12345")).toMatchObject({
-      userId: user?.id,
-      username: c.drift.current,
-    });
+    // The ledger knows the user by ID; the username (here an email) is not kept.
+    const entry = await s.table.ledger.entry("E12345");
+    expect(entry).toMatchObject({ userId: user?.id });
+    expect(JSON.stringify(entry)).not.toContain(c.drift.current);
   });
 });
 
@@ -328,7 +328,7 @@ describe("a hire for a user that already exists, tagged for the employee and man
     const lines = text.stdout.split("\n");
     expect(lines.slice(0, 3)).toEqual([
       "Employee E20002",
-      `  Now: ACTIVE, user ${seeded?.id} (maria.garcia@example.com), rule cc-agents`,
+      `  Now: ACTIVE, user ${seeded?.id}, rule cc-agents`,
       `  Last applied: event ${JSON.parse(MOVE).eventId} of 2026-12-10T09:00:00.000Z`,
     ]);
     const rows = lines.filter((line) => line.startsWith("  2026-")).map((line) => line.trim());
@@ -343,8 +343,9 @@ describe("a hire for a user that already exists, tagged for the employee and man
         `^2026-12-10T09:00:00\\.000Z +\\S+ +EmployeeUpdated ${JSON.parse(MOVE).eventId} +UPDATED +cc-agents +securityProfiles: .+; hierarchyGroup: "${AUSTIN_TEAM_1}" -> "${REMOTE_TEAM}"; phoneConfig: .+; tags: \\{"costCenter":"CC-100"\\} -> \\{"costCenter":"CC-200"\\}$`,
       ),
     );
-    // The ledger keeps no names: neither does the timeline.
+    // The ledger keeps no names or emails: neither does the timeline.
     expect(text.stdout).not.toContain("García");
+    expect(text.stdout).not.toContain("maria.garcia@example.com");
 
     const json = await onboardInProcess(["history", "E20002", ...ledger, "--json"]);
     expect(json.code).toBe(0);
@@ -355,7 +356,6 @@ describe("a hire for a user that already exists, tagged for the employee and man
         status: "ACTIVE",
         userId: seeded?.id,
         userArn: seeded?.arn,
-        username: "maria.garcia@example.com",
         ruleId: "cc-agents",
         appliedVersion: Date.parse("2026-12-10T09:00:00Z"),
         appliedAt: "2026-12-10T09:00:00.000Z",
