@@ -39,6 +39,8 @@ interface StoredProgress {
   readonly created?: { readonly userId: string; readonly userArn: string };
   /** JSON of UserChange[]: change entries hold nulls, which a string keeps as they are. */
   readonly changes: string;
+  /** JSON of UserChange[], the changes under way. */
+  readonly pending?: string;
 }
 
 interface StateItem {
@@ -289,6 +291,7 @@ const inheritedProgress = (stored: StoredProgress | undefined, version: number):
     ? {
         ...(stored.created ? { created: stored.created } : {}),
         changes: JSON.parse(stored.changes) as UserChange[],
+        ...(stored.pending ? { pending: JSON.parse(stored.pending) as UserChange[] } : {}),
       }
     : { changes: [] };
 
@@ -296,6 +299,7 @@ const storedProgress = (claim: Claim): StoredProgress => ({
   version: claim.version,
   ...(claim.progress.created ? { created: claim.progress.created } : {}),
   changes: JSON.stringify(claim.progress.changes),
+  ...(claim.progress.pending ? { pending: JSON.stringify(claim.progress.pending) } : {}),
 });
 
 const toEntry = (item: StateItem): LedgerEntry => ({

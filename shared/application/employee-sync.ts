@@ -190,7 +190,11 @@ export class EmployeeSync {
     let drift: UsernameDrift | undefined;
     if (found) {
       const plan = planSync({ version, ...(applied ? { applied } : {}), desired, actual: found });
-      if (plan.action === "UPDATE") await this.applyChanges(found, desired, plan.changes, progress);
+      await progress.settlePending(plan.action === "UPDATE" ? plan.changes : []);
+      if (plan.action === "UPDATE") {
+        await progress.pending(plan.changes);
+        await this.applyChanges(found, desired, plan.changes, progress);
+      }
       if (plan.action === "UPDATE" || plan.action === "UNCHANGED") drift = plan.usernameDrift;
     }
     // In ASPECTS order, whichever call finished first.
@@ -461,6 +465,26 @@ class ClaimProgressLog {
 
   created(user: { userId: string; userArn: string }): Promise<void> {
     return this.record({ ...this.claim.progress, created: user });
+  }
+
+  /** Recorded before the calls: what a lost record of a successful call would have said. */
+  pending(changes: readonly UserChange[]): Promise<void> {
+    return this.record({ ...this.claim.progress, pending: changes });
+  }
+
+  /**
+   * A change an earlier attempt had under way that Connect no longer needs (`stillToDo` has
+   * nothing for its aspect) and that was never recorded as made: the call took effect and its
+   * record was lost. It is recorded now, so that it is announced.
+   */
+  async settlePending(stillToDo: readonly UserChange[]): Promise<void> {
+    const { pending = [], changes } = this.claim.progress;
+    const made = pending.filter(
+      (change) =>
+        !stillToDo.some((todo) => todo.aspect === change.aspect) &&
+        !changes.some((done) => done.aspect === change.aspect),
+    );
+    for (const change of made) await this.changed(change);
   }
 
   changed(change: UserChange): Promise<void> {

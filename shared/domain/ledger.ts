@@ -24,7 +24,14 @@ export interface Claim {
 
 export interface ClaimProgress {
   readonly created?: { readonly userId: string; readonly userArn: string };
+  /** Changes made, each recorded once its call succeeded. */
   readonly changes: readonly UserChange[];
+  /**
+   * Changes about to be made, recorded before their calls: a call that took effect but whose
+   * record was lost (a crash, the deadline) is found in Connect by the retry and still
+   * announced. Kept only while a claim works on a version.
+   */
+  readonly pending?: readonly UserChange[];
 }
 
 export interface LedgerEntry {

@@ -141,6 +141,11 @@ const contract = (name: string, make: () => Ledger & LedgerReader) =>
       const progress = {
         created: { userId: "u-9", userArn: "arn:u-9" },
         changes: [{ aspect: "routingProfile" as const, from: "rp-0", to: "rp-1" }],
+        // Under way when the attempt ended: the retry looks for it in Connect.
+        pending: [
+          { aspect: "routingProfile" as const, from: "rp-0", to: "rp-1" },
+          { aspect: "hierarchyGroup" as const, from: null, to: "hg-1" },
+        ],
       };
       await ledger.recordProgress(id, { ...claim, progress }, CALLS);
       await ledger.release(id, claim, CALLS);

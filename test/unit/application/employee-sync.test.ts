@@ -10,6 +10,7 @@ import {
   ConnectThrottledError,
   ConnectUnavailableError,
   EmployeeBusyError,
+  LedgerUnavailableError,
   NoMappingRuleError,
   NotManagedError,
   ProfileNotFoundError,
@@ -295,6 +296,33 @@ describe("EmployeeSync: retries and races", () => {
       "tags",
     ]);
     expect(world.publisher.ofType("Connect User Updated")[0]?.changes).toHaveLength(4);
+  });
+
+  it("a change made whose record was lost is found by the retry in Connect and announced", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    // The ledger refuses the record of the routing-profile change, made in Connect just before.
+    const record = world.ledger.recordProgress.bind(world.ledger);
+    world.ledger.recordProgress = async (employeeId, claim, context) => {
+      if (claim.progress.changes.some((change) => change.aspect === "routingProfile")) {
+        throw new LedgerUnavailableError("ledger table t could not be written");
+      }
+      return record(employeeId, claim, context);
+    };
+    const moved = update({ department: "Sales" });
+    await expect(run(world, moved, V2)).rejects.toBeInstanceOf(LedgerUnavailableError);
+    world.ledger.recordProgress = record;
+
+    const before = world.connect.calls.length;
+    const retried = await run(world, moved, V2);
+    // Nothing left to do in Connect; the change the lost record would have told is announced.
+    expect(world.connect.calls.slice(before)).not.toContain("UpdateUserRoutingProfile");
+    expect(retried.changes.map((change) => change.aspect)).toContain("routingProfile");
+    expect(world.publisher.ofType("Connect User Updated")[0]?.changes).toContainEqual({
+      aspect: "routingProfile",
+      from: "rp-care",
+      to: "rp-sales",
+    });
   });
 
   it("a retry after the tags were set but not yet removed still announces every tag changed", async () => {
