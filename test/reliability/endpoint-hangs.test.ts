@@ -33,6 +33,10 @@ const DURING_FAULTS: Expected = {
     "ConnectUnavailable",
     "EventPublishFailed",
     "MappingTableUnavailable",
+    // DynamoDB hangs for the source table and the ledger too.
+    "SourceTableUnavailable",
+    "LedgerUnavailable",
+    "EmployeeBusy",
     "UserLookupPending",
     "MaxReceiveCountExceeded",
   ],
