@@ -19,8 +19,12 @@ import {
   desiredUser,
   type ResolvedProfiles,
 } from "../shared/domain/desired-user.js";
-import type { EmployeeRecordEvent } from "../shared/domain/employee-event.js";
-import { ForbiddenProfileError, PermanentFailure } from "../shared/domain/failures.js";
+import { type EmployeeRecordEvent, isRecordEvent } from "../shared/domain/employee-event.js";
+import {
+  ForbiddenProfileError,
+  PermanentFailure,
+  UnsupportedEventTypeError,
+} from "../shared/domain/failures.js";
 import { forbiddenByText, forbiddenMessage } from "../shared/domain/forbidden-profiles.js";
 import { hrVersion } from "../shared/domain/hr-version.js";
 import type { LedgerEntry } from "../shared/domain/ledger.js";
@@ -148,7 +152,17 @@ export const createPlanner = (context: PlanContext) => {
   return async (body: string): Promise<PlanDetails> => {
     const parsed = parseMessageBody(body);
     if (!parsed.ok) return { ...failed(null, [], null, parsed.error), hints: parsed.hints };
-    const { event } = parsed;
+    if (!isRecordEvent(parsed.event)) {
+      // A leaver has no desired user to plan: what the service did is in `onboard history`.
+      const error = new UnsupportedEventTypeError(
+        `onboard plan plans hires and updates; ${parsed.event.eventType} is not planned (onboard history shows what the service did)`,
+      );
+      return {
+        ...failed(null, [], null, error),
+        hints: { eventId: parsed.event.eventId, employeeId: parsed.event.employee.employeeId },
+      };
+    }
+    const event = parsed.event;
     const planned = plannedEvent(event);
     const found = ruleSet.matchesFor(event.employee.attributes);
     const matches = found.map(({ rule, specificity }) => ({

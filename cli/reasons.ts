@@ -19,7 +19,7 @@ const FIX_SENDER =
 const REMEDIES: Readonly<Record<ReasonCode | typeof REDRIVEN_BY_SQS, string>> = {
   InvalidJson: `the body is not JSON: ${FIX_SENDER}`,
   InvalidEvent: `the message names the field: ${FIX_SENDER}`,
-  UnsupportedEventType: `the event is not a hire: route only hires to the queue (a replay fails the same way)`,
+  UnsupportedEventType: `the event is not an employee event this service handles (hired, rehired, updated, terminated, termination rescinded): route only those to the queue (a replay fails the same way)`,
   PayloadTooLarge: `the body is over 256 KiB: ${FIX_SENDER}`,
   NoMappingRule: `add a rule that matches (onboard mappings import), then ${REPLAY("NoMappingRule")}`,
   ProfileNotFound: `create the profile or group in Connect, or fix the rule's name (or use an ID or ARN), then ${REPLAY("ProfileNotFound")}`,
@@ -43,6 +43,8 @@ const REMEDIES: Readonly<Record<ReasonCode | typeof REDRIVEN_BY_SQS, string>> = 
   EventPublishFailed: `the bus refused the event: check the bus and the role; then ${REPLAY("EventPublishFailed")} (provisioning is idempotent)`,
   DeadLetterUnavailable: `parking failed and SQS's redrive moved it: check the DLQ and the role, then ${REPLAY("DeadLetterUnavailable")}`,
   InternalError: `an unexpected error on every attempt: read the function's logs for the messageId, fix, then ${REPLAY("InternalError")}`,
+  RemovalThresholdExceeded: `removals passed the deletion threshold (REMOVAL_THRESHOLD_COUNT, REMOVAL_THRESHOLD_PERCENT per 24 h): check the HR feed for a mass termination; if the removals are right, raise the allowance (onboard quarantine release --allow-removals N), then ${REPLAY("RemovalThresholdExceeded")}`,
+  SchedulerUnavailable: `EventBridge Scheduler refused or failed the termination's schedule: check the schedule group, SCHEDULER_ROLE_ARN and the role's scheduler and iam:PassRole permissions, then ${REPLAY("SchedulerUnavailable")}`,
   [REDRIVEN_BY_SQS]: `SQS moved it after maxReceiveCount receives, with no reason from the function: read the function's logs for the message ID, then ${REPLAY(REDRIVEN_BY_SQS)}`,
 };
 

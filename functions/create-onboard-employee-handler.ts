@@ -16,7 +16,9 @@ import { ConnectInstance } from "../shared/adapters/connect-users.js";
 import { DynamoDbLedger } from "../shared/adapters/dynamodb-ledger.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
 import { DynamoDbSourceMappings } from "../shared/adapters/dynamodb-source-mappings.js";
+import { DynamoDbRemovalBudget } from "../shared/adapters/dynamodb-removal-budget.js";
 import { EventBridgePublisher } from "../shared/adapters/eventbridge-publisher.js";
+import { EventBridgeRemovalScheduler } from "../shared/adapters/eventbridge-removal-scheduler.js";
 import { recordLogger } from "../shared/adapters/record-logger.js";
 import { SqsDeadLetterParker } from "../shared/adapters/sqs-dead-letter-parker.js";
 import { inboundMessage } from "../shared/adapters/sqs-inbound.js";
@@ -27,6 +29,7 @@ import {
   EmployeeMessageHandler,
   type MessageResult,
 } from "../shared/application/employee-message-handler.js";
+import { LeaverSync } from "../shared/application/employee-leaver.js";
 import { EmployeePlanner } from "../shared/application/employee-planner.js";
 import { EmployeeSync, type SyncResult } from "../shared/application/employee-sync.js";
 import { MessageReader } from "../shared/application/message-reader.js";
@@ -37,7 +40,7 @@ import { RuleBook } from "../shared/application/rule-book.js";
 import { SourceBook } from "../shared/application/source-book.js";
 import { readConfig } from "../shared/config.js";
 import { generatePassword } from "../shared/domain/password.js";
-import type { ConnectApi, Ledger } from "../shared/ports.js";
+import type { ConnectApi, Ledger, RemovalBudget } from "../shared/ports.js";
 
 /** After a miss, caches older than this are reloaded: a fix may just have landed. */
 const MISS_REFRESH_MS = 1_000;
@@ -55,12 +58,14 @@ export interface HandlerOverrides {
    * mocked (the DynamoDB ledger itself is tested against DynamoDB's API, in test/local).
    */
   readonly ledger?: Ledger;
+  /** A removal budget of the test's own, likewise. */
+  readonly budget?: RemovalBudget;
 }
 
 /** Builds one Lambda environment's handler; configuration errors throw here, at cold start. */
 export const createHandler = (
   env: Readonly<Record<string, string | undefined>> = process.env,
-  { clock = systemClock, ledger }: HandlerOverrides = {},
+  { clock = systemClock, ledger, budget }: HandlerOverrides = {},
 ) => {
   const config = readConfig(env);
   const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
@@ -83,6 +88,16 @@ export const createHandler = (
     eventSource: config.eventSource,
     ledgerHistoryDays: config.ledgerHistoryDays,
   };
+  const profiles = new ProfileResolver(
+    connect,
+    config.instanceId,
+    {
+      ttlMs: config.profileCacheTtlSeconds * 1000,
+      missRefreshMs: MISS_REFRESH_MS,
+      forbiddenSecurityProfiles: config.forbiddenSecurityProfiles,
+    },
+    clock,
+  );
   const planner = new EmployeePlanner({
     rules: new RuleBook(
       new DynamoDbMappingRules(clients.dynamodb, config.mappingTableName),
@@ -90,28 +105,51 @@ export const createHandler = (
       clock,
       logger,
     ),
-    profiles: new ProfileResolver(
-      connect,
-      config.instanceId,
-      {
-        ttlMs: config.profileCacheTtlSeconds * 1000,
-        missRefreshMs: MISS_REFRESH_MS,
-        forbiddenSecurityProfiles: config.forbiddenSecurityProfiles,
-      },
-      clock,
-    ),
+    profiles,
     users: connect,
     settings,
+  });
+  const theLedger =
+    ledger ?? new DynamoDbLedger(clients.dynamodb, config.ledgerTableName, () => clock.now());
+  const scheduler = config.removalSchedules
+    ? new EventBridgeRemovalScheduler(clients.scheduler, config.removalSchedules)
+    : undefined;
+  const leavers = new LeaverSync({
+    users: connect,
+    ledger: theLedger,
+    publisher,
+    budget:
+      budget ??
+      new DynamoDbRemovalBudget(
+        clients.dynamodb,
+        config.ledgerTableName,
+        { count: config.removalThresholdCount, percent: config.removalThresholdPercent },
+        () => clock.now(),
+      ),
+    ...(scheduler ? { scheduler } : {}),
+    profiles,
+    clock,
+    settings: {
+      instanceId: config.instanceId,
+      eventSource: config.eventSource,
+      ledgerHistoryDays: config.ledgerHistoryDays,
+      leaverAction: config.leaverAction,
+      ...(config.disabledRoutingProfile
+        ? { disabledRoutingProfile: config.disabledRoutingProfile }
+        : {}),
+      disabledSecurityProfiles: config.disabledSecurityProfiles,
+    },
   });
   const sync = new EmployeeSync({
     planner,
     users: connect,
-    ledger:
-      ledger ?? new DynamoDbLedger(clients.dynamodb, config.ledgerTableName, () => clock.now()),
+    ledger: theLedger,
     publisher,
     settings,
     clock,
     newPassword: generatePassword,
+    leavers,
+    ...(scheduler ? { scheduler } : {}),
   });
   // Without a source table only canonical bodies are read; with one, JSONata is loaded only
   // once a payload needs a mapping.
@@ -168,6 +206,8 @@ export const createHandler = (
       EventsStale: 0,
       EventsParked: 0,
       EventsRetried: 0,
+      UsersRemoved: 0,
+      RemovalsScheduled: 0,
     };
     const processRecord = async (record: SQSRecord): Promise<void> => {
       try {
@@ -212,7 +252,9 @@ type Metric =
   | "EventsUnchanged"
   | "EventsStale"
   | "EventsParked"
-  | "EventsRetried";
+  | "EventsRetried"
+  | "UsersRemoved"
+  | "RemovalsScheduled";
 
 const syncMetric = (result: SyncResult): Metric => {
   switch (result.outcome) {
@@ -224,6 +266,11 @@ const syncMetric = (result: SyncResult): Metric => {
       return "UsersUpdated";
     case "STALE":
       return "EventsStale";
+    case "REMOVED":
+    case "DISABLED":
+      return "UsersRemoved";
+    case "SCHEDULED":
+      return "RemovalsScheduled";
     default:
       return "EventsUnchanged";
   }

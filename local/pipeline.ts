@@ -8,6 +8,7 @@ import {
 import { decodeAttributeText, REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
 import type { HistoryEntry } from "../shared/domain/ledger.js";
 import { PROVISIONING_FAILED, USER_CREATED, USER_UPDATED } from "../shared/domain/output-events.js";
+import { LEDGER_KEYS } from "../shared/adapters/dynamodb-ledger.js";
 import { peekMessages, queueDepth } from "../shared/queue-tools.js";
 import { type Enqueued, enqueue } from "./queues.js";
 import type { LocalStack } from "./stack.js";
@@ -78,7 +79,15 @@ export interface PipelineReport {
   readonly users: (Omit<ReportUser, "hierarchyGroupId"> & { hierarchyGroupId: string | null })[];
   readonly published: PublishedEvent[];
   readonly deadLetters: DeadLetterReport[];
+  /** Terminations still waiting for their effective time when the run ended. */
+  readonly scheduled: ScheduledRemovalReport[];
   readonly stats: PipelineStats;
+}
+
+export interface ScheduledRemovalReport {
+  readonly employeeId: string;
+  readonly userId: string;
+  readonly effectiveAt: string;
 }
 
 export interface PipelineStats {
@@ -88,6 +97,10 @@ export interface PipelineStats {
   readonly updated: number;
   readonly unchanged: number;
   readonly stale: number;
+  /** Leavers' users deleted or disabled. */
+  readonly removed: number;
+  /** Terminations scheduled for a later effective time. */
+  readonly scheduled: number;
   readonly failed: number;
   readonly durationMs: number;
 }
@@ -127,6 +140,7 @@ export const runPhases = async (
     options.onSent?.(enqueued);
     await drainQueue(stack, { ...options, handlers, sent });
   }
+  await awaitDueRemovals(stack, { ...options, handlers, sent });
   return {
     ...(await collectReport(stack)),
     stats: await summarise(stack, sent, started),
@@ -172,6 +186,47 @@ export const drainQueue = async (
     await Promise.all(runners.map((runner) => runner.stop()));
   }
   return { drainedAfterMs: drainedAfterMs ?? performance.now() - started };
+};
+
+/** Scheduled removals due within this long of the run's end are waited for (DESIGN section 10). */
+export const DUE_REMOVALS_HORIZON_MS = 60_000;
+/** A schedule still there this long after its time (its deliveries failing) is no longer waited for. */
+const DUE_GRACE_MS = 15_000;
+
+/**
+ * Waits for the scheduler to fire the removals due within the horizon, and for the function to
+ * carry them out; those due later are left scheduled (the report's `scheduled`).
+ */
+export const awaitDueRemovals = async (
+  stack: LocalStack,
+  options: PipelineOptions & { readonly sent?: number } = {},
+): Promise<void> => {
+  const waited = new Set<string>();
+  for (;;) {
+    const horizon = Date.now() + DUE_REMOVALS_HORIZON_MS;
+    const soon = stack.scheduler
+      .schedules()
+      .filter(
+        (schedule) =>
+          schedule.state === "ENABLED" &&
+          !schedule.completed &&
+          schedule.dueAt !== null &&
+          Date.parse(schedule.dueAt) <= horizon &&
+          !waited.has(`${schedule.arn}@${schedule.dueAt}`),
+      );
+    if (soon.length === 0) return;
+    for (const schedule of soon) waited.add(`${schedule.arn}@${schedule.dueAt}`);
+    const giveUpAt = Math.max(...soon.map((s) => Date.parse(s.dueAt as string))) + DUE_GRACE_MS;
+    const fired = () => {
+      const now = new Map(stack.scheduler.schedules().map((s) => [s.arn, s]));
+      return soon.every((s) => now.get(s.arn)?.dueAt !== s.dueAt || now.get(s.arn)?.completed);
+    };
+    while (!fired() && Date.now() < giveUpAt) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
+    }
+    await stack.scheduler.settled();
+    await drainQueue(stack, options);
+  }
 };
 
 /** How often `queueSettled` looks: a few SQS calls a second on loopback. */
@@ -265,6 +320,20 @@ export const startConsumers = (
   );
 };
 
+/** Every termination the ledger holds as pending, soonest first. */
+export const scheduledRemovals = async (stack: LocalStack): Promise<ScheduledRemovalReport[]> =>
+  (await stack.table.ledgerItems())
+    .filter((item) => item[LEDGER_KEYS.sort] === "STATE" && item.pendingRemoval)
+    .map((item) => {
+      const pending = item.pendingRemoval as { dueAt: number };
+      return {
+        employeeId: String(item.employeeId),
+        userId: String(item.userId ?? ""),
+        effectiveAt: new Date(Number(pending.dueAt)).toISOString(),
+      };
+    })
+    .sort((a, b) => (a.effectiveAt < b.effectiveAt ? -1 : a.effectiveAt > b.effectiveAt ? 1 : 0));
+
 export const collectReport = async (stack: LocalStack): Promise<Omit<PipelineReport, "stats">> => ({
   // Every key of DESIGN section 8 on every user: a user with no hierarchy group says null.
   users: stack.connect
@@ -283,6 +352,7 @@ export const collectReport = async (stack: LocalStack): Promise<Omit<PipelineRep
         ? "SQS moved the message after maxReceiveCount receives"
         : decodeAttributeText(message.attributes.failureMessage),
   })),
+  scheduled: await scheduledRemovals(stack),
 });
 
 /**
@@ -314,6 +384,8 @@ const summarise = async (
     updated: updates.size,
     unchanged: count("UNCHANGED"),
     stale: count("STALE"),
+    removed: count("REMOVED") + count("DISABLED"),
+    scheduled: count("SCHEDULED"),
     failed: (await peekMessages(stack.sqs, stack.queues.dlqUrl)).length,
     durationMs: Date.now() - started,
   };

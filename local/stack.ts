@@ -1,3 +1,4 @@
+import { CreateScheduleGroupCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import {
   type ConnectEmulator,
@@ -10,6 +11,7 @@ import {
   type EventBridgeEmulatorOptions,
   startEventBridgeEmulator,
 } from "../emulators/eventbridge/index.js";
+import { type SchedulerEmulator, startSchedulerEmulator } from "../emulators/scheduler/index.js";
 import type { MappingRule } from "../shared/domain/mapping-rule.js";
 import type { SourceMapping } from "../shared/domain/source-mapping.js";
 import { CONNECT_APIS } from "../shared/ports.js";
@@ -33,6 +35,9 @@ export const apiPaceEnv = (seed: ConnectSeed, environments: number): Record<stri
     ]),
   );
 export const LOCAL_EVENT_BUS = "connect-onboarding";
+/** Future-dated terminations' schedule group, and the role Scheduler would assume (not checked locally). */
+export const LOCAL_SCHEDULE_GROUP = "connect-onboarding-leavers";
+const LOCAL_SCHEDULER_ROLE = "arn:aws:iam::000000000000:role/connect-onboarding-local-scheduler";
 
 export interface LocalStackOptions {
   readonly seed: ConnectSeed;
@@ -51,6 +56,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly connect: ConnectEmulator;
   readonly eventBridge: EventBridgeEmulator;
+  /** EventBridge Scheduler: future-dated terminations fire into the onboarding queue when due. */
+  readonly scheduler: SchedulerEmulator;
   readonly queues: Queues;
   readonly table: MappingTable;
   /** The function's environment: its configuration, endpoints and dummy credentials. */
@@ -99,8 +106,21 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // line would say cold_start: false.
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
   };
+  // Due schedules deliver to the onboarding queue by themselves, as Scheduler does.
+  const scheduler = await startSchedulerEmulator({
+    sqs: { endpoint: queues.endpoint },
+    region: LOCAL_REGION,
+  });
+  const schedulerAws = { AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint };
+  Object.assign(aws, schedulerAws);
   const previous = Object.fromEntries(Object.keys(aws).map((key) => [key, process.env[key]]));
   Object.assign(process.env, aws);
+  const schedulerClient = new SchedulerClient({ endpoint: scheduler.endpoint, region: LOCAL_REGION });
+  try {
+    await schedulerClient.send(new CreateScheduleGroupCommand({ Name: LOCAL_SCHEDULE_GROUP }));
+  } finally {
+    schedulerClient.destroy();
+  }
   await table.putRules(options.rules.map((rule) => ({ ...rule })));
   await table.putSources((options.sources ?? []).map((mapping) => ({ ...mapping })));
 
@@ -115,6 +135,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     EVENT_SOURCE: "connect-onboarding",
     DLQ_URL: queues.dlqUrl,
     MAX_RECEIVE_COUNT: String(maxReceiveCount),
+    SCHEDULE_GROUP_NAME: LOCAL_SCHEDULE_GROUP,
+    SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE,
+    QUEUE_ARN: queues.queueArn,
     POWERTOOLS_SERVICE_NAME: "connect-onboarding",
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     ...options.functionEnv,
@@ -125,6 +148,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_ENDPOINT_URL_CONNECT: connect.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
     AWS_REGION: LOCAL_REGION,
     // The AWS CLI reads this one, not AWS_REGION.
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -138,11 +162,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     QUEUE_URL: queues.queueUrl,
     DLQ_URL: queues.dlqUrl,
     EVENT_BUS_NAME: env.EVENT_BUS_NAME,
+    SCHEDULE_GROUP_NAME: env.SCHEDULE_GROUP_NAME,
   };
 
   return {
     connect,
     eventBridge,
+    scheduler,
     queues,
     table,
     env,
@@ -150,6 +176,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     sqs,
     async stop() {
       sqs.destroy();
+      // The scheduler first: a schedule firing now would find the queue gone.
+      await scheduler.stop();
       await Promise.all([connect.stop(), eventBridge.stop(), queues.stop(), table.stop()]);
       for (const [key, value] of Object.entries(previous)) {
         if (value === undefined) delete process.env[key];

@@ -33,6 +33,19 @@ const QUIET: Readonly<Record<string, string>> = {
   STALE: "older than the version already applied; skipped",
 };
 
+/** Leavers' outcomes, from the ledger's history. */
+const LEAVERS: Readonly<Record<string, (entry: HistoryEntry) => string>> = {
+  REMOVED: (entry) => `user ${entry.userId} deleted (termination ${baseEventId(entry)})`,
+  DISABLED: (entry) => `user ${entry.userId} disabled (termination ${baseEventId(entry)})`,
+  SCHEDULED: (entry) => `termination ${entry.eventId} scheduled for its effective time`,
+  RESCINDED: (entry) => `pending termination rescinded by ${entry.eventId}; the user stays`,
+  CANCELLED: (entry) =>
+    `scheduled removal ${baseEventId(entry)} came due after it was rescinded or superseded; nothing removed`,
+  NOT_RESCINDED: (entry) => `event ${entry.eventId}: no termination pending; nothing to rescind`,
+};
+
+const baseEventId = (entry: HistoryEntry): string => entry.eventId.replace(/#due$/, "");
+
 const rowsOf = (report: PipelineReport, history: readonly HistoryEntry[]): Row[] => {
   const rows: Row[] = [];
   const announced = new Set<string>();
@@ -55,6 +68,11 @@ const rowsOf = (report: PipelineReport, history: readonly HistoryEntry[]): Row[]
     );
   }
   for (const entry of history) {
+    const leaver = LEAVERS[entry.action];
+    if (leaver) {
+      rows.push({ employeeId: entry.employeeId, outcome: entry.action, detail: leaver(entry) });
+      continue;
+    }
     const said = QUIET[entry.action];
     if (said)
       rows.push({
@@ -117,6 +135,8 @@ export const renderSummary = (
     [stats.updated, "updated"],
     [stats.unchanged, "unchanged"],
     [stats.stale, "stale"],
+    [stats.removed, "removed"],
+    [stats.scheduled, "scheduled"],
   ]
     .filter(([n]) => Number(n) > 0)
     .map(([n, word]) => `${n} ${word}, `)
@@ -151,8 +171,15 @@ export const renderSummary = (
     shown.length < rows.length
       ? `\n... and ${rows.length - shown.length} more rows (${SAMPLE_ROWS_PER_GROUP} of each outcome are shown); --json prints every one.`
       : "";
+  const waiting =
+    report.scheduled.length === 0
+      ? ""
+      : `\n\nStill scheduled (npm start waits only for removals due within 60 s):\n${columns([
+          ["EMPLOYEE", "USER", "EFFECTIVE AT"],
+          ...report.scheduled.map((s) => [s.employeeId, s.userId, s.effectiveAt]),
+        ])}`;
   return (
-    `${header}\n\n${totalsTable}\n\n${table}${more}\n\n` +
+    `${header}\n\n${totalsTable}\n\n${table}${more}${waiting}\n\n` +
     `${report.users.length} users in the emulated Connect instance; --json prints the full report.\n`
   );
 };

@@ -1,8 +1,10 @@
 import { KNOWN_EMPLOYEE_FIELDS } from "./domain/employee-event.js";
 import {
   DEFAULT_FORBIDDEN_SECURITY_PROFILES,
+  forbiddenByText,
   parseForbiddenProfiles,
 } from "./domain/forbidden-profiles.js";
+import { LEAVER_ACTIONS, type LeaverAction } from "./domain/leaver.js";
 import { parseProfileRef } from "./domain/profile-ref.js";
 import {
   DEFAULT_USERNAME_TEMPLATE,
@@ -34,6 +36,24 @@ export interface OnboardingConfig {
   readonly profileCacheTtlSeconds: number;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
+  /** What a termination does to the user (docs/lifecycle.md). */
+  readonly leaverAction: LeaverAction;
+  /** With DISABLE: the routing profile and security profiles a disabled user gets (names, IDs or ARNs). */
+  readonly disabledRoutingProfile?: string;
+  readonly disabledSecurityProfiles: readonly string[];
+  /** The deletion threshold: removals per rolling 24 h, by count and by percent of active employees. */
+  readonly removalThresholdCount: number;
+  readonly removalThresholdPercent: number;
+  /** Future-dated terminations' one-time schedules (EventBridge Scheduler); absent when not set up. */
+  readonly removalSchedules?: RemovalScheduleConfig;
+}
+
+export interface RemovalScheduleConfig {
+  readonly groupName: string;
+  /** The role EventBridge Scheduler assumes to send the termination to the queue. */
+  readonly roleArn: string;
+  /** The onboarding queue: where a schedule delivers the termination when it is due. */
+  readonly queueArn: string;
 }
 
 /** Raised at cold start, naming every bad variable at once, so one deploy fixes them all. */
@@ -136,6 +156,67 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
 
   const sourceTableName = value("SOURCE_TABLE_NAME");
 
+  const leaverAction = oneOf("LEAVER_ACTION", LEAVER_ACTIONS, "DELETE");
+  const disabledRoutingProfile = value("DISABLED_ROUTING_PROFILE");
+  const disabledSetting = value("DISABLED_SECURITY_PROFILES");
+  const disabledSecurityProfiles =
+    disabledSetting === undefined ? [] : parseForbiddenProfiles(disabledSetting);
+  if (leaverAction === "DISABLE") {
+    if (disabledRoutingProfile === undefined) {
+      problems.push("DISABLED_ROUTING_PROFILE is required with LEAVER_ACTION=DISABLE");
+    }
+    if (disabledSecurityProfiles.length === 0) {
+      problems.push("DISABLED_SECURITY_PROFILES is required with LEAVER_ACTION=DISABLE");
+    }
+  }
+  if (
+    disabledRoutingProfile !== undefined &&
+    parseProfileRef(disabledRoutingProfile).by === "arn" &&
+    !disabledRoutingProfile.includes("/routing-profile/")
+  ) {
+    problems.push(
+      `DISABLED_ROUTING_PROFILE: ${JSON.stringify(disabledRoutingProfile)} is not a routing profile ARN`,
+    );
+  }
+  if (disabledSecurityProfiles.length > 10) {
+    problems.push("DISABLED_SECURITY_PROFILES may name at most 10 security profiles");
+  }
+  for (const entry of disabledSecurityProfiles) {
+    if (parseProfileRef(entry).by === "arn" && !entry.includes("/security-profile/")) {
+      problems.push(
+        `DISABLED_SECURITY_PROFILES: ${JSON.stringify(entry)} is not a security profile ARN`,
+      );
+    }
+  }
+  const alsoForbidden = forbiddenByText(
+    { securityProfiles: disabledSecurityProfiles },
+    forbiddenSecurityProfiles,
+  );
+  if (alsoForbidden.length > 0) {
+    problems.push(
+      `DISABLED_SECURITY_PROFILES names ${alsoForbidden.join(", ")}, which FORBIDDEN_SECURITY_PROFILES forbids`,
+    );
+  }
+
+  const scheduleGroupName = value("SCHEDULE_GROUP_NAME");
+  const schedulerRoleArn = value("SCHEDULER_ROLE_ARN");
+  const queueArn = value("QUEUE_ARN");
+  const scheduling = [scheduleGroupName, schedulerRoleArn, queueArn];
+  if (scheduling.some((v) => v !== undefined) && scheduling.some((v) => v === undefined)) {
+    problems.push(
+      "SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN and QUEUE_ARN go together: set all three (future-dated terminations) or none",
+    );
+  }
+  if (scheduleGroupName !== undefined && !/^[0-9A-Za-z_.-]{1,64}$/.test(scheduleGroupName)) {
+    problems.push("SCHEDULE_GROUP_NAME must be 1 to 64 of letters, digits, -, _ and .");
+  }
+  if (schedulerRoleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(schedulerRoleArn)) {
+    problems.push("SCHEDULER_ROLE_ARN must be an IAM role ARN");
+  }
+  if (queueArn !== undefined && !/^arn:aws[\w-]*:sqs:[\w-]+:\d{12}:[\w.-]{1,80}$/.test(queueArn)) {
+    problems.push("QUEUE_ARN must be an SQS queue ARN");
+  }
+
   const config: OnboardingConfig = {
     instanceId,
     identityManagementType: oneOf("IDENTITY_MANAGEMENT_TYPE", IDENTITY_MANAGEMENT_TYPES, "SAML"),
@@ -174,6 +255,26 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
     ),
     serviceName: value("POWERTOOLS_SERVICE_NAME") ?? "connect-onboarding",
     logLevel: oneOf("POWERTOOLS_LOG_LEVEL", LOG_LEVELS, "INFO"),
+    leaverAction,
+    ...(disabledRoutingProfile === undefined ? {} : { disabledRoutingProfile }),
+    disabledSecurityProfiles,
+    removalThresholdCount: number(
+      "REMOVAL_THRESHOLD_COUNT",
+      10,
+      (n) => Number.isInteger(n) && n >= 0 && n <= 1000,
+      "an integer from 0 to 1000",
+    ),
+    removalThresholdPercent: number(
+      "REMOVAL_THRESHOLD_PERCENT",
+      20,
+      (n) => n >= 0 && n <= 100,
+      "a number from 0 to 100",
+    ),
+    ...(scheduleGroupName && schedulerRoleArn && queueArn
+      ? {
+          removalSchedules: { groupName: scheduleGroupName, roleArn: schedulerRoleArn, queueArn },
+        }
+      : {}),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

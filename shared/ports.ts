@@ -124,6 +124,8 @@ export interface ConnectUsers {
     context: CallContext,
   ): Promise<void>;
   untagUser(userArn: string, keys: readonly string[], context: CallContext): Promise<void>;
+  /** DeleteUser; a user already gone is no error (a retry's removal may have gone through). */
+  deleteUser(userId: string, context: CallContext): Promise<void>;
 }
 
 /** What a claim on an employee found. */
@@ -158,6 +160,18 @@ export interface Ledger {
     applied: AppliedChange,
     context: CallContext,
   ): Promise<boolean>;
+  /**
+   * Claims the employee for the removal a schedule delivers when due: only while the ledger
+   * holds that very termination (`eventId`, `version`) as pending; `not-pending` once it was
+   * carried out, rescinded or superseded.
+   */
+  claimPendingRemoval(
+    employeeId: string,
+    version: number,
+    eventId: string,
+    until: number,
+    context: CallContext,
+  ): Promise<ClaimResult | { readonly kind: "not-pending"; readonly entry?: LedgerEntry }>;
   /** Ends the claim without a change, keeping its progress for a retry of the same version. */
   release(employeeId: string, claim: Claim, context: CallContext): Promise<void>;
   appendHistory(entry: HistoryEntry, context: CallContext): Promise<void>;
@@ -217,4 +231,39 @@ export interface SourceMappingSource {
     context: CallContext,
     onInvalid?: (sourceId: string | undefined, problem: string) => void,
   ): Promise<SourceMapping[]>;
+}
+
+/**
+ * The deletion threshold (docs/lifecycle.md): removals and disables per rolling 24 hours, by
+ * count and by share of the employees the ledger holds as active, across every environment.
+ */
+export interface RemovalBudget {
+  /** One removal for this termination; a retry of the same employee and version never counts twice. */
+  take(employeeId: string, version: number, context: CallContext): Promise<"allowed" | "exceeded">;
+  status(context: CallContext): Promise<RemovalBudgetStatus>;
+  /** Raises the allowance once by `extra` removals (`onboard quarantine release --allow-removals`). */
+  allowMore(extra: number, context: CallContext): Promise<void>;
+}
+
+export interface RemovalBudgetStatus {
+  /** Removals counted in the window. */
+  readonly used: number;
+  /** What the window allows now: the lower of the count and the share of `active`, plus any allowance. */
+  readonly limit: number;
+  /** Employees the ledger holds as active. */
+  readonly active: number;
+  readonly windowHours: number;
+  /** Removals refused in the window and not allowed since. */
+  readonly heldBack: number;
+}
+
+/**
+ * Future-dated terminations (EventBridge Scheduler in production): one one-time schedule per
+ * employee, which delivers `body` to the onboarding queue at `dueAt`.
+ */
+export interface RemovalScheduler {
+  /** Creates the employee's schedule, or replaces the one there is. */
+  schedule(employeeId: string, dueAt: number, body: string, context: CallContext): Promise<void>;
+  /** Deletes the employee's schedule; none is no error. */
+  cancel(employeeId: string, context: CallContext): Promise<void>;
 }

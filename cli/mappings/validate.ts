@@ -1,7 +1,7 @@
 import { ConnectInstance } from "../../shared/adapters/connect-users.js";
 import { systemClock } from "../../shared/application/clock.js";
 import { ProfileResolver } from "../../shared/application/profile-resolver.js";
-import { KNOWN_EMPLOYEE_FIELDS } from "../../shared/domain/employee-event.js";
+import { isRecordEvent, KNOWN_EMPLOYEE_FIELDS } from "../../shared/domain/employee-event.js";
 import { ForbiddenProfileError, PermanentFailure } from "../../shared/domain/failures.js";
 import { forbiddenByText, forbiddenMessage } from "../../shared/domain/forbidden-profiles.js";
 import { type MappingRule, matchKeyWarnings, RuleSet } from "../../shared/domain/mapping-rule.js";
@@ -309,7 +309,7 @@ const checkCoverage = async (
   const groups = new Map<string, string[]>();
   for (const { body } of await readEventBodies(hiresFile)) {
     const parsed = parseMessageBody(body);
-    if (!parsed.ok) continue;
+    if (!parsed.ok || !isRecordEvent(parsed.event)) continue;
     const { attributes, employeeId } = parsed.event.employee;
     if (ruleSet.select(attributes)) continue;
     const key = ["department", "location"]

@@ -9,7 +9,7 @@ import { systemClock } from "../../shared/application/clock.js";
 import { silentLog } from "../../shared/application/log.js";
 import { MessageReader } from "../../shared/application/message-reader.js";
 import { SourceBook } from "../../shared/application/source-book.js";
-import type { EmployeeRecordEvent } from "../../shared/domain/employee-event.js";
+import { type EmployeeEvent, isLeaverEvent } from "../../shared/domain/employee-event.js";
 import type { SourceMapping } from "../../shared/domain/source-mapping.js";
 import { type AwsOptions, connectClient, dynamoDbClient } from "../aws.js";
 import { readEventBodies } from "../event-file.js";
@@ -47,6 +47,8 @@ export interface CanonicalEvent {
   readonly eventType: string;
   readonly eventId: string;
   readonly occurredAt?: string;
+  /** A termination's effective time, when the payload gives one. */
+  readonly effectiveAt?: string;
   readonly source?: string;
   readonly employee: Readonly<Record<string, string>>;
 }
@@ -193,12 +195,18 @@ const testPayload = async (
   return { where, sourceId: read.sourceId ?? null, envelope: read.envelope, failure: null, events };
 };
 
-const canonicalEvent = (event: EmployeeRecordEvent): CanonicalEvent => ({
+const canonicalEvent = (event: EmployeeEvent): CanonicalEvent => ({
   eventType: event.eventType,
   eventId: event.eventId,
   ...(event.occurredAt === undefined ? {} : { occurredAt: event.occurredAt }),
+  ...(isLeaverEvent(event) && event.effectiveAt !== undefined
+    ? { effectiveAt: event.effectiveAt }
+    : {}),
   ...(event.source === undefined ? {} : { source: event.source }),
-  employee: { ...event.employee.attributes },
+  // A leaver keeps only the employee ID and the fields that time the termination.
+  employee: isLeaverEvent(event)
+    ? (JSON.parse(JSON.stringify(event.employee)) as Record<string, string>)
+    : { ...event.employee.attributes },
 });
 
 const render = (result: TestedPayload): string => {

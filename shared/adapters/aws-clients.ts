@@ -1,6 +1,7 @@
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
@@ -9,6 +10,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBDocumentClient;
   readonly eventBridge: EventBridgeClient;
   readonly sqs: SQSClient;
+  /** Future-dated terminations' schedules. */
+  readonly scheduler: SchedulerClient;
 }
 
 /**
@@ -33,4 +36,5 @@ export const createAwsClients = (): AwsClients => ({
   dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler })),
   eventBridge: new EventBridgeClient({ requestHandler }),
   sqs: new SQSClient({ requestHandler }),
+  scheduler: new SchedulerClient({ requestHandler }),
 });

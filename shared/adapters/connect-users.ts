@@ -1,6 +1,7 @@
 import {
   type ConnectClient,
   CreateUserCommand,
+  DeleteUserCommand,
   DescribeUserCommand,
   ListRoutingProfilesCommand,
   ListSecurityProfilesCommand,
@@ -270,6 +271,21 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
         abortSignal: context.deadline.signal,
       }),
     );
+  }
+
+  async deleteUser(userId: string, context: CallContext): Promise<void> {
+    await this.invoke("DeleteUser", context, async () => {
+      try {
+        await this.client.send(
+          new DeleteUserCommand({ InstanceId: this.instanceId, UserId: userId }),
+          { abortSignal: context.deadline.signal },
+        );
+      } catch (error) {
+        // Gone already: an earlier attempt's DeleteUser went through, or someone removed it.
+        if (error instanceof Error && error.name === "ResourceNotFoundException") return;
+        throw classifyConnectError(error, "DeleteUser");
+      }
+    });
   }
 
   async listProfiles(kind: ProfileKind, context: CallContext): Promise<ProfileSummary[]> {

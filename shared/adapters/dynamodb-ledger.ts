@@ -34,6 +34,14 @@ const VERSION_DIGITS = 15;
 
 const CONDITION_FAILED = "ConditionalCheckFailedException";
 
+/**
+ * The service's own items share the table under this partition key, with sort keys no
+ * employee's item has (an employee's are STATE and HISTORY#...): no employee ID can collide.
+ */
+export const SERVICE_PARTITION = "#connect-onboarding";
+/** The number of employees whose status is ACTIVE, moved by every commit that changes one. */
+export const ACTIVE_COUNT_RECORD = "ACTIVE_COUNT";
+
 interface StoredProgress {
   readonly version: number;
   readonly created?: { readonly userId: string; readonly userArn: string };
@@ -57,6 +65,7 @@ interface StateItem {
   readonly outcome?: string;
   readonly claim?: { token: string; version: number; eventId: string; until: number };
   readonly progress?: StoredProgress;
+  readonly pendingRemoval?: { version: number; eventId: string; dueAt: number };
 }
 
 export class DynamoDbLedger implements Ledger, LedgerReader {
@@ -103,6 +112,7 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
           eventId,
           until,
           progress: inheritedProgress(item.progress, version),
+          ...(item.status ? { status: item.status } : {}),
         };
         const entry = isNew(item) ? undefined : toEntry(item);
         return entry ? { kind: "claimed", claim, entry } : { kind: "claimed", claim };
@@ -115,6 +125,66 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
         return { kind: "stale", entry };
       }
       if (entry.appliedVersion === version) return { kind: "applied", entry };
+      if (entry.claim && entry.claim.until >= this.now()) return { kind: "busy", entry };
+    }
+    throw new LedgerUnavailableError(
+      `ledger ${this.tableName}: employee ${employeeId} could not be claimed (changing under us)`,
+    );
+  }
+
+  async claimPendingRemoval(
+    employeeId: string,
+    version: number,
+    eventId: string,
+    until: number,
+    context: CallContext,
+  ): Promise<ClaimResult | { readonly kind: "not-pending"; readonly entry?: LedgerEntry }> {
+    const token = randomUUID();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key(employeeId, STATE),
+            UpdateExpression: "SET #claim = :claim",
+            ConditionExpression:
+              "#pending.#eventId = :eventId AND #pending.#version = :v AND " +
+              "(attribute_not_exists(#claim) OR #claim.#until < :now)",
+            ExpressionAttributeNames: {
+              "#claim": "claim",
+              "#until": "until",
+              "#pending": "pendingRemoval",
+              "#eventId": "eventId",
+              "#version": "version",
+            },
+            ExpressionAttributeValues: {
+              ":claim": { token, version, eventId, until },
+              ":v": version,
+              ":eventId": eventId,
+              ":now": this.now(),
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+          { abortSignal: context?.deadline.signal },
+        );
+        const item = Attributes as StateItem;
+        const claim: Claim = {
+          token,
+          version,
+          eventId,
+          until,
+          progress: inheritedProgress(item.progress, version),
+          ...(item.status ? { status: item.status } : {}),
+        };
+        return { kind: "claimed", claim, entry: toEntry(item) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw this.unavailable("claim", error);
+      }
+      const entry = await this.entry(employeeId, context);
+      const pending = entry?.pendingRemoval;
+      if (!entry || pending?.eventId !== eventId || pending.version !== version) {
+        return entry ? { kind: "not-pending", entry } : { kind: "not-pending" };
+      }
       if (entry.claim && entry.claim.until >= this.now()) return { kind: "busy", entry };
     }
     throw new LedgerUnavailableError(
@@ -135,14 +205,21 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
     applied: AppliedChange,
     context: CallContext,
   ): Promise<boolean> {
-    return this.whileClaimed("commit", employeeId, claim, context, {
+    const pending =
+      applied.pendingRemoval === undefined
+        ? { set: "", remove: "" }
+        : applied.pendingRemoval === null
+          ? { set: "", remove: ", pendingRemoval" }
+          : { set: ", pendingRemoval = :pending", remove: "" };
+    const committed = await this.whileClaimed("commit", employeeId, claim, context, {
       UpdateExpression:
         "SET #status = :status, userId = :userId, userArn = :userArn, " +
         "appliedVersion = :version, appliedEventId = :eventId, appliedAt = :appliedAt, " +
         "ruleId = :ruleId, ruleTagKeys = :ruleTagKeys, matchAttributes = :matchAttributes, " +
-        "outcome = :outcome REMOVE progress, #claim",
+        `outcome = :outcome${pending.set} REMOVE progress, #claim${pending.remove}`,
       ExpressionAttributeNames: { "#status": "status" },
       ExpressionAttributeValues: {
+        ...(applied.pendingRemoval ? { ":pending": { ...applied.pendingRemoval } } : {}),
         ":status": applied.status,
         ":userId": applied.userId,
         ":userArn": applied.userArn,
@@ -155,6 +232,35 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
         ":outcome": JSON.stringify(applied.outcome),
       },
     });
+    const delta = Number(applied.status === "ACTIVE") - Number(claim.status === "ACTIVE");
+    if (committed && delta !== 0) await this.countActive(delta, context);
+    return committed;
+  }
+
+  /**
+   * Moves the active count, which the deletion threshold's percentage reads. A separate write
+   * (DynamoDB's single-item writes are what every DynamoDB-compatible store offers): a crash
+   * between the two leaves the count off by one, on the low side for a hire, which only makes
+   * the threshold stricter. A failed count is logged, not thrown: the change is committed, and
+   * a retry would find it applied and never count it.
+   */
+  private async countActive(delta: number, context: CallContext): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(SERVICE_PARTITION, ACTIVE_COUNT_RECORD),
+          UpdateExpression: "ADD active :delta",
+          ExpressionAttributeValues: { ":delta": delta },
+        }),
+        { abortSignal: context?.deadline.signal },
+      );
+    } catch (error) {
+      context.log.warn("Active employee count not updated; the deletion threshold reads it", {
+        delta,
+        reason: error instanceof Error ? error.name : "UnknownError",
+      });
+    }
   }
 
   async release(employeeId: string, claim: Claim, context: CallContext): Promise<void> {
@@ -313,6 +419,15 @@ const toEntry = (item: StateItem): LedgerEntry => ({
   ruleTagKeys: item.ruleTagKeys ?? [],
   matchAttributes: item.matchAttributes ?? {},
   outcome: item.outcome ? (JSON.parse(item.outcome) as StoredEvent[]) : [],
+  ...(item.pendingRemoval
+    ? {
+        pendingRemoval: {
+          version: Number(item.pendingRemoval.version),
+          eventId: item.pendingRemoval.eventId,
+          dueAt: Number(item.pendingRemoval.dueAt),
+        },
+      }
+    : {}),
   ...(item.claim
     ? {
         claim: {

@@ -1,4 +1,4 @@
-import type { EmployeeRecordEvent } from "../domain/employee-event.js";
+import type { EmployeeEvent } from "../domain/employee-event.js";
 import {
   type ProvisioningFailure,
   type ReasonCode,
@@ -252,7 +252,7 @@ export class EmployeeMessageHandler {
 
   /** One event: its HR version, then the sync of its employee. */
   private sync(
-    event: EmployeeRecordEvent,
+    event: EmployeeEvent,
     record: InboundMessage,
     deadlines: InvocationDeadlines,
     log: Log,

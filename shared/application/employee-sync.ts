@@ -1,7 +1,17 @@
-import type { ConnectUser } from "../domain/connect-user.js";
+import { type ConnectUser, STATUS_TAG } from "../domain/connect-user.js";
 import { createUserRequest, type DesiredUser } from "../domain/desired-user.js";
-import { type EmployeeRecordEvent, isHire } from "../domain/employee-event.js";
-import { EmployeeBusyError, UserLookupPendingError } from "../domain/failures.js";
+import {
+  type EmployeeEvent,
+  type EmployeeRecordEvent,
+  isHire,
+  isLeaverEvent,
+} from "../domain/employee-event.js";
+import {
+  EmployeeBusyError,
+  SchedulerUnavailableError,
+  UnsupportedEventTypeError,
+  UserLookupPendingError,
+} from "../domain/failures.js";
 import {
   type AppliedChange,
   type Claim,
@@ -27,9 +37,16 @@ import {
   type UsernameDrift,
 } from "../domain/plan.js";
 import { buildUsername, type IdentityManagementType } from "../domain/username.js";
-import type { CallContext, ConnectUsers, Ledger, ProvisioningEventPublisher } from "../ports.js";
+import type {
+  CallContext,
+  ConnectUsers,
+  Ledger,
+  ProvisioningEventPublisher,
+  RemovalScheduler,
+} from "../ports.js";
 import type { Clock } from "./clock.js";
 import { type Deadline, firstHalf } from "./deadline.js";
+import type { LeaverOutcome, LeaverSync } from "./employee-leaver.js";
 import { appliedState, type EmployeePlanner } from "./employee-planner.js";
 
 export interface EmployeeSyncSettings {
@@ -49,6 +66,10 @@ export interface EmployeeSyncDeps {
   readonly settings: EmployeeSyncSettings;
   readonly clock: Clock;
   readonly newPassword: () => string;
+  /** Terminations and rescissions (docs/lifecycle.md); without it they are not handled. */
+  readonly leavers?: LeaverSync;
+  /** A newer hire cancels a pending termination's schedule through it. */
+  readonly scheduler?: RemovalScheduler;
 }
 
 /**
@@ -56,7 +77,13 @@ export interface EmployeeSyncDeps {
  * UPDATED changed or announced something; UNCHANGED and STALE did nothing; REDELIVERED is the
  * event last applied, arriving again, whose outcome is published again.
  */
-export type SyncOutcome = Outcome | "UPDATED" | "UNCHANGED" | "STALE" | "REDELIVERED";
+export type SyncOutcome =
+  | Outcome
+  | "UPDATED"
+  | "UNCHANGED"
+  | "STALE"
+  | "REDELIVERED"
+  | LeaverOutcome;
 
 export interface SyncResult {
   readonly outcome: SyncOutcome;
@@ -88,11 +115,17 @@ export class EmployeeSync {
    * takes at most half of what is left before it, so parking still has the rest.
    */
   async sync(
-    event: EmployeeRecordEvent,
+    event: EmployeeEvent,
     version: number,
     context: CallContext,
     releaseBy: Deadline = context.deadline,
   ): Promise<SyncResult> {
+    if (isLeaverEvent(event)) {
+      if (!this.deps.leavers) {
+        throw new UnsupportedEventTypeError(`${event.eventType} is not handled here`);
+      }
+      return this.deps.leavers.sync(event, version, context, releaseBy);
+    }
     const { employeeId } = event.employee;
     const claimed = await this.claim(employeeId, version, event.eventId, context);
     if (claimed.kind === "stale") {
@@ -201,6 +234,12 @@ export class EmployeeSync {
     const changes = [...progress.claim.progress.changes].sort(
       (a, b) => ASPECTS.indexOf(a.aspect) - ASPECTS.indexOf(b.aspect),
     );
+    // A newer hire cancels a pending termination; an update does not.
+    const cancelsRemoval =
+      isHire(event.eventType) &&
+      entry?.pendingRemoval !== undefined &&
+      version > entry.pendingRemoval.version;
+    if (cancelsRemoval) await this.cancelRemoval(employee.employeeId, context);
     const now = new Date(this.deps.clock.now());
     const facts = {
       sourceEventId: event.eventId,
@@ -265,9 +304,15 @@ export class EmployeeSync {
         changes,
         outcome: storedEvents(events),
         appliedAt: now.getTime(),
+        ...(cancelsRemoval ? { pendingRemoval: null } : {}),
       },
       context,
     );
+    if (cancelsRemoval) {
+      context.log.info("Newer hire: the pending termination is cancelled", {
+        userId: user.userId,
+      });
+    }
     if (drift) {
       context.log.info("Username no longer fits the template; kept, as Connect cannot rename", {
         userId: user.userId,
@@ -281,6 +326,15 @@ export class EmployeeSync {
       changed: changes.map((change) => change.aspect),
     });
     return { outcome, userId: user.userId, ruleId: rule.ruleId, changes };
+  }
+
+  private async cancelRemoval(employeeId: string, context: CallContext): Promise<void> {
+    if (!this.deps.scheduler) {
+      throw new SchedulerUnavailableError(
+        "a pending termination is cancelled through EventBridge Scheduler: set SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN and QUEUE_ARN",
+      );
+    }
+    await this.deps.scheduler.cancel(employeeId, context);
   }
 
   /**
@@ -382,7 +436,8 @@ export class EmployeeSync {
         return;
       }
       case "status":
-        return users.untagUser(user.userArn, ["status"], context);
+        // A disabled leaver restored by a hire or update: the status tag goes.
+        return users.untagUser(user.userArn, [STATUS_TAG], context);
     }
   }
 

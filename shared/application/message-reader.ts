@@ -1,4 +1,4 @@
-import type { EmployeeRecordEvent } from "../domain/employee-event.js";
+import type { EmployeeEvent } from "../domain/employee-event.js";
 import { ProvisioningFailure } from "../domain/failures.js";
 import {
   type EnvelopeKind,
@@ -12,7 +12,7 @@ import type { SourceBook } from "./source-book.js";
 
 /** One event of a message, or the failure that stopped it. */
 export type EventRead =
-  | { readonly ok: true; readonly event: EmployeeRecordEvent }
+  | { readonly ok: true; readonly event: EmployeeEvent }
   | { readonly ok: false; readonly error: ProvisioningFailure; readonly hints: FailureHints };
 
 /** What a message body holds: one event, or several when a source mapping splits it. */

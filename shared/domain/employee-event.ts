@@ -12,6 +12,10 @@ export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
 export const LEAVER_EVENT_TYPES = ["EmployeeTerminated", "EmployeeTerminationRescinded"] as const;
 export const EMPLOYEE_EVENT_TYPES = [...RECORD_EVENT_TYPES, ...LEAVER_EVENT_TYPES] as const;
 export type EmployeeEventType = (typeof EMPLOYEE_EVENT_TYPES)[number];
+export type LeaverEventType = (typeof LEAVER_EVENT_TYPES)[number];
+
+export const isLeaverEventType = (eventType: string): eventType is LeaverEventType =>
+  (LEAVER_EVENT_TYPES as readonly string[]).includes(eventType);
 
 /** A hire (or rehire) publishes Created even for a user that was there already. */
 export const isHire = (eventType: EmployeeEventType): boolean =>
@@ -74,6 +78,90 @@ const EventSchema = z.object({
   source: z.optional(text(256)),
   employee: EmployeeSchema,
 });
+
+/** A calendar date, `YYYY-MM-DD`, that exists. */
+const calendarDate = z.string().check(
+  z.refine(
+    (value) => {
+      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+      if (!match) return false;
+      const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+      const date = new Date(Date.UTC(year, month - 1, day));
+      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1;
+    },
+    { message: "must be a calendar date, e.g. 2026-12-31" },
+  ),
+);
+
+/** An IANA time zone name the runtime knows (its ICU data), e.g. America/Chicago. */
+export const isTimeZone = (value: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return value.length <= 64;
+  } catch {
+    return false;
+  }
+};
+
+const timeZone = z.string().check(
+  z.refine(isTimeZone, { message: "must be an IANA time zone name, e.g. America/Chicago" }),
+);
+
+/**
+ * A leaver names the employee: no other field is needed, and none is kept (a termination is
+ * scheduled and remembered without names or contacts).
+ */
+const LeaverEmployeeSchema = z.object({
+  employeeId: text(128),
+  lastDayOfWork: z.optional(calendarDate),
+  timeZone: z.optional(timeZone),
+});
+
+const LeaverEventSchema = z.object({
+  eventType: z.enum(LEAVER_EVENT_TYPES),
+  eventId: text(256),
+  occurredAt: z.optional(dateTime),
+  /** When access ends; wins over the employee's lastDayOfWork. */
+  effectiveAt: z.optional(dateTime),
+  source: z.optional(text(256)),
+  employee: LeaverEmployeeSchema,
+  /**
+   * Set on the termination a removal schedule delivers when due (docs/lifecycle.md): it
+   * carries out the removal the ledger holds as pending, and nothing else.
+   */
+  scheduledRemoval: z.optional(z.boolean()),
+});
+
+/** A termination or its rescission. */
+export type EmployeeLeaverEvent = z.infer<typeof LeaverEventSchema>;
+
+/** Any employee event the service handles. */
+export type EmployeeEvent = EmployeeRecordEvent | EmployeeLeaverEvent;
+
+export const isLeaverEvent = (event: EmployeeEvent): event is EmployeeLeaverEvent =>
+  isLeaverEventType(event.eventType);
+
+export const isRecordEvent = (event: EmployeeEvent): event is EmployeeRecordEvent =>
+  !isLeaverEventType(event.eventType);
+
+export type LeaverValidation =
+  | { readonly ok: true; readonly event: EmployeeLeaverEvent }
+  | { readonly ok: false; readonly issues: readonly { path: string; message: string }[] };
+
+/** Validates a termination or rescission as validateEmployeeRecord validates a record. */
+export const validateLeaverEvent = (candidate: Record<string, unknown>): LeaverValidation => {
+  const employee = isRecord(candidate.employee) ? compact(candidate.employee) : candidate.employee;
+  const input = { ...compact(candidate), employee };
+  const result = LeaverEventSchema.safeParse(input);
+  if (result.success) return { ok: true, event: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({
+      path: issue.path.join(".") || "(body)",
+      message: describeIssue(issue, valueAt(input, issue.path)),
+    })),
+  };
+};
 
 export type Employee = z.infer<typeof EmployeeSchema> & {
   /**

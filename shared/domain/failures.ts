@@ -35,6 +35,8 @@ export const TRANSIENT_REASONS = [
   "EventPublishFailed",
   "DeadLetterUnavailable",
   "InternalError",
+  "RemovalThresholdExceeded",
+  "SchedulerUnavailable",
 ] as const;
 
 export type PermanentReason = (typeof PERMANENT_REASONS)[number];
@@ -213,6 +215,21 @@ export class EventPublishFailedError extends TransientFailure {
 export class DeadLetterUnavailableError extends TransientFailure {
   override readonly name = "DeadLetterUnavailableError";
   readonly reason = "DeadLetterUnavailable";
+}
+
+/**
+ * The removal would pass the deletion threshold (docs/lifecycle.md): nothing is removed and the
+ * termination waits on the queue. Never parked at once: it is not the event that is wrong.
+ */
+export class RemovalThresholdExceededError extends TransientFailure {
+  override readonly name = "RemovalThresholdExceededError";
+  readonly reason = "RemovalThresholdExceeded";
+}
+
+/** EventBridge Scheduler (a future-dated termination's schedule) could not be reached. */
+export class SchedulerUnavailableError extends TransientFailure {
+  override readonly name = "SchedulerUnavailableError";
+  readonly reason = "SchedulerUnavailable";
 }
 
 /** Anything unforeseen (a bug, a runtime fault) is retried, then parked with this reason. */

@@ -20,12 +20,30 @@ export interface Claim {
   readonly until: number;
   /** What this claim has done to Connect so far, so a retry of the same event reports it all. */
   readonly progress: ClaimProgress;
+  /** The employee's status when claimed: a commit that changes it moves the active count. */
+  readonly status?: EmployeeStatus;
+}
+
+/**
+ * A future-dated termination waiting for its time (docs/lifecycle.md): its one-time schedule
+ * delivers it then. The termination's own version and eventId tell its delivery from any other.
+ */
+export interface PendingRemoval {
+  readonly version: number;
+  readonly eventId: string;
+  /** Epoch ms at which access ends. */
+  readonly dueAt: number;
 }
 
 export interface ClaimProgress {
   readonly created?: { readonly userId: string; readonly userArn: string };
   /** Changes made, each recorded once its call succeeded. */
   readonly changes: readonly UserChange[];
+  /**
+   * A leaver's removal (DeleteUser) about to be made, recorded before the call: a retry that
+   * finds the user gone knows the removal was this claim's, and announces it.
+   */
+  readonly removing?: { readonly userId: string; readonly userArn: string };
   /**
    * Changes about to be made, recorded before their calls: a call that took effect but whose
    * record was lost (a crash, the deadline) is found in Connect by the retry and still
@@ -53,6 +71,8 @@ export interface LedgerEntry {
    */
   readonly outcome: readonly StoredEvent[];
   readonly claim?: Claim;
+  /** A future-dated termination scheduled and not yet carried out. */
+  readonly pendingRemoval?: PendingRemoval;
 }
 
 /**
@@ -103,11 +123,19 @@ export interface AppliedChange {
   readonly ruleId: string;
   readonly ruleTagKeys: readonly string[];
   readonly matchAttributes: Readonly<Record<string, string>>;
-  /** CREATED, ALREADY_EXISTED, UPDATED, UNCHANGED; in the history also STALE (skipped). */
+  /**
+   * CREATED, ALREADY_EXISTED, UPDATED, UNCHANGED; for leavers SCHEDULED, REMOVED, DISABLED,
+   * RESCINDED; in the history also STALE, CANCELLED and NOT_RESCINDED (nothing done).
+   */
   readonly action: string;
   readonly changes: readonly UserChange[];
   readonly outcome: readonly StoredEvent[];
   readonly appliedAt: number;
+  /**
+   * The pending removal after this change: set by a future-dated termination, cleared (null)
+   * by a removal, a rescission or a newer hire, kept (absent) by anything else.
+   */
+  readonly pendingRemoval?: PendingRemoval | null;
 }
 
 /** One line of an employee's provisioning timeline (`onboard history`). */

@@ -1,11 +1,12 @@
 import {
   EMPLOYEE_EVENT_TYPES,
   type EmployeeEventType,
-  type EmployeeRecordEvent,
+  type EmployeeEvent,
+  isLeaverEventType,
   isRecord,
-  RECORD_EVENT_TYPES,
   type RecordEventType,
   validateEmployeeRecord,
+  validateLeaverEvent,
 } from "./employee-event.js";
 import {
   InvalidEventError,
@@ -46,7 +47,6 @@ const CLOUDEVENTS_TYPES: readonly (readonly [string, EmployeeEventType])[] = [
   ["employee.termination.rescinded", "EmployeeTerminationRescinded"],
 ];
 
-const RECORD_TYPES: ReadonlySet<string> = new Set(RECORD_EVENT_TYPES);
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EMPLOYEE_EVENT_TYPES);
 
 /** A rehire is a hire: an envelope may call one the other. */
@@ -62,7 +62,7 @@ export interface FailureHints {
 }
 
 export type BodyParseResult =
-  | { readonly ok: true; readonly event: EmployeeRecordEvent; readonly envelope: EnvelopeKind }
+  | { readonly ok: true; readonly event: EmployeeEvent; readonly envelope: EnvelopeKind }
   | { readonly ok: false; readonly error: PermanentFailure; readonly hints: FailureHints };
 
 interface Unwrapped {
@@ -92,18 +92,20 @@ export const parseMessageBody = (body: string): BodyParseResult => {
  * The checks every event passes, whether its body was canonical or a source mapping built it
  * (docs/sources.md): the event type, then the schema. Throws the permanent failure.
  */
-export const validateCanonicalEvent = (canonical: Record<string, unknown>): EmployeeRecordEvent => {
+export const validateCanonicalEvent = (canonical: Record<string, unknown>): EmployeeEvent => {
   const eventType = canonical.eventType;
   if (eventType === undefined || eventType === null) {
     throw new InvalidEventError("eventType: is required", ["eventType"]);
   }
   const type = typeof eventType === "string" ? eventType.trim() : undefined;
-  if (type === undefined || !RECORD_TYPES.has(type)) {
+  if (type === undefined || !EVENT_TYPE_SET.has(type)) {
     throw new UnsupportedEventTypeError(
-      `eventType ${describeType(eventType)} is not one of ${RECORD_EVENT_TYPES.join(", ")}`,
+      `eventType ${describeType(eventType)} is not one of ${EMPLOYEE_EVENT_TYPES.join(", ")}`,
     );
   }
-  const validation = validateEmployeeRecord({ ...canonical, eventType: type as RecordEventType });
+  const validation = isLeaverEventType(type)
+    ? validateLeaverEvent({ ...canonical, eventType: type })
+    : validateEmployeeRecord({ ...canonical, eventType: type as RecordEventType });
   if (!validation.ok) {
     const paths = validation.issues.map((issue) => issue.path);
     const message = validation.issues.map((i) => `${i.path}: ${i.message}`).join("; ");

@@ -10,8 +10,16 @@ import type { UserChange, UsernameDrift } from "./plan.js";
 export const USER_CREATED = "Connect User Created";
 export const USER_UPDATED = "Connect User Updated";
 export const PROVISIONING_FAILED = "Connect User Provisioning Failed";
+export const USER_REMOVAL_SCHEDULED = "Connect User Removal Scheduled";
+export const USER_REMOVED = "Connect User Removed";
 
-export const DETAIL_TYPES = [USER_CREATED, USER_UPDATED, PROVISIONING_FAILED] as const;
+export const DETAIL_TYPES = [
+  USER_CREATED,
+  USER_UPDATED,
+  USER_REMOVAL_SCHEDULED,
+  USER_REMOVED,
+  PROVISIONING_FAILED,
+] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
 /** How a Created event came about: the user was made now, or was found already there. */
@@ -111,7 +119,68 @@ export const userUpdatedEvent = (
   },
 });
 
-const userEventId = (action: string, facts: UserFacts): string =>
+/** What a leaver's events say of the employee and the termination. */
+interface LeaverFacts {
+  readonly sourceEventId: string;
+  readonly employeeId: string;
+  readonly instanceId: string;
+  /** The termination's HR version (epoch milliseconds). */
+  readonly version: number;
+  readonly userId: string;
+}
+
+/** How a leaver's access was removed (LEAVER_ACTION). */
+export type RemovalAction = "DELETED" | "DISABLED";
+
+export interface UserRemovedFacts extends LeaverFacts {
+  readonly userArn: string;
+  /** Null only when an earlier attempt deleted the user and Connect can no longer say. */
+  readonly username: string | null;
+  readonly action: RemovalAction;
+}
+
+export const userRemovalScheduledEvent = (
+  source: string,
+  facts: LeaverFacts & { readonly effectiveAt: number },
+  now: Date,
+): OutputEvent => ({
+  source,
+  detailType: USER_REMOVAL_SCHEDULED,
+  detail: {
+    eventId: userEventId("user-removal-scheduled", facts),
+    sourceEventId: facts.sourceEventId,
+    employeeId: facts.employeeId,
+    instanceId: facts.instanceId,
+    userId: facts.userId,
+    effectiveAt: new Date(facts.effectiveAt).toISOString(),
+    occurredAt: now.toISOString(),
+  },
+});
+
+export const userRemovedEvent = (
+  source: string,
+  facts: UserRemovedFacts,
+  now: Date,
+): OutputEvent => ({
+  source,
+  detailType: USER_REMOVED,
+  detail: {
+    eventId: userEventId("user-removed", facts),
+    sourceEventId: facts.sourceEventId,
+    employeeId: facts.employeeId,
+    instanceId: facts.instanceId,
+    userId: facts.userId,
+    userArn: facts.userArn,
+    username: facts.username,
+    action: facts.action,
+    occurredAt: now.toISOString(),
+  },
+});
+
+const userEventId = (
+  action: string,
+  facts: Pick<UserFacts, "instanceId" | "employeeId" | "version">,
+): string =>
   deterministicId(action, facts.instanceId, facts.employeeId, String(facts.version));
 
 export const provisioningFailedEvent = (

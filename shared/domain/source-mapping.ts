@@ -8,7 +8,7 @@
  */
 import type jsonataType from "jsonata";
 import * as z from "zod/mini";
-import { type EmployeeRecordEvent, isRecord, KNOWN_EMPLOYEE_FIELDS } from "./employee-event.js";
+import { type EmployeeEvent, isRecord, KNOWN_EMPLOYEE_FIELDS } from "./employee-event.js";
 import { InvalidEventError, PermanentFailure, SourceMappingFailedError } from "./failures.js";
 import {
   type EnvelopeContext,
@@ -259,7 +259,7 @@ export const readSourceMapping = (
 
 /** One item of a payload, as a canonical event or the permanent failure that stopped it. */
 export type MappedEvent =
-  | { readonly ok: true; readonly event: EmployeeRecordEvent }
+  | { readonly ok: true; readonly event: EmployeeEvent }
   | { readonly ok: false; readonly error: PermanentFailure; readonly hints: FailureHints };
 
 /** A mapping ready to use: `matches` runs its `when`, `events` the rest. */

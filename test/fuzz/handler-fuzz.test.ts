@@ -492,6 +492,10 @@ const faultyLedger = (clock: FakeClock): Ledger => {
       outage();
       return ledger.claim(...args);
     },
+    claimPendingRemoval: async (...args) => {
+      outage();
+      return ledger.claimPendingRemoval(...args);
+    },
     recordProgress: async (...args) => {
       outage();
       return ledger.recordProgress(...args);

@@ -38,6 +38,7 @@ const report = (created: number, adopted: number, parked: [string, number][]): P
     users: [],
     published,
     deadLetters,
+    scheduled: [],
     stats: {
       received: created + adopted + deadLetters.length,
       created,
@@ -45,6 +46,8 @@ const report = (created: number, adopted: number, parked: [string, number][]): P
       updated: 0,
       unchanged: 0,
       stale: 0,
+      removed: 0,
+      scheduled: 0,
       failed: deadLetters.length,
       durationMs: 251_300,
     },

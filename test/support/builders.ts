@@ -4,7 +4,7 @@
  * object, so a test may mutate what it gets.
  */
 import type { ResolvedProfiles } from "../../shared/domain/desired-user.js";
-import type { EmployeeRecordEvent } from "../../shared/domain/employee-event.js";
+import { type EmployeeRecordEvent, isRecordEvent } from "../../shared/domain/employee-event.js";
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";
 
@@ -130,6 +130,7 @@ export const parseOk = (body: unknown): EmployeeRecordEvent => {
   if (!result.ok) {
     throw new Error(`expected a valid event, got ${result.error.reason}: ${result.error.message}`);
   }
+  if (!isRecordEvent(result.event)) throw new Error(`expected a hire or update, got ${result.event.eventType}`);
   return result.event;
 };
 

@@ -204,6 +204,11 @@ export class InMemoryConnect implements ConnectUsers, ProfileCatalog {
     this.users.set(user.userId, { ...user, tags: { ...user.tags, ...tags } });
   }
 
+  async deleteUser(userId: string) {
+    this.call("DeleteUser");
+    this.users.delete(userId);
+  }
+
   async untagUser(userArn: string, keys: readonly string[]) {
     const user = this.byArn("UntagResource", userArn);
     const tags = { ...user.tags };
@@ -276,7 +281,14 @@ export class InMemoryLedger implements Ledger, LedgerReader {
     if (entry && stored?.claim && stored.claim.until >= this.now()) return { kind: "busy", entry };
     const progress =
       stored?.progress?.version === version ? stored.progress.value : { changes: [] };
-    const claim: Claim = { token: `t-${++this.#tokens}`, version, eventId, until, progress };
+    const claim: Claim = {
+      token: `t-${++this.#tokens}`,
+      version,
+      eventId,
+      until,
+      progress,
+      ...(stored?.entry.status ? { status: stored.entry.status } : {}),
+    };
     const item: Stored = stored ?? {
       entry: { employeeId, ruleTagKeys: [], matchAttributes: {}, outcome: [] },
     };
@@ -286,6 +298,34 @@ export class InMemoryLedger implements Ledger, LedgerReader {
     return prior
       ? { kind: "claimed", claim, entry: this.toEntry(stored as Stored) }
       : { kind: "claimed", claim };
+  }
+
+  async claimPendingRemoval(
+    employeeId: string,
+    version: number,
+    eventId: string,
+    until: number,
+    _context?: CallContext,
+  ): Promise<ClaimResult | { readonly kind: "not-pending"; readonly entry?: LedgerEntry }> {
+    const stored = this.#items.get(employeeId);
+    const entry = stored ? this.toEntry(stored) : undefined;
+    const pending = entry?.pendingRemoval;
+    if (!stored || !entry || pending?.eventId !== eventId || pending.version !== version) {
+      return entry ? { kind: "not-pending", entry } : { kind: "not-pending" };
+    }
+    if (stored.claim && stored.claim.until >= this.now()) return { kind: "busy", entry };
+    const progress =
+      stored.progress?.version === version ? stored.progress.value : { changes: [] };
+    const claim: Claim = {
+      token: `t-${++this.#tokens}`,
+      version,
+      eventId,
+      until,
+      progress,
+      ...(entry.status ? { status: entry.status } : {}),
+    };
+    stored.claim = claim;
+    return { kind: "claimed", claim, entry: this.toEntry(stored) };
   }
 
   async recordProgress(employeeId: string, claim: Claim, _context?: CallContext): Promise<void> {
@@ -312,6 +352,11 @@ export class InMemoryLedger implements Ledger, LedgerReader {
       ruleTagKeys: [...applied.ruleTagKeys],
       matchAttributes: { ...applied.matchAttributes },
       outcome: structuredClone([...applied.outcome]),
+      ...(applied.pendingRemoval
+        ? { pendingRemoval: { ...applied.pendingRemoval } }
+        : applied.pendingRemoval === undefined && item.entry.pendingRemoval
+          ? { pendingRemoval: item.entry.pendingRemoval }
+          : {}),
     };
     delete item.claim;
     delete item.progress;

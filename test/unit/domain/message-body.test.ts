@@ -570,9 +570,10 @@ const expectWellFormed = (result: BodyParseResult): void => {
   if (result.ok) {
     expect(result.event.eventType).toBe("EmployeeHired");
     expect(["raw", "eventbridge", "sns", "cloudevents"]).toContain(result.envelope);
+    const employee = result.event.employee as Record<string, unknown>;
     for (const key of ["employeeId", "firstName", "lastName", "workEmail"] as const) {
-      expect(typeof result.event.employee[key]).toBe("string");
-      expect(result.event.employee[key].length).toBeGreaterThan(0);
+      expect(typeof employee[key]).toBe("string");
+      expect((employee[key] as string).length).toBeGreaterThan(0);
     }
     expect(result.event.eventId.length).toBeGreaterThan(0);
     return;

@@ -1,0 +1,205 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { LedgerUnavailableError } from "../domain/failures.js";
+import type { CallContext, RemovalBudget, RemovalBudgetStatus } from "../ports.js";
+import { ACTIVE_COUNT_RECORD, LEDGER_KEYS, SERVICE_PARTITION } from "./dynamodb-ledger.js";
+
+/** The budget's one item in the ledger table, beside the active count. */
+export const REMOVAL_BUDGET_RECORD = "REMOVAL_BUDGET";
+const WINDOW_HOURS = 24;
+const HOUR_MS = 3_600_000;
+/** Optimistic writes that lose to another environment are tried again, this many times in all. */
+const ATTEMPTS = 8;
+/** Refused removals remembered by key; past this only counted (the item stays small). */
+const HELD_BACK_KEYS = 500;
+const CONDITION_FAILED = "ConditionalCheckFailedException";
+
+export interface RemovalBudgetSettings {
+  /** REMOVAL_THRESHOLD_COUNT: removals per window at most. */
+  readonly count: number;
+  /** REMOVAL_THRESHOLD_PERCENT: of the active employees, at most. */
+  readonly percent: number;
+}
+
+interface BudgetItem {
+  readonly rev?: number;
+  /** JSON of [key, takenAt][]: the removals counted in the window, by employee and version. */
+  readonly taken?: string;
+  /** JSON of [key, refusedAt][]: removals refused and not allowed since. */
+  readonly heldBack?: string;
+  readonly heldBackMore?: number;
+  readonly allowance?: number;
+}
+
+interface Budget {
+  readonly rev: number | undefined;
+  taken: [string, number][];
+  heldBack: [string, number][];
+  heldBackMore: number;
+  allowance: number;
+}
+
+/**
+ * The deletion threshold over the ledger table: one item holds the removals of the rolling
+ * window (each by employee and version, so a retry is recognised, never counted again), the
+ * removals refused, and the allowance an operator granted. Every change is a conditional put on
+ * the item's revision, so environments racing for the last removal of the window cannot both
+ * have it: the loser reads again and is refused. The percentage reads the active count the
+ * ledger's commits keep.
+ */
+export class DynamoDbRemovalBudget implements RemovalBudget {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly settings: RemovalBudgetSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async take(
+    employeeId: string,
+    version: number,
+    context: CallContext,
+  ): Promise<"allowed" | "exceeded"> {
+    const key = `${employeeId}#${version}`;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const [budget, active] = await Promise.all([this.read(context), this.active(context)]);
+      if (budget.taken.some(([taken]) => taken === key)) return "allowed";
+      const now = this.now();
+      // Refused before and still refused: nothing to write.
+      const refusedBefore = budget.heldBack.some(([held]) => held === key);
+      let verdict: "allowed" | "exceeded" = "allowed";
+      if (budget.taken.length < this.limit(active)) budget.taken.push([key, now]);
+      else if (budget.allowance > 0) {
+        budget.allowance--;
+        budget.taken.push([key, now]);
+      } else {
+        verdict = "exceeded";
+        if (refusedBefore) return verdict;
+        if (budget.heldBack.length < HELD_BACK_KEYS) budget.heldBack.push([key, now]);
+        else budget.heldBackMore++;
+      }
+      if (verdict === "allowed") budget.heldBack = budget.heldBack.filter(([held]) => held !== key);
+      if (await this.write(budget, context)) return verdict;
+    }
+    throw new LedgerUnavailableError(
+      `ledger ${this.tableName}: the removal budget kept changing under us`,
+    );
+  }
+
+  async status(context: CallContext): Promise<RemovalBudgetStatus> {
+    const [budget, active] = await Promise.all([this.read(context), this.active(context)]);
+    return {
+      used: budget.taken.length,
+      limit: this.limit(active) + budget.allowance,
+      active,
+      windowHours: WINDOW_HOURS,
+      heldBack: budget.heldBack.length + budget.heldBackMore,
+    };
+  }
+
+  async allowMore(extra: number, context: CallContext): Promise<void> {
+    if (!Number.isInteger(extra) || extra < 0) {
+      throw new RangeError(`extra removals must be a whole number >= 0 (got ${extra})`);
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(),
+          UpdateExpression: "ADD allowance :extra, rev :one",
+          ExpressionAttributeValues: { ":extra": extra, ":one": 1 },
+        }),
+        { abortSignal: context.deadline.signal },
+      );
+    } catch (error) {
+      throw this.unavailable("allowMore", error);
+    }
+  }
+
+  /** The lower of the count and the share of the active employees (rounded down). */
+  private limit(active: number): number {
+    return Math.min(this.settings.count, Math.floor((active * this.settings.percent) / 100));
+  }
+
+  /** The item, with what fell out of the window dropped. */
+  private async read(context: CallContext): Promise<Budget> {
+    let item: BudgetItem | undefined;
+    try {
+      const output = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: this.key(), ConsistentRead: true }),
+        { abortSignal: context.deadline.signal },
+      );
+      item = output.Item as BudgetItem | undefined;
+    } catch (error) {
+      throw this.unavailable("read", error);
+    }
+    const since = this.now() - WINDOW_HOURS * HOUR_MS;
+    const inWindow = (text: string | undefined) =>
+      (text ? (JSON.parse(text) as [string, number][]) : []).filter(([, at]) => at > since);
+    return {
+      rev: item?.rev === undefined ? undefined : Number(item.rev),
+      taken: inWindow(item?.taken),
+      heldBack: inWindow(item?.heldBack),
+      heldBackMore: Number(item?.heldBackMore ?? 0),
+      allowance: Number(item?.allowance ?? 0),
+    };
+  }
+
+  private async active(context: CallContext): Promise<number> {
+    try {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [LEDGER_KEYS.partition]: SERVICE_PARTITION, [LEDGER_KEYS.sort]: ACTIVE_COUNT_RECORD },
+          ConsistentRead: true,
+        }),
+        { abortSignal: context.deadline.signal },
+      );
+      return Math.max(0, Number(Item?.active ?? 0));
+    } catch (error) {
+      throw this.unavailable("read the active count", error);
+    }
+  }
+
+  /** False when another environment changed the item since it was read. */
+  private async write(budget: Budget, context: CallContext): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...this.key(),
+            rev: (budget.rev ?? 0) + 1,
+            taken: JSON.stringify(budget.taken),
+            heldBack: JSON.stringify(budget.heldBack),
+            heldBackMore: budget.heldBackMore,
+            allowance: budget.allowance,
+          },
+          ConditionExpression:
+            budget.rev === undefined ? "attribute_not_exists(rev)" : "rev = :rev",
+          ...(budget.rev === undefined ? {} : { ExpressionAttributeValues: { ":rev": budget.rev } }),
+        }),
+        { abortSignal: context.deadline.signal },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === CONDITION_FAILED) return false;
+      throw this.unavailable("write", error);
+    }
+  }
+
+  private key() {
+    return { [LEDGER_KEYS.partition]: SERVICE_PARTITION, [LEDGER_KEYS.sort]: REMOVAL_BUDGET_RECORD };
+  }
+
+  private unavailable(what: string, error: unknown): LedgerUnavailableError {
+    const name = error instanceof Error ? error.name : "UnknownError";
+    return new LedgerUnavailableError(`ledger ${this.tableName}: removal budget ${what} failed (${name})`, {
+      cause: error,
+    });
+  }
+}
