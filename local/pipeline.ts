@@ -28,6 +28,8 @@ export interface PipelineOptions {
   readonly stallTimeoutMs?: number;
   /** Called as the run progresses: after each poll that returned and each invocation. */
   readonly onProgress?: (progress: PipelineProgress) => void;
+  /** Each phase's bodies as they are sent (npm start resolves relative times then). */
+  readonly beforeSend?: (bodies: readonly string[]) => readonly string[];
   /** Called once the bodies are on the queue. */
   readonly onSent?: (enqueued: Enqueued) => void;
   /**
@@ -134,7 +136,8 @@ export const runPhases = async (
     options.handlers ??
     Array.from({ length: options.consumers ?? DEFAULT_CONSUMERS }, () => createHandler(stack.env));
   let sent = 0;
-  for (const bodies of phases) {
+  for (const phase of phases) {
+    const bodies = options.beforeSend ? options.beforeSend(phase) : phase;
     const enqueued = await enqueue(stack.sqs, stack.queues.queueUrl, bodies);
     sent += bodies.length;
     options.onSent?.(enqueued);

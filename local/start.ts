@@ -33,6 +33,10 @@ const DEFAULTS = {
     ["events/hires", "events/sources/payloads"],
     ["events/lifecycle/01-movers.json"],
     ["events/lifecycle/02-out-of-order.json"],
+    // Leavers: a termination at once, one due within the run, two for later (one of them
+    // rescinded next), one for an unmanaged user; then the rescission (events/leavers/README.md).
+    ["events/leavers/01-terminations.json"],
+    ["events/leavers/02-rescinded.json"],
   ],
   mappings: "events/mappings.json",
   sources: "events/sources",
@@ -48,7 +52,8 @@ const USAGE = `Usage: npm start -- [--events PATH]... [--mappings PATH] [--sourc
 
   --events PATH        a .json file (one body or an array of bodies), a .jsonl/.ndjson file
                        (one body per line, verbatim), or a folder of them. Repeatable: each is a
-                       phase, sent once everything before it is done. Default, three phases:
+                       phase, sent once everything before it is done; "{{now+10s}}" in a body
+                       becomes the time 10 s after its phase is sent. Default, five phases:
                        ${DEFAULTS.phases.map((phase) => phase.join(" + ")).join(";\n                       ")}
                        (with --serve, nothing unless given)
   --mappings PATH      mapping rules as a JSON array or CSV (default: ${DEFAULTS.mappings})
@@ -258,6 +263,7 @@ const main = async (): Promise<number> => {
         consumers: CONSUMERS,
         timeoutMs: 15_000,
         onProgress: progress.update,
+        beforeSend: (bodies) => bodies.map((body) => withRelativeTimes(body, Date.now())),
         onSent: ({ rewritten }) => noteRewrites(phases[phase++] ?? [], rewritten),
       },
     );
@@ -278,6 +284,17 @@ const main = async (): Promise<number> => {
   else stdout.write((await import("./summary.js")).renderSummary(report, history));
   return 0;
 };
+
+const RELATIVE_TIME = /\{\{now([+-])(\d{1,9})s\}\}/g;
+
+/**
+ * `{{now+10s}}` (or `-`) in a body: the time that many seconds from when its phase is sent, as
+ * an RFC 3339 date-time, so a sample's future-dated termination comes due within the run.
+ */
+const withRelativeTimes = (body: string, now: number): string =>
+  body.replace(RELATIVE_TIME, (_, sign: string, seconds: string) =>
+    new Date(now + (sign === "-" ? -1 : 1) * Number(seconds) * 1000).toISOString(),
+  );
 
 /** The run could not finish; the message says why in one line. */
 class RunError extends Error {
@@ -348,7 +365,7 @@ const sendPhases = async (
     const { rewritten } = await enqueue(
       stack.sqs,
       stack.queues.queueUrl,
-      phase.map(({ body }) => body),
+      phase.map(({ body }) => withRelativeTimes(body, Date.now())),
     );
     noteRewrites(phase, rewritten);
   }

@@ -297,6 +297,9 @@ const canonicalOf = (
   const base = isCanonical ? payload : { eventType, employee: payload };
   return {
     ...base,
+    // A payload with its employee but no type of its own (a termination's effectiveAt sits
+    // beside the employee): the envelope's type is the event's.
+    eventType: absent(base.eventType) ? eventType : base.eventType,
     eventId: absent(base.eventId) ? id : base.eventId,
     occurredAt: absent(base.occurredAt) ? time : base.occurredAt,
     source: absent(base.source) ? source : base.source,

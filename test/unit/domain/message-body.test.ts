@@ -281,11 +281,11 @@ describe("parseMessageBody: reason codes", () => {
   });
 
   it.each([
-    ["eventType EmployeeTerminated", validEvent({ eventType: "EmployeeTerminated" })],
+    ["eventType EmployeePromoted", validEvent({ eventType: "EmployeePromoted" })],
     ["a non-string eventType", validEvent({ eventType: 1 })],
     [
-      "EventBridge detail-type Employee Terminated (until leavers are handled)",
-      eventBridge(validEmployee(), { "detail-type": "Employee Terminated" }),
+      "EventBridge detail-type Employee Promoted",
+      eventBridge(validEmployee(), { "detail-type": "Employee Promoted" }),
     ],
     [
       "CloudEvents type not naming an employee event",
@@ -300,7 +300,7 @@ describe("parseMessageBody: reason codes", () => {
       cloudEvent(validEvent(), "object", { type: "com.workday.reemployee.hired" }),
     ],
     ["CloudEvents without a type", cloudEvent(validEvent(), "object", { type: undefined })],
-    ["an SNS-wrapped EmployeeTerminated", sns(validEvent({ eventType: "EmployeeTerminated" }))],
+    ["an SNS-wrapped EmployeePromoted", sns(validEvent({ eventType: "EmployeePromoted" }))],
   ])("UnsupportedEventType for %s", (_, body) => {
     expect(failure(body).error.reason).toBe("UnsupportedEventType");
   });
@@ -490,7 +490,7 @@ describe("parseMessageBody: failure hints and privacy", () => {
       eventId: "5",
       employeeId: "77",
     });
-    expect(failure(validEvent({ eventType: "EmployeeTerminated" })).hints).toEqual({
+    expect(failure(validEvent({ eventType: "EmployeePromoted" })).hints).toEqual({
       eventId: "wd-7f3c9a",
       employeeId: "E12345",
     });
@@ -548,7 +548,7 @@ describe("parseMessageBody: failure hints and privacy", () => {
       "several problems at once",
       distinctive({ firstName: `${name}\n`, workEmail: surname, mobilePhone: name }),
     ],
-    ["an unsupported type", { ...distinctive(), eventType: "EmployeeTerminated" }],
+    ["an unsupported type", { ...distinctive(), eventType: "EmployeePromoted" }],
     ["a bad event inside SNS", sns(distinctive({ workEmail: name }))],
     ["a bad event inside EventBridge", eventBridge(distinctive({ workEmail: name }))],
     ["a bad event inside CloudEvents", cloudEvent(distinctive({ workEmail: name }), "base64")],
@@ -860,5 +860,84 @@ describe("parseMessageBody: lifecycle event types", () => {
     const result = failure(validEvent({ occurredAt: "2026-11-28 10:00" }));
     expect(result.error.reason).toBe("InvalidEvent");
     expect(result.error.message).toContain("occurredAt: must be an RFC 3339 date-time");
+  });
+});
+
+describe("parseMessageBody: leavers", () => {
+  const termination = {
+    eventType: "EmployeeTerminated",
+    eventId: "wd-term-1",
+    occurredAt: "2026-12-10T09:00:00Z",
+    employee: { employeeId: "E12345", lastDayOfWork: "2026-12-31", timeZone: "America/Chicago" },
+  };
+
+  it.each([
+    ["raw", termination],
+    ["EventBridge", eventBridge(termination, { "detail-type": "Employee Terminated" })],
+    ["EventBridge without spaces", eventBridge(termination, { "detail-type": "EmployeeTerminated" })],
+    ["SNS", sns(termination)],
+    [
+      "CloudEvents",
+      cloudEvent(termination, "object", { type: "com.workday.employee.terminated" }),
+    ],
+  ])("reads a termination in the %s envelope", (_, body) => {
+    const result = parse(body);
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.event).toMatchObject({
+      eventType: "EmployeeTerminated",
+      eventId: "wd-term-1",
+      employee: { employeeId: "E12345", lastDayOfWork: "2026-12-31", timeZone: "America/Chicago" },
+    });
+  });
+
+  it("takes an EventBridge termination whose detail is the employee with effectiveAt beside it", () => {
+    const body = eventBridge(
+      { effectiveAt: "2027-01-01T00:00:00Z", employee: { employeeId: "E12345" } },
+      { "detail-type": "Employee Terminated" },
+    );
+    const result = parse(body);
+    expect(result.ok && result.event).toMatchObject({
+      eventType: "EmployeeTerminated",
+      effectiveAt: "2027-01-01T00:00:00Z",
+      employee: { employeeId: "E12345" },
+    });
+  });
+
+  it.each([
+    ["Employee Termination Rescinded", "EmployeeTerminationRescinded"],
+    ["EmployeeTerminationRescinded", "EmployeeTerminationRescinded"],
+  ])("reads an EventBridge %s", (detailType, eventType) => {
+    const result = parse(
+      eventBridge({ employee: { employeeId: "E12345" } }, { "detail-type": detailType }),
+    );
+    expect(result.ok && result.event.eventType).toBe(eventType);
+  });
+
+  it("reads a CloudEvents termination.rescinded", () => {
+    const result = parse(
+      cloudEvent({ employeeId: "E12345" }, "object", {
+        type: "com.workday.employee.termination.rescinded",
+      }),
+    );
+    expect(result.ok && result.event.eventType).toBe("EmployeeTerminationRescinded");
+  });
+
+  it("needs only the employeeId: no name or email for a leaver", () => {
+    const result = parse({ eventType: "EmployeeTerminated", eventId: "t", employee: { employeeId: "E1" } });
+    expect(result.ok).toBe(true);
+  });
+
+  it.each([
+    ["a lastDayOfWork that is no date", { lastDayOfWork: "2026-02-30" }, "employee.lastDayOfWork"],
+    ["an unknown time zone", { lastDayOfWork: "2026-12-31", timeZone: "Mars/Olympus" }, "employee.timeZone"],
+    ["no employeeId", { employeeId: undefined }, "employee.employeeId"],
+  ])("refuses %s as InvalidEvent naming the field", (_, employee, path) => {
+    expect(pathsOf({ ...termination, employee: { ...termination.employee, ...employee } })).toEqual([
+      path,
+    ]);
+  });
+
+  it("refuses an effectiveAt without a zone", () => {
+    expect(pathsOf({ ...termination, effectiveAt: "2026-12-31 17:00" })).toEqual(["effectiveAt"]);
   });
 });
