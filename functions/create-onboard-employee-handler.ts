@@ -15,8 +15,8 @@ import { createAwsClients } from "../shared/adapters/aws-clients.js";
 import { ConnectInstance } from "../shared/adapters/connect-users.js";
 import { DynamoDbLedger } from "../shared/adapters/dynamodb-ledger.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
-import { DynamoDbSourceMappings } from "../shared/adapters/dynamodb-source-mappings.js";
 import { DynamoDbRemovalBudget } from "../shared/adapters/dynamodb-removal-budget.js";
+import { DynamoDbSourceMappings } from "../shared/adapters/dynamodb-source-mappings.js";
 import { EventBridgePublisher } from "../shared/adapters/eventbridge-publisher.js";
 import { EventBridgeRemovalScheduler } from "../shared/adapters/eventbridge-removal-scheduler.js";
 import { recordLogger } from "../shared/adapters/record-logger.js";
@@ -25,11 +25,11 @@ import { inboundMessage } from "../shared/adapters/sqs-inbound.js";
 import { ApiPacer } from "../shared/application/api-pacer.js";
 import { type Clock, systemClock } from "../shared/application/clock.js";
 import { type Deadline, invocationDeadlines } from "../shared/application/deadline.js";
+import { LeaverSync } from "../shared/application/employee-leaver.js";
 import {
   EmployeeMessageHandler,
   type MessageResult,
 } from "../shared/application/employee-message-handler.js";
-import { LeaverSync } from "../shared/application/employee-leaver.js";
 import { EmployeePlanner } from "../shared/application/employee-planner.js";
 import { EmployeeSync, type SyncResult } from "../shared/application/employee-sync.js";
 import { MessageReader } from "../shared/application/message-reader.js";

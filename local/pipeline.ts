@@ -5,10 +5,10 @@ import {
   createHandler,
   type OnboardEmployeeHandler,
 } from "../functions/create-onboard-employee-handler.js";
+import { LEDGER_KEYS } from "../shared/adapters/dynamodb-ledger.js";
 import { decodeAttributeText, REDRIVEN_BY_SQS } from "../shared/adapters/sqs-dead-letter-parker.js";
 import type { HistoryEntry } from "../shared/domain/ledger.js";
 import { PROVISIONING_FAILED, USER_CREATED, USER_UPDATED } from "../shared/domain/output-events.js";
-import { LEDGER_KEYS } from "../shared/adapters/dynamodb-ledger.js";
 import { peekMessages, queueDepth } from "../shared/queue-tools.js";
 import { type Enqueued, enqueue } from "./queues.js";
 import type { LocalStack } from "./stack.js";

@@ -115,7 +115,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   Object.assign(aws, schedulerAws);
   const previous = Object.fromEntries(Object.keys(aws).map((key) => [key, process.env[key]]));
   Object.assign(process.env, aws);
-  const schedulerClient = new SchedulerClient({ endpoint: scheduler.endpoint, region: LOCAL_REGION });
+  const schedulerClient = new SchedulerClient({
+    endpoint: scheduler.endpoint,
+    region: LOCAL_REGION,
+  });
   try {
     await schedulerClient.send(new CreateScheduleGroupCommand({ Name: LOCAL_SCHEDULE_GROUP }));
   } finally {
@@ -163,6 +166,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     DLQ_URL: queues.dlqUrl,
     EVENT_BUS_NAME: env.EVENT_BUS_NAME,
     SCHEDULE_GROUP_NAME: env.SCHEDULE_GROUP_NAME,
+    SCHEDULER_ROLE_ARN: env.SCHEDULER_ROLE_ARN,
+    QUEUE_ARN: env.QUEUE_ARN,
   };
 
   return {

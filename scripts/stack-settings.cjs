@@ -47,6 +47,11 @@ const FUNCTION_SETTINGS = {
   PROFILE_CACHE_TTL_SECONDS: "profileCacheTtlSeconds",
   POWERTOOLS_LOG_LEVEL: "logLevel",
   FORBIDDEN_SECURITY_PROFILES: "forbiddenSecurityProfiles",
+  LEAVER_ACTION: "leaverAction",
+  DISABLED_ROUTING_PROFILE: "disabledRoutingProfile",
+  DISABLED_SECURITY_PROFILES: "disabledSecurityProfiles",
+  REMOVAL_THRESHOLD_COUNT: "removalThresholdCount",
+  REMOVAL_THRESHOLD_PERCENT: "removalThresholdPercent",
 };
 /** What CloudFormation fills in at deploy time (!Ref, !GetAtt): present, so only params are judged. */
 const RESOLVED_AT_DEPLOY = {
@@ -55,6 +60,9 @@ const RESOLVED_AT_DEPLOY = {
   LEDGER_TABLE_NAME: "resolved-at-deploy",
   EVENT_BUS_NAME: "resolved-at-deploy",
   DLQ_URL: "https://sqs.resolved-at-deploy.invalid/queue",
+  SCHEDULE_GROUP_NAME: "resolved-at-deploy",
+  SCHEDULER_ROLE_ARN: "arn:aws:iam::000000000000:role/resolved-at-deploy",
+  QUEUE_ARN: "arn:aws:sqs:us-east-1:000000000000:resolved-at-deploy",
 };
 
 /**
@@ -120,6 +128,9 @@ const functionResources = ({ stage, names, eventBusName, env = {} }) => {
       LEDGER_TABLE_NAME: names.ledger,
       EVENT_BUS_NAME: eventBusName || names.eventBus,
       DLQ_URL: { Ref: "DeadLetterQueue" },
+      SCHEDULE_GROUP_NAME: names.scheduleGroup,
+      SCHEDULER_ROLE_ARN: { "Fn::GetAtt": ["SchedulerRole", "Arn"] },
+      QUEUE_ARN: { "Fn::GetAtt": ["OnboardingQueue", "Arn"] },
     };
   }
   const missing = LOCAL_VARIABLES.filter((name) => !String(env[name] ?? "").trim());
@@ -135,6 +146,10 @@ const functionResources = ({ stage, names, eventBusName, env = {} }) => {
     LEDGER_TABLE_NAME: env.LEDGER_TABLE_NAME,
     EVENT_BUS_NAME: env.EVENT_BUS_NAME,
     DLQ_URL: env.DLQ_URL,
+    // Optional together: without them a future-dated termination is retried (SchedulerUnavailable).
+    SCHEDULE_GROUP_NAME: env.SCHEDULE_GROUP_NAME ?? "",
+    SCHEDULER_ROLE_ARN: env.SCHEDULER_ROLE_ARN ?? "",
+    QUEUE_ARN: env.QUEUE_ARN ?? "",
   };
 };
 
@@ -288,6 +303,11 @@ const deriveSettings = (params, { region } = {}) => {
     alarmTopicArn,
     deletionProtection: boolean("deletionProtection"),
     forbiddenSecurityProfiles: forbidden.text,
+    leaverAction: functionConfig?.leaverAction ?? "DELETE",
+    disabledRoutingProfile: text("disabledRoutingProfile"),
+    disabledSecurityProfiles: (functionConfig?.disabledSecurityProfiles ?? []).join(","),
+    removalThresholdCount: functionConfig?.removalThresholdCount ?? 10,
+    removalThresholdPercent: functionConfig?.removalThresholdPercent ?? 20,
     forbiddenSecurityProfileArns: forbidden.arns,
     denyForbiddenSecurityProfiles: String(forbidden.arns.length > 0),
     userTagKeys: [...new Set([...SERVICE_TAG_KEYS, ...ruleTagKeys])],
@@ -390,6 +410,11 @@ const PARAM_NAMES = [
   "deletionProtection",
   "forbiddenSecurityProfiles",
   "ruleTagKeys",
+  "leaverAction",
+  "disabledRoutingProfile",
+  "disabledSecurityProfiles",
+  "removalThresholdCount",
+  "removalThresholdPercent",
 ];
 
 module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
@@ -411,6 +436,7 @@ module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
       table: await resolveVariable("self:custom.names.table"),
       sourceTable: await resolveVariable("self:custom.names.sourceTable"),
       ledger: await resolveVariable("self:custom.names.ledger"),
+      scheduleGroup: await resolveVariable("self:custom.names.scheduleGroup"),
       eventBus: await resolveVariable("self:custom.names.eventBus"),
     },
     eventBusName: String(params.eventBusName ?? "").trim(),

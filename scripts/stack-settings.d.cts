@@ -36,6 +36,12 @@ export interface StackSettings {
   managedByTag: string;
   managedByValue: string;
   employeeIdTag: string;
+  leaverAction: "DELETE" | "DISABLE";
+  disabledRoutingProfile: string;
+  /** Comma-separated, as the function reads DISABLED_SECURITY_PROFILES. */
+  disabledSecurityProfiles: string;
+  removalThresholdCount: number;
+  removalThresholdPercent: number;
   tableDeletionPolicy: "Retain" | "Delete";
   queueDeletionPolicy: "Retain" | "Delete";
 }
@@ -47,6 +53,9 @@ export interface FunctionResources {
   LEDGER_TABLE_NAME: string;
   EVENT_BUS_NAME: string;
   DLQ_URL: string | { Ref: string };
+  SCHEDULE_GROUP_NAME: string;
+  SCHEDULER_ROLE_ARN: string | { "Fn::GetAtt": [string, string] };
+  QUEUE_ARN: string | { "Fn::GetAtt": [string, string] };
 }
 
 type Params = Readonly<Record<string, unknown>>;
@@ -59,7 +68,7 @@ declare const resolveSettings: {
   deriveSettings(params: Params, context?: { region?: string }): StackSettings;
   functionResources(context: {
     stage: string;
-    names: { table: string; eventBus: string };
+    names: { table: string; eventBus: string; scheduleGroup?: string };
     eventBusName: string;
     env?: Readonly<Record<string, string | undefined>>;
   }): FunctionResources;

@@ -210,7 +210,10 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
   if (scheduleGroupName !== undefined && !/^[0-9A-Za-z_.-]{1,64}$/.test(scheduleGroupName)) {
     problems.push("SCHEDULE_GROUP_NAME must be 1 to 64 of letters, digits, -, _ and .");
   }
-  if (schedulerRoleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(schedulerRoleArn)) {
+  if (
+    schedulerRoleArn !== undefined &&
+    !/^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(schedulerRoleArn)
+  ) {
     problems.push("SCHEDULER_ROLE_ARN must be an IAM role ARN");
   }
   if (queueArn !== undefined && !/^arn:aws[\w-]*:sqs:[\w-]+:\d{12}:[\w.-]{1,80}$/.test(queueArn)) {

@@ -154,7 +154,10 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
       const { Item } = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { [LEDGER_KEYS.partition]: SERVICE_PARTITION, [LEDGER_KEYS.sort]: ACTIVE_COUNT_RECORD },
+          Key: {
+            [LEDGER_KEYS.partition]: SERVICE_PARTITION,
+            [LEDGER_KEYS.sort]: ACTIVE_COUNT_RECORD,
+          },
           ConsistentRead: true,
         }),
         { abortSignal: context.deadline.signal },
@@ -181,7 +184,9 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
           },
           ConditionExpression:
             budget.rev === undefined ? "attribute_not_exists(rev)" : "rev = :rev",
-          ...(budget.rev === undefined ? {} : { ExpressionAttributeValues: { ":rev": budget.rev } }),
+          ...(budget.rev === undefined
+            ? {}
+            : { ExpressionAttributeValues: { ":rev": budget.rev } }),
         }),
         { abortSignal: context.deadline.signal },
       );
@@ -193,13 +198,19 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
   }
 
   private key() {
-    return { [LEDGER_KEYS.partition]: SERVICE_PARTITION, [LEDGER_KEYS.sort]: REMOVAL_BUDGET_RECORD };
+    return {
+      [LEDGER_KEYS.partition]: SERVICE_PARTITION,
+      [LEDGER_KEYS.sort]: REMOVAL_BUDGET_RECORD,
+    };
   }
 
   private unavailable(what: string, error: unknown): LedgerUnavailableError {
     const name = error instanceof Error ? error.name : "UnknownError";
-    return new LedgerUnavailableError(`ledger ${this.tableName}: removal budget ${what} failed (${name})`, {
-      cause: error,
-    });
+    return new LedgerUnavailableError(
+      `ledger ${this.tableName}: removal budget ${what} failed (${name})`,
+      {
+        cause: error,
+      },
+    );
   }
 }

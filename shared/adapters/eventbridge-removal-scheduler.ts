@@ -4,9 +4,9 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
+import type { RemovalScheduleConfig } from "../config.js";
 import { SchedulerUnavailableError } from "../domain/failures.js";
 import { atExpression, removalScheduleName } from "../domain/leaver.js";
-import type { RemovalScheduleConfig } from "../config.js";
 import type { CallContext, RemovalScheduler } from "../ports.js";
 
 /**

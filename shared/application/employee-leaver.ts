@@ -12,6 +12,12 @@ import {
   SchedulerUnavailableError,
 } from "../domain/failures.js";
 import {
+  disableChanges,
+  effectiveTime,
+  type LeaverAction,
+  SCHEDULE_PRECISION_MS,
+} from "../domain/leaver.js";
+import {
   type AppliedChange,
   type Claim,
   type EmployeeStatus,
@@ -21,12 +27,6 @@ import {
   type StoredEvent,
   storedEvents,
 } from "../domain/ledger.js";
-import {
-  disableChanges,
-  effectiveTime,
-  type LeaverAction,
-  SCHEDULE_PRECISION_MS,
-} from "../domain/leaver.js";
 import {
   type OutputEvent,
   type RemovalAction,
@@ -387,7 +387,11 @@ export class LeaverSync {
       const entry = "entry" in claimed ? claimed.entry : undefined;
       if (entry?.appliedEventId === event.eventId && REMOVED_STATUSES.has(entry.status)) {
         await this.republish(entry, context);
-        return { outcome: "REDELIVERED", ...(entry.userId ? { userId: entry.userId } : {}), changes: [] };
+        return {
+          outcome: "REDELIVERED",
+          ...(entry.userId ? { userId: entry.userId } : {}),
+          changes: [],
+        };
       }
       context.log.info(
         "Scheduled removal is no longer pending (rescinded, or superseded by a newer hire or termination); nothing removed",
@@ -460,7 +464,11 @@ export class LeaverSync {
         outcome: "RESCINDED",
         userId: entry.userId,
       });
-      return { outcome: "RESCINDED", ...(entry.userId ? { userId: entry.userId } : {}), changes: [] };
+      return {
+        outcome: "RESCINDED",
+        ...(entry.userId ? { userId: entry.userId } : {}),
+        changes: [],
+      };
     }
     if (REMOVED_STATUSES.has(entry?.status)) {
       context.log.warn(
@@ -486,7 +494,11 @@ export class LeaverSync {
         events: [],
       });
     }
-    return { outcome: "NOT_RESCINDED", ...(entry?.userId ? { userId: entry.userId } : {}), changes: [] };
+    return {
+      outcome: "NOT_RESCINDED",
+      ...(entry?.userId ? { userId: entry.userId } : {}),
+      changes: [],
+    };
   }
 
   /**

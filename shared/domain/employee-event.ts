@@ -103,9 +103,9 @@ export const isTimeZone = (value: string): boolean => {
   }
 };
 
-const timeZone = z.string().check(
-  z.refine(isTimeZone, { message: "must be an IANA time zone name, e.g. America/Chicago" }),
-);
+const timeZone = z
+  .string()
+  .check(z.refine(isTimeZone, { message: "must be an IANA time zone name, e.g. America/Chicago" }));
 
 /**
  * A leaver names the employee: no other field is needed, and none is kept (a termination is

@@ -1,7 +1,7 @@
 import {
   EMPLOYEE_EVENT_TYPES,
-  type EmployeeEventType,
   type EmployeeEvent,
+  type EmployeeEventType,
   isLeaverEventType,
   isRecord,
   type RecordEventType,

@@ -180,8 +180,7 @@ export const userRemovedEvent = (
 const userEventId = (
   action: string,
   facts: Pick<UserFacts, "instanceId" | "employeeId" | "version">,
-): string =>
-  deterministicId(action, facts.instanceId, facts.employeeId, String(facts.version));
+): string => deterministicId(action, facts.instanceId, facts.employeeId, String(facts.version));
 
 export const provisioningFailedEvent = (
   source: string,

@@ -88,6 +88,44 @@ describe("stack parameters", () => {
     ]);
   });
 
+  it("take the leaver settings as the function reads them, and word its refusals in params", async () => {
+    const defaults = await derive();
+    expect(defaults).toMatchObject({
+      leaverAction: "DELETE",
+      disabledRoutingProfile: "",
+      disabledSecurityProfiles: "",
+      removalThresholdCount: 10,
+      removalThresholdPercent: 20,
+    });
+    const disable = await derive({
+      leaverAction: "DISABLE",
+      disabledRoutingProfile: "Disabled",
+      disabledSecurityProfiles: " Disabled Agent ,Read Only",
+      removalThresholdCount: "3",
+      removalThresholdPercent: "5.5",
+    });
+    expect(disable).toMatchObject({
+      leaverAction: "DISABLE",
+      disabledRoutingProfile: "Disabled",
+      disabledSecurityProfiles: "Disabled Agent,Read Only",
+      removalThresholdCount: 3,
+      removalThresholdPercent: 5.5,
+    });
+    const error = await derive({ leaverAction: "DISABLE", removalThresholdPercent: "120" }).catch(
+      (caught: Error) => caught,
+    );
+    const message = (error as Error).message;
+    expect(message).toContain(
+      "param disabledRoutingProfile is required with LEAVER_ACTION=DISABLE",
+    );
+    expect(message).toContain(
+      "param disabledSecurityProfiles is required with LEAVER_ACTION=DISABLE",
+    );
+    expect(message).toContain("param removalThresholdPercent must be a number from 0 to 100");
+    const unknown = await derive({ leaverAction: "ARCHIVE" }).catch((caught: Error) => caught);
+    expect((unknown as Error).message).toContain("param leaverAction");
+  });
+
   it("require the HR event source with an HR bus: the rule always names it", async () => {
     await expect(derive({ hrEventBusName: "hr-events" })).rejects.toThrow(
       "param hrEventSource is required when hrEventBusName is set",
@@ -175,6 +213,7 @@ describe("the function's resource settings", () => {
     sourceTable: "connect-onboarding-prod-sources",
     ledger: "connect-onboarding-prod-ledger",
     eventBus: "connect-onboarding-prod",
+    scheduleGroup: "connect-onboarding-prod-leavers",
   };
 
   it("name the stack's table and bus as plain strings, and the DLQ by a Ref", () => {
@@ -184,6 +223,9 @@ describe("the function's resource settings", () => {
       LEDGER_TABLE_NAME: "connect-onboarding-prod-ledger",
       EVENT_BUS_NAME: "connect-onboarding-prod",
       DLQ_URL: { Ref: "DeadLetterQueue" },
+      SCHEDULE_GROUP_NAME: "connect-onboarding-prod-leavers",
+      SCHEDULER_ROLE_ARN: { "Fn::GetAtt": ["SchedulerRole", "Arn"] },
+      QUEUE_ARN: { "Fn::GetAtt": ["OnboardingQueue", "Arn"] },
     });
     expect(functionResources({ stage: "prod", names, eventBusName: "shared" }).EVENT_BUS_NAME).toBe(
       "shared",
@@ -205,7 +247,23 @@ describe("the function's resource settings", () => {
       LEDGER_TABLE_NAME: "local-ledger",
       EVENT_BUS_NAME: "local-bus",
       DLQ_URL: "http://127.0.0.1:9324/000000000000/local-dlq",
+      SCHEDULE_GROUP_NAME: "",
+      SCHEDULER_ROLE_ARN: "",
+      QUEUE_ARN: "",
     });
+    const scheduling = {
+      SCHEDULE_GROUP_NAME: "g",
+      SCHEDULER_ROLE_ARN: "arn:aws:iam::000000000000:role/r",
+      QUEUE_ARN: "arn:aws:sqs:us-east-1:000000000000:q",
+    };
+    expect(
+      functionResources({
+        stage: LOCAL_STAGE,
+        names,
+        eventBusName: "",
+        env: { ...env, ...scheduling },
+      }),
+    ).toMatchObject(scheduling);
   });
 
   it("name what the local stage misses, in one line with no stack frames", () => {

@@ -83,7 +83,26 @@ const FUNCTION_ENVIRONMENT = [
   "POWERTOOLS_LOG_LEVEL",
   "POWERTOOLS_METRICS_NAMESPACE",
   "FORBIDDEN_SECURITY_PROFILES",
+  "LEAVER_ACTION",
+  "REMOVAL_THRESHOLD_COUNT",
+  "REMOVAL_THRESHOLD_PERCENT",
+  "SCHEDULE_GROUP_NAME",
+  "SCHEDULER_ROLE_ARN",
+  "QUEUE_ARN",
+  // Only with LEAVER_ACTION=DISABLE: absent (AWS::NoValue) otherwise.
+  "DISABLED_ROUTING_PROFILE",
+  "DISABLED_SECURITY_PROFILES",
 ];
+
+/** What CloudFormation would fill in for the references that must have a shape. */
+const RESOLVED_EXAMPLES: Record<string, string> = {
+  DLQ_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+  SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/connect-onboarding-dev-SchedulerRole-abc",
+  QUEUE_ARN: "arn:aws:sqs:us-east-1:123456789012:connect-onboarding-dev-onboarding",
+};
+
+/** Set only with LEAVER_ACTION=DISABLE. */
+const DISABLE_ONLY = ["DISABLED_ROUTING_PROFILE", "DISABLED_SECURITY_PROFILES"];
 
 /** An Fn::Sub pattern for an ARN in the stack's own partition, Region and account. */
 const inStack = (service: string, resource: string) =>
@@ -120,6 +139,8 @@ const connectGrants = (id: string): Record<string, string[]> => {
     "connect:UpdateUserIdentityInfo": [`${instance}/agent/*`],
     "connect:UpdateUserPhoneConfig": [`${instance}/agent/*`],
     "connect:UntagResource": [`${instance}/agent/*`],
+    // A leaver's removal (LEAVER_ACTION=DELETE).
+    "connect:DeleteUser": [`${instance}/agent/*`],
   };
 };
 
@@ -134,6 +155,11 @@ const ROLE_ACTIONS = [
   "events:DescribeEventBus",
   "events:PutEvents",
   "sqs:SendMessage",
+  // Future-dated terminations' one-time schedules, and the role Scheduler runs them as.
+  "scheduler:CreateSchedule",
+  "scheduler:UpdateSchedule",
+  "scheduler:DeleteSchedule",
+  "iam:PassRole",
   // Added by the framework for the sqs event source.
   "sqs:ReceiveMessage",
   "sqs:DeleteMessage",
@@ -354,12 +380,12 @@ describe("the function", () => {
     const local: Record<string, string> = {};
     for (const [name, value] of Object.entries(env)) {
       const resolved = resolveIfs(template, value);
+      // AWS::NoValue: the variable is not set at all.
+      if (resolved === undefined) continue;
       local[name] =
         typeof resolved === "string"
           ? resolved
-          : name === "DLQ_URL"
-            ? "https://sqs.us-east-1.amazonaws.com/123456789012/dlq"
-            : `resolved-${reference(template, value)}`;
+          : (RESOLVED_EXAMPLES[name] ?? `resolved-${reference(template, value)}`);
     }
     expect(() => readConfig(local)).not.toThrow();
   });
@@ -661,6 +687,9 @@ describe("the function's role (least privilege)", () => {
       "ConnectUpdateManagedUsers",
       "ConnectUpdateUsersToProfiles",
       "ConnectUntagManagedUsers",
+      "ConnectDeleteManagedUsers",
+      "ScheduleLeaverRemovals",
+      "PassTheSchedulerRole",
       "ReadMappingRules",
       "KeepTheLedger",
       "ReadSourceMappings",
@@ -671,6 +700,87 @@ describe("the function's role (least privilege)", () => {
     for (const statement of statements(template).filter((s) => s.Sid === undefined)) {
       for (const action of asArray(statement.Action)) expect(action).toMatch(/^(logs|sqs):/);
     }
+  });
+});
+
+describe("leavers in the stack", () => {
+  const named = (t: Template, sid: string) => {
+    const statement = statements(t).find((s) => s.Sid === sid);
+    if (!statement) throw new Error(`no statement ${sid}`);
+    return statement;
+  };
+  const group = "connect-onboarding-dev-leavers";
+
+  it("deletes only users the service manages", () => {
+    const statement = named(template, "ConnectDeleteManagedUsers");
+    expect(asArray(statement.Action)).toEqual(["connect:DeleteUser"]);
+    expect(statement.Condition).toEqual({
+      StringEquals: { "aws:ResourceTag/managedBy": MANAGED_BY_VALUE },
+    });
+  });
+
+  it("creates, updates and deletes schedules in its own group only", () => {
+    const group_ = resourcesOfType(template, "AWS::Scheduler::ScheduleGroup");
+    expect(group_).toHaveLength(1);
+    expect((group_[0] as [string, Resource])[1].Properties.Name).toBe(group);
+    const statement = named(template, "ScheduleLeaverRemovals");
+    expect(asArray(statement.Action).sort()).toEqual([
+      "scheduler:CreateSchedule",
+      "scheduler:DeleteSchedule",
+      "scheduler:UpdateSchedule",
+    ]);
+    expect(asArray(statement.Resource as Json).map((r) => reference(template, r))).toEqual([
+      inStack("scheduler", `schedule/${group}/*`),
+    ]);
+    expect(environment(template).SCHEDULE_GROUP_NAME).toBe(group);
+  });
+
+  it("passes only the scheduler's role, and only to Scheduler", () => {
+    const statement = named(template, "PassTheSchedulerRole");
+    expect(asArray(statement.Action)).toEqual(["iam:PassRole"]);
+    expect(asArray(statement.Resource as Json).map((r) => reference(template, r))).toEqual([
+      "GetAtt:SchedulerRole.Arn",
+    ]);
+    expect(statement.Condition).toEqual({
+      StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" },
+    });
+    expect(reference(template, environment(template).SCHEDULER_ROLE_ARN as Json)).toBe(
+      "GetAtt:SchedulerRole.Arn",
+    );
+    expect(reference(template, environment(template).QUEUE_ARN as Json)).toBe(
+      `GetAtt:${QUEUE}.Arn`,
+    );
+  });
+
+  it("lets Scheduler, for this group's schedules in this account, send to the onboarding queue and nothing else", () => {
+    const role = resource(template, "SchedulerRole").Properties as unknown as {
+      AssumeRolePolicyDocument: { Statement: (Statement & { Principal?: Json })[] };
+      Policies: { PolicyDocument: { Statement: Statement[] } }[];
+      ManagedPolicyArns?: unknown;
+    };
+    const [trust] = role.AssumeRolePolicyDocument.Statement;
+    expect(trust?.Principal).toEqual({ Service: "scheduler.amazonaws.com" });
+    expect(trust?.Action).toBe("sts:AssumeRole");
+    const condition = trust?.Condition as Record<string, Record<string, Json>>;
+    expect(condition.StringEquals?.["aws:SourceAccount"]).toEqual({ Ref: "AWS::AccountId" });
+    expect(reference(template, condition.ArnLike?.["aws:SourceArn"] as Json)).toBe(
+      inStack("scheduler", `schedule/${group}/*`),
+    );
+    const granted = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(granted.flatMap((s) => asArray(s.Action))).toEqual(["sqs:SendMessage"]);
+    expect(
+      granted.flatMap((s) => asArray(s.Resource as Json)).map((r) => reference(template, r)),
+    ).toEqual([`GetAtt:${QUEUE}.Arn`]);
+    expect(role.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it("gives the disabled profiles only with LEAVER_ACTION=DISABLE, and the threshold's defaults", () => {
+    const env = environment(template);
+    expect(env.LEAVER_ACTION).toBe("DELETE");
+    expect(resolveIfs(template, env.DISABLED_ROUTING_PROFILE as Json)).toBeUndefined();
+    expect(resolveIfs(template, env.DISABLED_SECURITY_PROFILES as Json)).toBeUndefined();
+    expect(env.REMOVAL_THRESHOLD_COUNT).toBe("10");
+    expect(env.REMOVAL_THRESHOLD_PERCENT).toBe("20");
   });
 });
 
@@ -975,8 +1085,12 @@ describe("the packaged handler", () => {
         "AWS_ENDPOINT_URL_EVENTBRIDGE",
         "AWS_ENDPOINT_URL_SQS",
         "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_ENDPOINT_URL_SCHEDULER",
         "POWERTOOLS_METRICS_DISABLED",
+        "SCHEDULER_ROLE_ARN",
+        "QUEUE_ARN",
       ]),
+      SCHEDULE_GROUP_NAME: stack.env.SCHEDULE_GROUP_NAME as string,
       CONNECT_INSTANCE_ID: stack.connect.instanceId,
       MAPPING_TABLE_NAME: stack.table.tableName,
       SOURCE_TABLE_NAME: stack.table.sourceTableName,
@@ -985,7 +1099,9 @@ describe("the packaged handler", () => {
       DLQ_URL: stack.queues.dlqUrl,
       POWERTOOLS_LOG_LEVEL: "WARN",
     };
-    expect(Object.keys(env)).toEqual(expect.arrayContaining(FUNCTION_ENVIRONMENT));
+    expect(Object.keys(env)).toEqual(
+      expect.arrayContaining(FUNCTION_ENVIRONMENT.filter((name) => !DISABLE_ONLY.includes(name))),
+    );
 
     await run(
       process.execPath,

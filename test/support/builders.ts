@@ -130,7 +130,8 @@ export const parseOk = (body: unknown): EmployeeRecordEvent => {
   if (!result.ok) {
     throw new Error(`expected a valid event, got ${result.error.reason}: ${result.error.message}`);
   }
-  if (!isRecordEvent(result.event)) throw new Error(`expected a hire or update, got ${result.event.eventType}`);
+  if (!isRecordEvent(result.event))
+    throw new Error(`expected a hire or update, got ${result.event.eventType}`);
   return result.event;
 };
 

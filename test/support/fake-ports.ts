@@ -314,8 +314,7 @@ export class InMemoryLedger implements Ledger, LedgerReader {
       return entry ? { kind: "not-pending", entry } : { kind: "not-pending" };
     }
     if (stored.claim && stored.claim.until >= this.now()) return { kind: "busy", entry };
-    const progress =
-      stored.progress?.version === version ? stored.progress.value : { changes: [] };
+    const progress = stored.progress?.version === version ? stored.progress.value : { changes: [] };
     const claim: Claim = {
       token: `t-${++this.#tokens}`,
       version,

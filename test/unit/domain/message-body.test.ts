@@ -874,12 +874,12 @@ describe("parseMessageBody: leavers", () => {
   it.each([
     ["raw", termination],
     ["EventBridge", eventBridge(termination, { "detail-type": "Employee Terminated" })],
-    ["EventBridge without spaces", eventBridge(termination, { "detail-type": "EmployeeTerminated" })],
-    ["SNS", sns(termination)],
     [
-      "CloudEvents",
-      cloudEvent(termination, "object", { type: "com.workday.employee.terminated" }),
+      "EventBridge without spaces",
+      eventBridge(termination, { "detail-type": "EmployeeTerminated" }),
     ],
+    ["SNS", sns(termination)],
+    ["CloudEvents", cloudEvent(termination, "object", { type: "com.workday.employee.terminated" })],
   ])("reads a termination in the %s envelope", (_, body) => {
     const result = parse(body);
     expect(result.ok).toBe(true);
@@ -923,18 +923,26 @@ describe("parseMessageBody: leavers", () => {
   });
 
   it("needs only the employeeId: no name or email for a leaver", () => {
-    const result = parse({ eventType: "EmployeeTerminated", eventId: "t", employee: { employeeId: "E1" } });
+    const result = parse({
+      eventType: "EmployeeTerminated",
+      eventId: "t",
+      employee: { employeeId: "E1" },
+    });
     expect(result.ok).toBe(true);
   });
 
   it.each([
     ["a lastDayOfWork that is no date", { lastDayOfWork: "2026-02-30" }, "employee.lastDayOfWork"],
-    ["an unknown time zone", { lastDayOfWork: "2026-12-31", timeZone: "Mars/Olympus" }, "employee.timeZone"],
+    [
+      "an unknown time zone",
+      { lastDayOfWork: "2026-12-31", timeZone: "Mars/Olympus" },
+      "employee.timeZone",
+    ],
     ["no employeeId", { employeeId: undefined }, "employee.employeeId"],
   ])("refuses %s as InvalidEvent naming the field", (_, employee, path) => {
-    expect(pathsOf({ ...termination, employee: { ...termination.employee, ...employee } })).toEqual([
-      path,
-    ]);
+    expect(pathsOf({ ...termination, employee: { ...termination.employee, ...employee } })).toEqual(
+      [path],
+    );
   });
 
   it("refuses an effectiveAt without a zone", () => {
