@@ -13,7 +13,13 @@ export const REMOVAL_BUDGET_RECORD = "REMOVAL_BUDGET";
 const WINDOW_HOURS = 24;
 const HOUR_MS = 3_600_000;
 /** Optimistic writes that lose to another environment are tried again, this many times in all. */
-const ATTEMPTS = 8;
+const ATTEMPTS = 16;
+/**
+ * Between attempts a random wait up to this, doubling each time to BACKOFF_CAP_MS: racing
+ * environments spread out instead of colliding again on the next read (full jitter).
+ */
+const BACKOFF_BASE_MS = 10;
+const BACKOFF_CAP_MS = 250;
 /** Refused removals remembered by key; past this only counted (the item stays small). */
 const HELD_BACK_KEYS = 500;
 const CONDITION_FAILED = "ConditionalCheckFailedException";
@@ -84,6 +90,9 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
       }
       if (verdict === "allowed") budget.heldBack = budget.heldBack.filter(([held]) => held !== key);
       if (await this.write(budget, context)) return verdict;
+      const wait = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+      if (this.now() + wait >= context.deadline.at) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
     throw new LedgerUnavailableError(
       `ledger ${this.tableName}: the removal budget kept changing under us`,
