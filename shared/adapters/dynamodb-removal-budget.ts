@@ -78,7 +78,7 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
       // Refused before and still refused: nothing to write.
       const refusedBefore = budget.heldBack.some(([held]) => held === key);
       let verdict: "allowed" | "exceeded" = "allowed";
-      if (budget.taken.length < this.limit(active)) budget.taken.push([key, now]);
+      if (budget.taken.length < this.limit(active, budget)) budget.taken.push([key, now]);
       else if (budget.allowance > 0) {
         budget.allowance--;
         budget.taken.push([key, now]);
@@ -103,7 +103,7 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
     const [budget, active] = await Promise.all([this.read(context), this.active(context)]);
     return {
       used: budget.taken.length,
-      limit: this.limit(active) + budget.allowance,
+      limit: this.limit(active, budget) + budget.allowance,
       active,
       windowHours: WINDOW_HOURS,
       heldBack: budget.heldBack.length + budget.heldBackMore,
@@ -129,9 +129,14 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
     }
   }
 
-  /** The lower of the count and the share of the active employees (rounded down). */
-  private limit(active: number): number {
-    return Math.min(this.settings.count, Math.floor((active * this.settings.percent) / 100));
+  /**
+   * The lower of the count and the share (rounded down) of the employees who were active before
+   * the window's removals: each removal lowers the active count, and a share of what is left
+   * would shrink with every removal of a mass termination.
+   */
+  private limit(active: number, budget: Budget): number {
+    const population = active + budget.taken.length;
+    return Math.min(this.settings.count, Math.floor((population * this.settings.percent) / 100));
   }
 
   /** The item, with what fell out of the window dropped. */

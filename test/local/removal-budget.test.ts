@@ -99,7 +99,10 @@ describe("the removal budget on DynamoDB", () => {
     const [budget] = environments(1, { count: 10, percent: 20 }) as [DynamoDbRemovalBudget];
     // 20 % of 24 is 4.8: four removals.
     const verdicts = [];
-    for (let i = 0; i < 6; i++) verdicts.push(await budget.take(`P${i}`, 1, CALLS));
+    for (let i = 0; i < 6; i++) {
+      verdicts.push(await budget.take(`P${i}`, 1, CALLS));
+      await setActive(24 - verdicts.filter((v) => v === "allowed").length);
+    }
     expect(verdicts).toEqual(["allowed", "allowed", "allowed", "allowed", "exceeded", "exceeded"]);
     expect((await budget.status(CALLS)).limit).toBe(4);
   });
@@ -130,6 +133,18 @@ describe("the removal budget on DynamoDB", () => {
     expect(await budget.take("D", 1, CALLS)).toBe("exceeded");
     expect(await budget.status(CALLS)).toMatchObject({ used: 3, heldBack: 1 });
     await expect(budget.allowMore(-1, CALLS)).rejects.toThrow(RangeError);
+  });
+
+  it("takes the share of the employees active before the window's removals, as each removal lowers the count", async () => {
+    await setActive(20);
+    const [budget] = environments(1, { count: 10, percent: 20 }) as [DynamoDbRemovalBudget];
+    const verdicts = [];
+    for (let i = 0; i < 5; i++) {
+      verdicts.push(await budget.take(`Q${i}`, 1, CALLS));
+      // The ledger's commit of the removal moves the active count down.
+      await setActive(20 - verdicts.filter((v) => v === "allowed").length);
+    }
+    expect(verdicts).toEqual(["allowed", "allowed", "allowed", "allowed", "exceeded"]);
   });
 
   it("allows nothing with no active employees on record (a percentage of none)", async () => {
