@@ -40,6 +40,10 @@ describe("readConfig", () => {
       profileCacheTtlSeconds: 300,
       serviceName: "connect-onboarding",
       logLevel: "INFO",
+      leaverAction: "DELETE",
+      disabledSecurityProfiles: [],
+      removalThresholdCount: 10,
+      removalThresholdPercent: 20,
     });
   });
 
@@ -230,5 +234,67 @@ describe("readConfig", () => {
       USERNAME_TEMPLATE: "{employeeId}-{jobCode}-{directoryUserId}",
     });
     expect(config.usernameTemplate).toBe("{employeeId}-{jobCode}-{directoryUserId}");
+  });
+});
+
+describe("readConfig: leavers", () => {
+  it("deletes by default, with a threshold of 10 and 20 %, and no schedules unless set up", () => {
+    const config = readConfig(REQUIRED);
+    expect(config.leaverAction).toBe("DELETE");
+    expect(config.removalThresholdCount).toBe(10);
+    expect(config.removalThresholdPercent).toBe(20);
+    expect(config.disabledSecurityProfiles).toEqual([]);
+    expect(config.removalSchedules).toBeUndefined();
+  });
+
+  it("needs both disabled settings with DISABLE, checked at cold start", () => {
+    expect(problemsOf({ ...REQUIRED, LEAVER_ACTION: "DISABLE" })).toEqual([
+      "DISABLED_ROUTING_PROFILE is required with LEAVER_ACTION=DISABLE",
+      "DISABLED_SECURITY_PROFILES is required with LEAVER_ACTION=DISABLE",
+    ]);
+    const config = readConfig({
+      ...REQUIRED,
+      LEAVER_ACTION: "disable",
+      DISABLED_ROUTING_PROFILE: "Disabled",
+      DISABLED_SECURITY_PROFILES: "No Access, Read Only",
+    });
+    expect(config.leaverAction).toBe("DISABLE");
+    expect(config.disabledSecurityProfiles).toEqual(["No Access", "Read Only"]);
+  });
+
+  it("refuses a disabled security profile that FORBIDDEN_SECURITY_PROFILES forbids, an unknown action, bad thresholds", () => {
+    const problems = problemsOf({
+      ...REQUIRED,
+      LEAVER_ACTION: "DISABLE",
+      DISABLED_ROUTING_PROFILE: "Disabled",
+      DISABLED_SECURITY_PROFILES: "Admin",
+      REMOVAL_THRESHOLD_COUNT: "2.5",
+      REMOVAL_THRESHOLD_PERCENT: "101",
+    });
+    expect(problems.some((p) => p.startsWith("DISABLED_SECURITY_PROFILES names Admin"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("REMOVAL_THRESHOLD_COUNT"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("REMOVAL_THRESHOLD_PERCENT"))).toBe(true);
+    expect(problemsOf({ ...REQUIRED, LEAVER_ACTION: "ARCHIVE" })[0]).toMatch(
+      /^LEAVER_ACTION must be one of DELETE, DISABLE/,
+    );
+  });
+
+  it("takes the three scheduling settings together or not at all", () => {
+    const scheduling = {
+      SCHEDULE_GROUP_NAME: "connect-onboarding-prod-leavers",
+      SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/scheduler",
+      QUEUE_ARN: "arn:aws:sqs:us-east-1:123456789012:onboarding",
+    };
+    expect(readConfig({ ...REQUIRED, ...scheduling }).removalSchedules).toEqual({
+      groupName: scheduling.SCHEDULE_GROUP_NAME,
+      roleArn: scheduling.SCHEDULER_ROLE_ARN,
+      queueArn: scheduling.QUEUE_ARN,
+    });
+    expect(problemsOf({ ...REQUIRED, SCHEDULE_GROUP_NAME: "g" })).toEqual([
+      "SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN and QUEUE_ARN go together: set all three (future-dated terminations) or none",
+    ]);
+    expect(problemsOf({ ...REQUIRED, ...scheduling, QUEUE_ARN: "onboarding" })).toEqual([
+      "QUEUE_ARN must be an SQS queue ARN",
+    ]);
   });
 });
