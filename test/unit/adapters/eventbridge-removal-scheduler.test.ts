@@ -21,7 +21,7 @@ const config = {
 };
 const scheduler = mockClient(SchedulerClient);
 const adapter = () => new EventBridgeRemovalScheduler(new SchedulerClient({}), config);
-const meta = { $metadata: {}, message: "m" };
+const meta = { $metadata: {}, message: "m", Message: "m" };
 
 beforeEach(() => scheduler.reset());
 
