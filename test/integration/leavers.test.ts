@@ -167,7 +167,10 @@ describe("LEAVER_ACTION=DISABLE", () => {
     const s = await startSampleStack({
       seed: {
         ...seed,
-        securityProfiles: [...seed.securityProfiles, { id: DISABLED_PROFILE, name: "Disabled" }],
+        securityProfiles: [
+          ...(seed.securityProfiles ?? []),
+          { id: DISABLED_PROFILE, name: "Disabled" },
+        ],
       },
       functionEnv: {
         LEAVER_ACTION: "DISABLE",
