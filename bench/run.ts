@@ -6,7 +6,10 @@
  *                 without and with a source table configured, and what the first payload that
  *                 needs a source mapping adds (JSONata loaded, the shipped mappings compiled);
  *   rules       - median time to pick the winner among 5,000 rules;
- *   memory      - peak RSS of the handler process vs the baseline's over the same backlog.
+ *   memory      - peak RSS of the handler process vs the baseline's over the same backlog;
+ *   leavers     - a backlog of terminations at once through two consumers against a DeleteUser
+ *                 quota of 10/s (the rest of Connect fast), vs that quota; 0 double removals.
+ * `--only leavers` (or any section above) runs that section alone and prints its JSON.
  * Ratios are the thing to read: this machine is shared and noisy, absolute figures wander.
  */
 import { spawn } from "node:child_process";
@@ -23,6 +26,8 @@ import { type LocalStack, startLocalStack } from "../local/stack.js";
 import { routeStdoutToStderr } from "../local/stdout.js";
 import { RuleSet } from "../shared/domain/mapping-rule.js";
 import { parseRulesJson } from "../shared/domain/mapping-rule-file.js";
+import { USER_REMOVED } from "../shared/domain/output-events.js";
+import { CONNECT_APIS } from "../shared/ports.js";
 import { generatedEmployees, generatedRules, hireBody, median, seededRandom } from "./workloads.js";
 
 // The AWS SDK's own switch for its notice that it will soon need Node 22: that notice only.
@@ -34,11 +39,14 @@ const BUNDLE = join(ROOT, ".esbuild/.build/functions/onboard-employee.mjs");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 const THROUGHPUT = { hires: 300, quotaRps: 20, burst: 5, consumers: 2 };
+const LEAVERS = { leavers: 80, quotaRps: 10, burst: 5, consumers: 2 };
 const OVERHEAD = { pairedProcesses: 2, rounds: 8, perRound: 400, memoryRounds: 5 };
 const COLD_STARTS = 15;
 const RULES = { count: 5_000, lookups: 5_000 };
 
-const { values: flags } = parseArgs({ options: { json: { type: "boolean", default: false } } });
+const { values: flags } = parseArgs({
+  options: { json: { type: "boolean", default: false }, only: { type: "string" } },
+});
 const out = routeStdoutToStderr();
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -111,6 +119,74 @@ const throughput = async () => {
       seconds,
       efficiency: (hires - burst) / quotaRps / seconds,
       ...(await audit(stack, hires)),
+    };
+  } finally {
+    await stack.stop();
+  }
+};
+
+// 1b. Leaver throughput -----------------------------------------------------------------------
+
+const leavers = async () => {
+  const { leavers: count, quotaRps, burst, consumers } = LEAVERS;
+  const fast = Object.fromEntries(
+    CONNECT_APIS.map((api) => [api, { rps: 200, burst: 50 }]),
+  ) as Record<string, { rps: number; burst: number }>;
+  const stack = await startLocalStack({
+    seed: await sampleSeed({
+      quotas: { ...fast, DeleteUser: { rps: quotaRps, burst }, maxUsers: 10_000 },
+    }),
+    rules: await sampleRules(),
+    functionEnv: {
+      CONNECT_API_RPS: String(200 / consumers),
+      CONNECT_API_RPS_DeleteUser: String(quotaRps / consumers),
+      // Not the threshold's figure: every termination is meant to go through.
+      REMOVAL_THRESHOLD_COUNT: "1000",
+      REMOVAL_THRESHOLD_PERCENT: "100",
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "ERROR",
+    },
+  });
+  try {
+    // The leavers are hired first (the ledger then holds them as active), untimed.
+    await enqueue(
+      stack.sqs,
+      stack.queues.queueUrl,
+      Array.from({ length: count }, (_, i) => hireBody("leaver", i)),
+    );
+    await drainQueue(stack, { consumers });
+    const terminations = Array.from({ length: count }, (_, i) =>
+      JSON.stringify({
+        eventType: "EmployeeTerminated",
+        eventId: `bench-leaver-term-${i}`,
+        occurredAt: "2026-12-10T09:00:00Z",
+        source: "benchmark",
+        employee: { employeeId: `B-leaver-${i}` },
+      }),
+    );
+    await enqueue(stack.sqs, stack.queues.queueUrl, terminations);
+    const { drainedAfterMs } = await drainQueue(stack, { consumers });
+    const seconds = drainedAfterMs / 1000;
+    const removedEvents = stack.eventBridge
+      .events()
+      .filter((event) => event.detailType === USER_REMOVED);
+    const perEmployee = new Map<string, Set<string>>();
+    for (const event of removedEvents) {
+      const id = String(event.detail.employeeId);
+      perEmployee.set(id, (perEmployee.get(id) ?? new Set()).add(String(event.detail.eventId)));
+    }
+    const left = stack.connect.users().filter((u) => u.tags.employeeId?.startsWith("B-leaver-"));
+    if (left.length !== 0) throw new Error(`leaver run left ${left.length} user(s) in place`);
+    const deletes = stack.connect.stats().DeleteUser?.ok ?? 0;
+    return {
+      quotaRps,
+      leavers: count,
+      seconds,
+      efficiency: (count - burst) / quotaRps / seconds,
+      throttles: stack.connect.stats().DeleteUser?.throttled ?? 0,
+      deadLetters: (await collectReport(stack)).deadLetters.length,
+      // DeleteUser calls past one per leaver, and leavers announced under two event IDs.
+      doubleRemovals:
+        deletes - count + [...perEmployee.values()].filter((ids) => ids.size > 1).length,
     };
   } finally {
     await stack.stop();
@@ -298,9 +374,31 @@ const TARGETS = {
   bundleBytes: 700_000,
 };
 
+const SECTIONS = {
+  throughput: () => throughput(),
+  leavers: () => leavers(),
+  overhead: () => overhead(),
+  coldStart: () => coldStart(),
+  rules: async () => rules(),
+} as const;
+
 const main = async () => {
   await mkdir(WORK, { recursive: true });
   const started = performance.now();
+  if (flags.only !== undefined) {
+    const section = SECTIONS[flags.only as keyof typeof SECTIONS];
+    if (!section) {
+      throw new Error(
+        `--only takes one of ${Object.keys(SECTIONS).join(", ")} (got ${flags.only})`,
+      );
+    }
+    say(`bench: ${flags.only} only`);
+    const figures = await section();
+    say(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    out.restore();
+    out.write(`${JSON.stringify({ [flags.only]: figures }, null, 2)}\n`);
+    return;
+  }
   say("bench: rule engine");
   const ruleFigures = rules();
   say("bench: cold start (package, baseline bundle, init x15 each, with and without sources)");
@@ -309,8 +407,13 @@ const main = async () => {
   const { overhead: perEvent, memory } = await overhead();
   say(`bench: quota efficiency (${THROUGHPUT.hires} hires, CreateUser ${THROUGHPUT.quotaRps}/s)`);
   const quota = await throughput();
+  say(
+    `bench: leaver throughput (${LEAVERS.leavers} terminations, DeleteUser ${LEAVERS.quotaRps}/s)`,
+  );
+  const leaverFigures = await leavers();
   const report = {
     throughput: quota,
+    leavers: leaverFigures,
     overhead: perEvent,
     coldStart: cold,
     rules: ruleFigures,
@@ -323,6 +426,7 @@ const main = async () => {
 
 type Report = {
   throughput: Awaited<ReturnType<typeof throughput>>;
+  leavers: Awaited<ReturnType<typeof leavers>>;
   overhead: { perHireMs: number; baselinePerHireMs: number; ratio: number };
   coldStart: Awaited<ReturnType<typeof coldStart>>;
   rules: ReturnType<typeof rules>;
@@ -347,6 +451,20 @@ const table = (r: Report): string => {
       "",
       "",
       `0 DLQ, 0 dup ${verdict(r.throughput.deadLetters === 0 && r.throughput.duplicates === 0)}`,
+    ],
+    [
+      "leaver throughput",
+      `${r.leavers.leavers} leavers in ${f(r.leavers.seconds)} s`,
+      `${r.leavers.quotaRps}/s DeleteUser quota`,
+      f(r.leavers.efficiency),
+      `>= ${TARGETS.efficiency} ${verdict(r.leavers.efficiency >= TARGETS.efficiency)}`,
+    ],
+    [
+      "  throttles / dead letters / double removals",
+      `${r.leavers.throttles} / ${r.leavers.deadLetters} / ${r.leavers.doubleRemovals}`,
+      "",
+      "",
+      `0 DLQ, 0 double ${verdict(r.leavers.deadLetters === 0 && r.leavers.doubleRemovals === 0)}`,
     ],
     [
       "per-hire time",
