@@ -8,7 +8,7 @@ import { USER_CREATED, USER_UPDATED } from "../shared/domain/output-events.js";
 import type { PipelineReport } from "./pipeline.js";
 
 /** Up to this many rows, the table shows every hire. */
-export const FULL_TABLE_ROWS = 30;
+export const FULL_TABLE_ROWS = 40;
 /** Above it, the table shows this many rows of each outcome or reason. */
 export const SAMPLE_ROWS_PER_GROUP = 3;
 

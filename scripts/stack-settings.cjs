@@ -153,6 +153,25 @@ const functionResources = ({ stage, names, eventBusName, env = {} }) => {
   };
 };
 
+/**
+ * DISABLED_ROUTING_PROFILE and DISABLED_SECURITY_PROFILES: set only with leaverAction DISABLE
+ * (Fn::If on the DisableLeavers condition, AWS::NoValue otherwise); plain strings on the local
+ * stage, whose `invoke local` resolves no intrinsic function but Ref and Fn::ImportValue.
+ */
+const disabledEnvironment = (stage, settings) => {
+  const values = {
+    DISABLED_ROUTING_PROFILE: settings.disabledRoutingProfile,
+    DISABLED_SECURITY_PROFILES: settings.disabledSecurityProfiles,
+  };
+  if (stage === LOCAL_STAGE) return values;
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      { "Fn::If": ["DisableLeavers", value, { Ref: "AWS::NoValue" }] },
+    ]),
+  );
+};
+
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
@@ -442,9 +461,11 @@ module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
     eventBusName: String(params.eventBusName ?? "").trim(),
     env,
   });
+  const settings = deriveSettings(params, { region });
   return {
-    ...deriveSettings(params, { region }),
+    ...settings,
     functionResources: resources,
+    disabledEnvironment: disabledEnvironment(stage, settings),
     // `invoke local` loads the handler with require(), falling back to import() for a `.js` ES
     // module only (the repository's package.json says "type": "module"); it cannot load `.mjs`.
     // Lambda needs `.mjs`: the zip holds no package.json.

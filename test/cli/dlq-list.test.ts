@@ -28,7 +28,7 @@ describe("onboard dlq list", () => {
     await runPipeline(stack, [body], FAST);
     const [letter] = await peekMessages(stack.sqs, stack.queues.dlqUrl);
     expect(letter?.attributes.failureMessage).toBe(
-      'eventType "Employee\\\\\\\\Hired\\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated',
+      'eventType "Employee\\\\\\\\Hired\\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated, EmployeeTerminated, EmployeeTerminationRescinded',
     );
     const run = await onboardInProcess([
       "dlq",
@@ -40,7 +40,7 @@ describe("onboard dlq list", () => {
     expect(JSON.parse(run.stdout).groups[0]).toMatchObject({
       reason: "UnsupportedEventType",
       sampleMessage:
-        'eventType "Employee\\\\Hired\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated',
+        'eventType "Employee\\\\Hired\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated, EmployeeTerminated, EmployeeTerminationRescinded',
     });
   });
 
@@ -121,7 +121,7 @@ describe("onboard send", () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ sent: 3 });
     expect(linesOf(run.stderr)).toEqual([
-      'note: 03-malformed.jsonl line 1 will be parked as UnsupportedEventType: eventType "EmployeeTerminated" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated',
+      'note: 03-malformed.jsonl line 1 will be parked as UnsupportedEventType: eventType "EmployeePromoted" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated, EmployeeTerminated, EmployeeTerminationRescinded',
       "note: 03-malformed.jsonl line 2 will be parked as InvalidEvent: employee.workEmail: is required",
       "note: 03-malformed.jsonl line 3 will be parked as InvalidJson: body is not valid JSON",
     ]);

@@ -73,13 +73,13 @@ describe("failures SQS could not carry", () => {
     expect(report.deadLetters.map((l) => [l.reason, l.message])).toEqual([
       [
         "UnsupportedEventType",
-        'eventType "EmployeeHired\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated',
+        'eventType "EmployeeHired\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated, EmployeeTerminated, EmployeeTerminationRescinded',
       ],
     ]);
     const [letter] = await peekMessages(stack.sqs, stack.queues.dlqUrl);
     for (const value of Object.values(letter?.attributes ?? {})) expect(value).toMatch(SQS_ALLOWED);
     expect(letter?.attributes.failureMessage).toBe(
-      'eventType "EmployeeHired\\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated',
+      'eventType "EmployeeHired\\uFFFF" is not one of EmployeeHired, EmployeeRehired, EmployeeUpdated, EmployeeTerminated, EmployeeTerminationRescinded',
     );
   });
 

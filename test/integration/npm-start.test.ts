@@ -55,21 +55,50 @@ describe("npm start", () => {
     const run = await start("--json");
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as PipelineReport;
-    expect(Object.keys(report).sort()).toEqual(["deadLetters", "published", "stats", "users"]);
+    expect(Object.keys(report).sort()).toEqual([
+      "deadLetters",
+      "published",
+      "scheduled",
+      "stats",
+      "users",
+    ]);
     // Phase one: the canonical samples (12 bodies) and the shipped source mappings' payloads (5
     // bodies, 7 employees: BambooHR's webhook carries 3). Phase two: a mover, an email
     // correction, an update that changes nothing, the newer of two updates; phase three: the
-    // older one, late. Every plan outcome shows.
+    // older one, late. Every plan outcome shows. Phases four and five: the leavers (five
+    // terminations, one rescission: events/leavers/README.md).
     expect(report.stats).toMatchObject({
-      received: 22,
+      received: 28,
       created: 11,
       alreadyExisted: 1,
       // The rehire adopted and brought in line, the mover, the correction, the newer update.
       updated: 4,
       unchanged: 1,
       stale: 1,
-      failed: 7,
+      // E12346 at once, E12347 ten seconds later (waited for).
+      removed: 2,
+      // E12347, E12348 (rescinded next), C60002 (still scheduled).
+      scheduled: 3,
+      failed: 8,
     });
+    const removed = report.published.filter((event) => event.detailType === "Connect User Removed");
+    expect(removed.map((event) => event.detail.employeeId).sort()).toEqual(["E12346", "E12347"]);
+    expect(
+      report.published
+        .filter((event) => event.detailType === "Connect User Removal Scheduled")
+        .map((event) => event.detail.employeeId)
+        .sort(),
+    ).toEqual(["C60002", "E12347", "E12348"]);
+    expect(report.scheduled).toEqual([
+      {
+        employeeId: "C60002",
+        userId: report.users.find((user) => user.tags.employeeId === "C60002")?.id,
+        effectiveAt: "2099-12-31T15:00:00.000Z",
+      },
+    ]);
+    // Rescinded: Oluwaseun keeps his user; the unmanaged E00001 keeps its own.
+    expect(report.users.filter((user) => user.tags.employeeId === "E12348")).toHaveLength(1);
+    expect(report.users.filter((user) => user.tags.employeeId === "E00001")).toHaveLength(1);
     const updated = report.published.filter((event) => event.detailType === "Connect User Updated");
     const aspects = (employeeId: string) =>
       (
@@ -107,7 +136,8 @@ describe("npm start", () => {
         ].sort(),
       );
     }
-    expect(report.users).toHaveLength(13);
+    // Thirteen, less the two leavers deleted.
+    expect(report.users).toHaveLength(11);
     const jose = report.users.find(
       (u: { username: string }) => u.username === "jose.nunez@example.com",
     );
@@ -133,6 +163,7 @@ describe("npm start", () => {
       "InvalidJson",
       "MissingDeskPhone",
       "NoMappingRule",
+      "NotManaged",
       "ProfileNotFound",
       "UnsupportedEventType",
       "UsernameTaken",
@@ -163,7 +194,7 @@ describe("npm start", () => {
     writeFileSync(probe, 'process.emitWarning("probe: some other warning");\n');
     const run = await startAsUser([], { NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^connect-onboarding on the local stack: 22 received/);
+    expect(run.stdout).toMatch(/^connect-onboarding on the local stack: 28 received/);
     expect(run.stderr).toContain("probe: some other warning");
     expect(run.stderr).not.toContain("NodeVersionSupportWarning");
     expect(logsOf(run.stderr)).toEqual([]);
@@ -234,7 +265,15 @@ describe("npm start", () => {
     const run = await start();
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^connect-onboarding on the local stack: 22 received, 11 created, 1 already existed, 4 updated, 1 unchanged, 1 stale, 7 in the DLQ/,
+      /^connect-onboarding on the local stack: 28 received, 11 created, 1 already existed, 4 updated, 1 unchanged, 1 stale, 2 removed, 3 scheduled, 8 in the DLQ/,
+    );
+    expect(run.stdout).toMatch(
+      /E12346\s+REMOVED\s+user \S+ deleted \(termination wd-term-E12346\)/,
+    );
+    expect(run.stdout).toMatch(/E12348\s+RESCINDED\s+pending termination rescinded/);
+    expect(run.stdout).toMatch(/E00001\s+DLQ NotManaged/);
+    expect(run.stdout).toMatch(
+      /Still scheduled[^\n]*\n[^\n]*\nC60002\s+\S+\s+2099-12-31T15:00:00\.000Z/,
     );
     expect(run.stdout).toMatch(
       /E12345\s+UPDATED\s+routingProfile, securityProfiles, hierarchyGroup, phoneConfig, tags \(rule sales-desk\)/,

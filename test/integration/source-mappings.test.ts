@@ -84,8 +84,31 @@ describe("the shipped source mappings on the local stack", () => {
     });
   }, 90_000);
 
-  it("parks a SCIM deactivation as UnsupportedEventType until leavers are accepted", async () => {
-    stack = await startSampleStack({ sources: shipped });
+  it("reads a SCIM deactivation as a termination: the employee's user is deleted", async () => {
+    stack = await startSampleStack({
+      sources: shipped,
+      // One employee: the default 20 % of one allows no removal.
+      functionEnv: { REMOVAL_THRESHOLD_PERCENT: "100" },
+    });
+    await runPipeline(
+      stack,
+      [
+        JSON.stringify({
+          eventType: "EmployeeHired",
+          eventId: "hire-C60001",
+          occurredAt: "2026-11-28T10:00:00Z",
+          employee: {
+            employeeId: "C60001",
+            firstName: "Mei",
+            lastName: "Tanaka",
+            workEmail: "mei.tanaka@example.com",
+            department: "Customer Care",
+          },
+        }),
+      ],
+      FAST,
+    );
+    expect(stack.connect.users().filter((u) => u.tags.employeeId === "C60001")).toHaveLength(1);
     const body = JSON.stringify(
       JSON.parse(
         readFileSync(
@@ -95,11 +118,17 @@ describe("the shipped source mappings on the local stack", () => {
       ),
     );
     const report = await runPipeline(stack, [body], FAST);
-    expect(report.deadLetters).toEqual([
+    expect(report.deadLetters).toEqual([]);
+    expect(stack.connect.users().filter((u) => u.tags.employeeId === "C60001")).toEqual([]);
+    expect(
+      report.published.filter((event) => event.detailType === "Connect User Removed"),
+    ).toMatchObject([
       {
-        body,
-        reason: "UnsupportedEventType",
-        message: expect.stringContaining("EmployeeTerminated"),
+        detail: {
+          employeeId: "C60001",
+          action: "DELETED",
+          sourceEventId: expect.stringMatching(/^scim-/),
+        },
       },
     ]);
   }, 60_000);

@@ -480,9 +480,9 @@ export const generatePoison = (prefix: string): Poison[] => {
   {
     const { canonical, eventId, id } = hire({});
     add(
-      "type:raw-terminated",
+      "type:raw-promoted",
       "UnsupportedEventType",
-      JSON.stringify({ ...canonical, eventType: "EmployeeTerminated" }),
+      JSON.stringify({ ...canonical, eventType: "EmployeePromoted" }),
       { eventId, employeeId: id },
     );
   }
@@ -493,11 +493,11 @@ export const generatePoison = (prefix: string): Poison[] => {
       employeeId: id,
     });
   }
-  // A termination in each envelope: leavers are not handled yet (v2 lifecycle, hires and
-  // updates), so they are parked as another type of event.
+  // A termination in each envelope, for an employee with no user: never a deletion of anyone
+  // else's user, parked as NotManaged.
   add(
     "type:eventbridge-terminated",
-    "UnsupportedEventType",
+    "NotManaged",
     JSON.stringify({
       version: "0",
       id: `${prefix}-eb-term`,
@@ -508,7 +508,7 @@ export const generatePoison = (prefix: string): Poison[] => {
   );
   add(
     "type:cloudevents-terminated",
-    "UnsupportedEventType",
+    "NotManaged",
     JSON.stringify({
       specversion: "1.0",
       type: "com.hr.employee.terminated",

@@ -498,7 +498,7 @@ describe("every permanent reason code, reached from a real input, is parked and 
     { reason: "InvalidEvent", body: () => hireBody({ workEmail: undefined }) },
     {
       reason: "UnsupportedEventType",
-      body: () => hireBody({}, { eventType: "EmployeeTerminated" }),
+      body: () => hireBody({}, { eventType: "EmployeePromoted" }),
     },
     { reason: "PayloadTooLarge", body: () => hireBody({ notes: "x".repeat(300 * 1024) }) },
     { reason: "NoMappingRule", body: () => hireBody({ department: "Finance" }) },
