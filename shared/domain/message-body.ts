@@ -22,7 +22,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 const MAX_ENVELOPE_DEPTH = 3;
 
 /** EventBridge detail-types, with or without spaces, and the event types they carry. */
-const EVENTBRIDGE_DETAIL_TYPES: ReadonlyMap<string, EmployeeEventType> = new Map(
+export const EVENTBRIDGE_DETAIL_TYPES: ReadonlyMap<string, EmployeeEventType> = new Map(
   (
     [
       ["Employee Hired", "EmployeeHired"],
@@ -38,7 +38,7 @@ const EVENTBRIDGE_DETAIL_TYPES: ReadonlyMap<string, EmployeeEventType> = new Map
 );
 
 /** CloudEvents `type` suffixes (after the producer's own prefix) and their event types. */
-const CLOUDEVENTS_TYPES: readonly (readonly [string, EmployeeEventType])[] = [
+export const CLOUDEVENTS_TYPES: readonly (readonly [string, EmployeeEventType])[] = [
   ["employee.hired", "EmployeeHired"],
   ["employee.rehired", "EmployeeRehired"],
   ["employee.updated", "EmployeeUpdated"],
