@@ -23,7 +23,7 @@ import {
   schemaFileText,
 } from "../shared/contracts/documents.js";
 import { isRecord } from "../shared/domain/employee-event.js";
-import { type EnvelopeKind, openMessageBody } from "../shared/domain/message-body.js";
+import { type EnvelopeKind, envelopeOf } from "../shared/domain/message-body.js";
 import { samplePath } from "./published-samples.js";
 
 export const SCHEMAS_DIR = "docs/schemas";
@@ -94,21 +94,19 @@ export const collectExamples = async (
     for (const { where, body } of await bodiesOf(root, source)) {
       if (seen.has(body)) continue;
       seen.add(body);
-      const opened = openMessageBody(body);
-      if (!opened.ok) continue;
+      const value = safeJson(body);
+      if (!isRecord(value)) continue;
+      const envelope = envelopeOf(value);
       const schemaName =
-        opened.envelope === "raw"
-          ? fileNameOf(String(opened.payload.eventType ?? ""))
-          : ENVELOPE_MESSAGE[opened.envelope];
+        envelope === "raw" ? fileNameOf(String(value.eventType ?? "")) : ENVELOPE_MESSAGE[envelope];
       const document = byName.get(schemaName);
       if (!document || document.kind === "output-event") continue;
-      const payload = JSON.parse(body) as unknown;
-      if (!validatorOf(document)(payload)) continue;
+      if (!validatorOf(document)(value)) continue;
       const key =
         document.kind === "envelope"
           ? pascalNameOf(ENVELOPES.find((e) => e.name === schemaName)?.title ?? "")
           : document.title;
-      add(key, where, payload);
+      add(key, where, value);
     }
   }
   for (const detailType of DETAIL_TYPES) {

@@ -22,7 +22,7 @@ import {
   USER_CREATED,
   USER_UPDATED,
 } from "../shared/contracts/detail-types.js";
-import { fileNameOf } from "../shared/contracts/documents.js";
+import { fileNameOf } from "../shared/contracts/names.js";
 
 /** An event as an EventBridge rule's target receives it. */
 export interface DeliveredEvent {

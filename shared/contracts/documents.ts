@@ -27,7 +27,10 @@ import {
   RawBodySchema,
   SnsEnvelopeSchema,
 } from "./input-events.js";
+import { fileNameOf, pascalNameOf } from "./names.js";
 import { OUTPUT_DETAIL_SCHEMAS, OUTPUT_EVENT_DESCRIPTIONS } from "./output-events.js";
+
+export { fileNameOf, pascalNameOf };
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -51,17 +54,6 @@ export interface SchemaDocument {
 export const schemaId = (name: string): string => `urn:connect-onboarding:schema:${name}`;
 const DRAFT = "draft-07";
 
-/** "Connect User Created" → "connect-user-created", "EmployeeHired" → "employee-hired". */
-export const fileNameOf = (title: string): string =>
-  title
-    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
-    .replace(/[^A-Za-z0-9]+/g, "-")
-    .toLowerCase();
-
-/** "Connect User Created" → "ConnectUserCreated": a name for code (the registry, AsyncAPI). */
-export const pascalNameOf = (title: string): string =>
-  title.replace(/(?:^|\s+)(\w)/g, (_, letter: string) => letter.toUpperCase());
-
 // --- the wire form of input events --------------------------------------------------------------
 
 /**
@@ -79,6 +71,17 @@ const COMPACTED_OBJECTS: ReadonlySet<z.core.$ZodType> = new Set([
   LeaverEmployeeSchema,
 ]);
 
+/** The ID fields in which the function reads a number as text. */
+const NUMERIC_IDS: ReadonlySet<z.core.$ZodType> = new Set(
+  [...NUMERIC_ID_FIELDS].flatMap((field) => {
+    const schema =
+      (EventSchema.shape as Record<string, z.core.$ZodType>)[field] ??
+      (EmployeeSchema.shape as Record<string, z.core.$ZodType>)[field];
+    if (!schema) throw new Error(`${field} is not a field of the employee event`);
+    return [schema];
+  }),
+);
+
 const SAFE_INTEGER = {
   type: "integer",
   minimum: -Number.MAX_SAFE_INTEGER,
@@ -89,7 +92,8 @@ const SAFE_INTEGER = {
  * What the function accepts besides what its schemas say, because it reads a body before it
  * validates it (shared/domain/employee-event.ts): null and "" in an optional field are absent,
  * numbers in ID fields are text, phone numbers lose their punctuation, and a date-time is the
- * RFC 3339 form parseDateTime reads.
+ * RFC 3339 form parseDateTime reads. (Override may change a generated schema, not replace it:
+ * a schema that takes another form is rewritten in place.)
  */
 const wireForm: NonNullable<z.core.ToJSONSchemaParams["override"]> = ({
   zodSchema,
@@ -97,17 +101,24 @@ const wireForm: NonNullable<z.core.ToJSONSchemaParams["override"]> = ({
 }) => {
   if (zodSchema === PhoneNumberSchema) jsonSchema.pattern = LENIENT_PHONE;
   if (zodSchema === DateTimeSchema) jsonSchema.pattern = DATE_TIME.source;
+  if (NUMERIC_IDS.has(zodSchema)) {
+    const { description, ...text } = jsonSchema;
+    for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+    Object.assign(jsonSchema, description ? { description } : {}, {
+      anyOf: [text, SAFE_INTEGER],
+    });
+  }
   if (!COMPACTED_OBJECTS.has(zodSchema) || !jsonSchema.properties) return;
   const required = new Set((jsonSchema.required as string[] | undefined) ?? []);
   const properties = jsonSchema.properties as Record<string, JsonSchema>;
   for (const [key, property] of Object.entries(properties)) {
-    const forms: JsonSchema[] = [property];
-    if (NUMERIC_ID_FIELDS.has(key)) forms.push(SAFE_INTEGER);
-    if (!required.has(key)) forms.push({ enum: [null, ""] });
-    if (forms.length === 1) continue;
+    if (required.has(key)) continue;
     const { description } = property;
     delete property.description;
-    properties[key] = { ...(description ? { description } : {}), anyOf: forms };
+    properties[key] = {
+      ...(description ? { description } : {}),
+      anyOf: [property, { enum: [null, ""] }],
+    };
   }
 };
 

@@ -170,12 +170,24 @@ const unwrap = (
     throw new InvalidEventError(`${envelopeLabel(envelope)} must be a JSON object`, ["(body)"]);
   }
   if (depth >= MAX_ENVELOPE_DEPTH) return { canonical: value, envelope };
-  if (value.Type === "Notification" && typeof value.Message === "string") {
-    return unwrap(parseJson(value.Message, "SNS Message"), "sns", depth + 1, peel);
+  switch (envelopeOf(value)) {
+    case "sns":
+      return unwrap(parseJson(value.Message as string, "SNS Message"), "sns", depth + 1, peel);
+    case "eventbridge":
+      return fromEventBridge(value, depth, peel);
+    case "cloudevents":
+      return fromCloudEvent(value, depth, peel);
+    default:
+      return { canonical: value, envelope };
   }
-  if ("detail-type" in value && "detail" in value) return fromEventBridge(value, depth, peel);
-  if ("specversion" in value) return fromCloudEvent(value, depth, peel);
-  return { canonical: value, envelope };
+};
+
+/** Which envelope a JSON object is, by its members (docs/events.md): raw when none. */
+export const envelopeOf = (value: Record<string, unknown>): EnvelopeKind => {
+  if (value.Type === "Notification" && typeof value.Message === "string") return "sns";
+  if ("detail-type" in value && "detail" in value) return "eventbridge";
+  if ("specversion" in value) return "cloudevents";
+  return "raw";
 };
 
 const fromEventBridge = (
