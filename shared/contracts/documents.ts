@@ -266,7 +266,8 @@ export const registrySchemas = (source: string): RegistrySchema[] =>
     };
     return {
       detailType,
-      schemaName: `${source}@${name}`,
+      // A schema name is [A-Za-z0-9._@-]: anything else in the source becomes a dash.
+      schemaName: `${source.replace(/[^A-Za-z0-9._-]/g, "-")}@${name}`,
       description: OUTPUT_EVENT_DESCRIPTIONS[detailType],
       content: JSON.stringify(content),
     };
