@@ -119,3 +119,19 @@ export const stableSample = (event: DeliveredEvent): Record<string, unknown> => 
   for (const key of VOLATILE.detail) delete (copy.detail as Record<string, unknown>)[key];
   return copy;
 };
+
+/** The page that shows the samples, each between `<!-- sample: name -->` and `<!-- /sample -->`. */
+export const SUBSCRIBERS_PAGE = "docs/subscribers.md";
+
+const SAMPLE_BLOCK = /(<!-- sample: ([\w-]+) -->\n```json\n)[\s\S]*?(\n```\n<!-- \/sample -->)/g;
+
+/** The page with each sample block holding that sample's file as it is (samples by file name). */
+export const withSampleBlocks = (page: string, samples: ReadonlyMap<string, string>): string =>
+  page.replace(SAMPLE_BLOCK, (block, open: string, name: string, close: string) => {
+    const text = samples.get(name);
+    return text === undefined ? block : `${open}${text.trimEnd()}${close}`;
+  });
+
+/** The names of the samples the page shows. */
+export const sampleBlockNames = (page: string): string[] =>
+  [...page.matchAll(SAMPLE_BLOCK)].map((match) => match[2] as string);

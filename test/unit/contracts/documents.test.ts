@@ -18,7 +18,12 @@ import {
   contractValidator,
   SCHEMAS_DIR,
 } from "../../../scripts/contract-files.js";
-import { samplePath } from "../../../scripts/published-samples.js";
+import {
+  SUBSCRIBERS_PAGE,
+  sampleBlockNames,
+  samplePath,
+  withSampleBlocks,
+} from "../../../scripts/published-samples.js";
 import { DETAIL_TYPES } from "../../../shared/contracts/detail-types.js";
 import {
   contractSchemas,
@@ -266,5 +271,35 @@ describe("the EventBridge schema registry's documents", () => {
       expect(validate?.(sample), JSON.stringify(validate?.errors)).toBe(true);
       expect(validate?.({ ...sample, detail: { ...sample.detail, password: "x" } })).toBe(false);
     }
+  });
+});
+
+describe("docs/subscribers.md", () => {
+  it("shows each committed bus sample as it is (npm run samples rewrites both)", () => {
+    const page = read(SUBSCRIBERS_PAGE);
+    const samples = new Map(
+      DETAIL_TYPES.flatMap((detailType) => {
+        try {
+          return [[fileNameOf(detailType), read(samplePath(detailType))] as const];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    expect(sampleBlockNames(page)).toEqual([...samples.keys()]);
+    expect(withSampleBlocks(page, samples)).toBe(page);
+  });
+
+  it("has a section and a schema link for every DetailType", () => {
+    const page = read(SUBSCRIBERS_PAGE);
+    for (const detailType of DETAIL_TYPES) {
+      expect(page, detailType).toContain(detailType);
+      expect(page, detailType).toContain(`(schemas/${fileNameOf(detailType)}.json)`);
+    }
+  });
+
+  it("is linked from the README and the documentation index", () => {
+    expect(read("README.md")).toContain("(docs/subscribers.md)");
+    expect(read("docs/README.md")).toContain("(subscribers.md)");
   });
 });
