@@ -225,6 +225,21 @@ export const ProvisioningResumedDetailSchema = z.strictObject({
   ),
 });
 
+// One module for subscribers: the DetailTypes' names with their schemas and types.
+export {
+  DEFAULT_EVENT_SOURCE,
+  DETAIL_TYPES,
+  DETAIL_TYPES_WITH_USERNAME,
+  type DetailType,
+  PROVISIONING_FAILED,
+  PROVISIONING_QUARANTINED,
+  PROVISIONING_RESUMED,
+  USER_CREATED,
+  USER_REMOVAL_SCHEDULED,
+  USER_REMOVED,
+  USER_UPDATED,
+} from "./detail-types.js";
+
 /** Each DetailType's Detail schema. */
 export const OUTPUT_DETAIL_SCHEMAS = {
   [USER_CREATED]: ConnectUserCreatedDetailSchema,
