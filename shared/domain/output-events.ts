@@ -4,25 +4,39 @@
  * subscribers can de-duplicate a republished event; no Detail ever carries a password.
  */
 import { createHash } from "node:crypto";
+import type { DetailType } from "../contracts/detail-types.js";
+import { PROVISIONING_FAILED, USER_CREATED, USER_UPDATED } from "../contracts/detail-types.js";
+import type { BusEvent, ConnectUserCreatedDetail } from "../contracts/output-events.js";
 import type { ReasonCode } from "./failures.js";
 import type { UserChange, UsernameDrift } from "./plan.js";
 
-export const USER_CREATED = "Connect User Created";
-export const USER_UPDATED = "Connect User Updated";
-export const PROVISIONING_FAILED = "Connect User Provisioning Failed";
-
-export const DETAIL_TYPES = [USER_CREATED, USER_UPDATED, PROVISIONING_FAILED] as const;
-export type DetailType = (typeof DETAIL_TYPES)[number];
+// The names and the types are the contract's (shared/contracts/), which subscribers import too.
+export {
+  DETAIL_TYPES,
+  PROVISIONING_FAILED,
+  USER_CREATED,
+  USER_UPDATED,
+} from "../contracts/detail-types.js";
+export type { DetailType };
 
 /** How a Created event came about: the user was made now, or was found already there. */
-export type Outcome = "CREATED" | "ALREADY_EXISTED";
+export type Outcome = ConnectUserCreatedDetail["outcome"];
 
-/** An event for the bus, before any transport concern. */
-export interface OutputEvent {
-  readonly source: string;
-  readonly detailType: DetailType;
-  readonly detail: Readonly<Record<string, unknown>>;
-}
+/** A Detail as the service holds it: the contract's type, read-only all the way down. */
+type Frozen<T> = T extends readonly (infer E)[]
+  ? readonly Frozen<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
+
+/** An event for the bus, before any transport concern; its Detail is typed by its DetailType. */
+export type OutputEvent<T extends DetailType = DetailType> = {
+  [K in T]: {
+    readonly source: string;
+    readonly detailType: K;
+    readonly detail: Frozen<BusEvent<K>["detail"]>;
+  };
+}[T];
 
 /** What every event about an employee's user says. */
 interface UserFacts {
@@ -69,7 +83,7 @@ export const userCreatedEvent = (
   source: string,
   facts: UserCreatedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof USER_CREATED> => ({
   source,
   detailType: USER_CREATED,
   detail: {
@@ -93,7 +107,7 @@ export const userUpdatedEvent = (
   source: string,
   facts: UserUpdatedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof USER_UPDATED> => ({
   source,
   detailType: USER_UPDATED,
   detail: {
@@ -118,7 +132,7 @@ export const provisioningFailedEvent = (
   source: string,
   facts: ProvisioningFailedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof PROVISIONING_FAILED> => ({
   source,
   detailType: PROVISIONING_FAILED,
   detail: {

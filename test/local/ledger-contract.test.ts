@@ -9,7 +9,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MappingTable, startMappingTable } from "../../local/tables.js";
 import { DynamoDbLedger } from "../../shared/adapters/dynamodb-ledger.js";
-import type { AppliedChange } from "../../shared/domain/ledger.js";
+import { type AppliedChange, storedEvents } from "../../shared/domain/ledger.js";
+import { userUpdatedEvent } from "../../shared/domain/output-events.js";
 import type { ClaimResult, Ledger, LedgerReader } from "../../shared/ports.js";
 import { CALLS, InMemoryLedger } from "../support/fake-ports.js";
 
@@ -44,13 +45,23 @@ const applied = (version: number, overrides: Partial<AppliedChange> = {}): Appli
   action: "UPDATED",
   changes: [{ aspect: "hierarchyGroup", from: null, to: "hg-1" }],
   outcome: [
-    {
-      source: "s",
-      detailType: "Connect User Updated",
-      detail: { eventId: "x" },
-      hadUsername: true,
-      hadUsernameDrift: false,
-    },
+    ...storedEvents([
+      userUpdatedEvent(
+        "s",
+        {
+          sourceEventId: `e-${version}`,
+          employeeId: "E-1",
+          instanceId: "i",
+          version,
+          userId: "u-1",
+          userArn: "arn:aws:connect:us-east-1:123456789012:instance/i/agent/u-1",
+          username: "ann@example.com",
+          ruleId: "agents",
+          changes: [{ aspect: "hierarchyGroup", from: null, to: "hg-1" }],
+        },
+        new Date(version),
+      ),
+    ]),
   ],
   appliedAt: 5,
   ...overrides,

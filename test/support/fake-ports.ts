@@ -32,6 +32,7 @@ import type {
   ProvisioningEventPublisher,
   UserSummary,
 } from "../../shared/ports.js";
+import { watchPublished } from "./event-contracts.js";
 
 export const INSTANCE_ID = "5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10";
 const ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
@@ -361,10 +362,14 @@ export class InMemoryLedger implements Ledger, LedgerReader {
   }
 }
 
-/** The bus: every event it accepted, in order. */
+/** The bus: every event it accepted, in order, each checked against its schema after the test. */
 export class RecordingPublisher implements ProvisioningEventPublisher {
   readonly faults = new Faults();
   readonly published: OutputEvent[] = [];
+
+  constructor() {
+    watchPublished(() => this.published);
+  }
 
   async publish(event: OutputEvent): Promise<void> {
     this.faults.check();
