@@ -16,6 +16,11 @@ export interface CliIo {
    * ending the process, and the command finishes the message in hand, then stops.
    */
   readonly interruptible: () => AbortSignal;
+  /**
+   * Asks the person at the terminal and resolves to their answer; absent when no terminal can
+   * answer (stdin is a pipe or a file), where a command that must ask refuses instead.
+   */
+  readonly prompt?: (question: string) => Promise<string>;
 }
 
 /** Exit codes: scripts tell "found problems" from "called me wrong". */
