@@ -370,9 +370,12 @@ describe("onboard reconcile on a seeded instance", () => {
 
   it("shows progress on a terminal, on stderr, and nothing there otherwise", async () => {
     const tty = await onboardInProcess([...base, "--roster", csv, "--json"], { interactive: true });
-    expect(tty.stderr).toMatch(/\r\x1b\[K\[#+-*\] \d+\/7 /);
-    expect(tty.stderr).toMatch(/7\/7 .*MISSING 2/);
-    JSON.parse(tty.stdout);
+    // A bar redrawn in place ("\r" and erase-line), ending on the whole roster.
+    expect(tty.stderr).toContain(`\r${String.fromCharCode(27)}[K[`);
+    expect(tty.stderr).toMatch(/\] 7\/7 {2}MISSING 2 {2}DRIFTED 3 {2}ORPHANED 0 {2}UNMANAGED 1 {2}IN_SYNC 1\n$/);
+    expect(() => JSON.parse(tty.stdout)).not.toThrow();
+    const piped = await onboardInProcess([...base, "--roster", csv, "--json"]);
+    expect(piped.stderr).toBe("");
   });
 
   it("never fixes with a roster older than what the ledger applied", async () => {
