@@ -372,7 +372,9 @@ describe("onboard reconcile on a seeded instance", () => {
     const tty = await onboardInProcess([...base, "--roster", csv, "--json"], { interactive: true });
     // A bar redrawn in place ("\r" and erase-line), ending on the whole roster.
     expect(tty.stderr).toContain(`\r${String.fromCharCode(27)}[K[`);
-    expect(tty.stderr).toMatch(/\] 7\/7 {2}MISSING 2 {2}DRIFTED 3 {2}ORPHANED 0 {2}UNMANAGED 1 {2}IN_SYNC 1\n$/);
+    expect(tty.stderr).toMatch(
+      /\] 7\/7 {2}MISSING 2 {2}DRIFTED 3 {2}ORPHANED 0 {2}UNMANAGED 1 {2}IN_SYNC 1\n$/,
+    );
     expect(() => JSON.parse(tty.stdout)).not.toThrow();
     const piped = await onboardInProcess([...base, "--roster", csv, "--json"]);
     expect(piped.stderr).toBe("");
