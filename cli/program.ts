@@ -173,8 +173,23 @@ const addMappings = (program: Command, io: CliIo, setExit: SetExit): void => {
     .requiredOption("--table <name>", "the mapping table")
     .option("--dry-run", "show the diff, write nothing")
     .option("--prune", "also delete rules the file does not have")
+    .option(
+      "--impact",
+      "before writing, show which managed employees the new rules move, from which rule to which, and what their users would get",
+    )
+    .option("--ledger-table <name>", "with --impact: the ledger, whose employees are judged")
     .addOption(forbiddenOption())
-    .option("--json", "print the diff as JSON")
+    .option("--json", "print the diff (and the impact) as JSON")
+    .addHelpText(
+      "after",
+      `
+--impact JSON: "impact":{"ledgerTable","moves":[{"from","to"|null,"employeeIds","changes":[{"aspect","from","to"}]|null}],
+       "totals":{"employees","moving","changing","unmatched","unaffected"},"unrecordedKeys"}
+
+Example:
+  onboard mappings import new-rules.json --table "$MAPPING_TABLE_NAME" --impact \\
+    --ledger-table "$LEDGER_TABLE_NAME" --dry-run`,
+    )
     .action(async (file: string, _opts: unknown, command: Command) => {
       const { runImport } = await import("./mappings/import.js");
       setExit(await runImport(file, options(command), io));
