@@ -6,7 +6,9 @@
  *                 without and with a source table configured, and what the first payload that
  *                 needs a source mapping adds (JSONata loaded, the shipped mappings compiled);
  *   rules       - median time to pick the winner among 5,000 rules;
- *   memory      - peak RSS of the handler process vs the baseline's over the same backlog.
+ *   memory      - peak RSS of the handler process vs the baseline's over the same backlog;
+ *   reconcile   - `onboard reconcile` over 5,000 managed users: users classified per second
+ *                 against the lookup quota the CLI is paced to (bench/reconcile.ts).
  * Ratios are the thing to read: this machine is shared and noisy, absolute figures wander.
  */
 import { spawn } from "node:child_process";
@@ -23,6 +25,7 @@ import { type LocalStack, startLocalStack } from "../local/stack.js";
 import { routeStdoutToStderr } from "../local/stdout.js";
 import { RuleSet } from "../shared/domain/mapping-rule.js";
 import { parseRulesJson } from "../shared/domain/mapping-rule-file.js";
+import { RECONCILE, type ReconcileFigure, reconcileFigure, reconcileRows } from "./reconcile.js";
 import { generatedEmployees, generatedRules, hireBody, median, seededRandom } from "./workloads.js";
 
 // The AWS SDK's own switch for its notice that it will soon need Node 22: that notice only.
@@ -296,6 +299,8 @@ const TARGETS = {
   overheadRatio: 1.2,
   coldStartRatio: 1.1,
   bundleBytes: 700_000,
+  /** Users classified per second over the lookup quota: Connect, not the CLI, sets the pace. */
+  reconcileRatio: 0.9,
 };
 
 const main = async () => {
@@ -309,12 +314,15 @@ const main = async () => {
   const { overhead: perEvent, memory } = await overhead();
   say(`bench: quota efficiency (${THROUGHPUT.hires} hires, CreateUser ${THROUGHPUT.quotaRps}/s)`);
   const quota = await throughput();
+  say(`bench: reconcile (${RECONCILE.users} managed users, lookups ${RECONCILE.lookupRps}/s)`);
+  const reconciled = await reconcileFigure(ROOT, WORK);
   const report = {
     throughput: quota,
     overhead: perEvent,
     coldStart: cold,
     rules: ruleFigures,
     memory,
+    reconcile: reconciled,
   };
   say(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   out.restore();
@@ -327,6 +335,7 @@ type Report = {
   coldStart: Awaited<ReturnType<typeof coldStart>>;
   rules: ReturnType<typeof rules>;
   memory: { peakRssMb: number; baselinePeakRssMb: number };
+  reconcile: ReconcileFigure;
 };
 
 const table = (r: Report): string => {
@@ -391,6 +400,7 @@ const table = (r: Report): string => {
       f(r.memory.peakRssMb / r.memory.baselinePeakRssMb),
       "",
     ],
+    ...reconcileRows(r.reconcile, TARGETS.reconcileRatio),
   ];
   const widths =
     rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length))) ?? [];
