@@ -125,7 +125,7 @@ export const runReconcile = async (options: ReconcileOptions, io: CliIo): Promis
     const names = await profileNames(catalog);
     const heading = [
       `Roster ${options.roster}: ${plural(roster.employees.length, "employee")}, as of ${new Date(asOf).toISOString()}${options.asOf ? "" : " (its modification time; --as-of to say otherwise)"}`,
-      `Instance ${instanceId}: ${plural(result.entries.filter((e) => e.userId).length, "user")}; ledger ${options.ledgerTable}`,
+      `Instance ${instanceId}: ${plural(result.entries.filter((e) => e.userId).length, "user")}, ${result.entries.filter((e) => e.userId && e.class !== "UNMANAGED").length} managed by connect-onboarding; ledger ${options.ledgerTable}`,
     ];
     if (!options.json) {
       io.stdout(

@@ -197,6 +197,11 @@ export class Reconciler {
       };
     } catch (error) {
       if (!(error instanceof PermanentFailure && EMPLOYEE_FAILURES.has(error.reason))) throw error;
+      // A failure past the rule (a profile, the desk phone, the username) still has its rule.
+      ruleId ??= await this.deps.rules.ruleFor(event.employee, context).then(
+        (choice) => choice.rule.ruleId,
+        () => undefined,
+      );
       const user = snapshot.managedUserOf(employeeId, entry);
       return {
         kind: "failed",
