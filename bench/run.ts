@@ -12,7 +12,9 @@
  *                 and commands, without and with a source table configured, and what the first
  *                 payload that needs a source mapping adds (JSONata loaded, mappings compiled);
  *   rules       - median time to pick the winner among 5,000 rules;
- *   memory      - peak RSS of the handler process vs the baseline's over the same backlog.
+ *   memory      - peak RSS of the handler process vs the baseline's over the same backlog;
+ *   reconcile   - `onboard reconcile` over 5,000 managed users: users classified per second
+ *                 against the lookup quota the CLI is paced to (bench/reconcile.ts).
  * Ratios are the thing to read: this machine is shared and noisy, absolute figures wander.
  * `--only` runs some sections and prints their JSON (for working on one figure).
  */
@@ -32,6 +34,7 @@ import { RuleSet } from "../shared/domain/mapping-rule.js";
 import { parseRulesJson } from "../shared/domain/mapping-rule-file.js";
 import { USER_UPDATED } from "../shared/domain/output-events.js";
 import { CONNECT_APIS } from "../shared/ports.js";
+import { RECONCILE, type ReconcileFigure, reconcileFigure, reconcileRows } from "./reconcile.js";
 import {
   generatedEmployees,
   generatedRules,
@@ -453,9 +456,11 @@ const TARGETS = {
   overheadRatio: 1.2,
   coldStartRatio: 1.1,
   bundleBytes: 700_000,
+  /** Users classified per second over the lookup quota: Connect, not the CLI, sets the pace. */
+  reconcileRatio: 0.9,
 };
 
-const SECTIONS = ["rules", "coldStart", "overhead", "throughput", "movers"] as const;
+const SECTIONS = ["rules", "coldStart", "overhead", "throughput", "movers", "reconcile"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const main = async () => {
@@ -490,6 +495,10 @@ const main = async () => {
     );
     report.movers = await movers();
   }
+  if (wanted("reconcile")) {
+    say(`bench: reconcile (${RECONCILE.users} managed users, lookups ${RECONCILE.lookupRps}/s)`);
+    report.reconcile = await reconcileFigure(ROOT, WORK);
+  }
   say(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   out.restore();
   out.write(
@@ -506,6 +515,7 @@ type Report = {
   coldStart: Awaited<ReturnType<typeof coldStart>>;
   rules: ReturnType<typeof rules>;
   memory: { peakRssMb: number; baselinePeakRssMb: number };
+  reconcile: ReconcileFigure;
 };
 
 const table = (r: Report): string => {
@@ -598,6 +608,7 @@ const table = (r: Report): string => {
       f(r.memory.peakRssMb / r.memory.baselinePeakRssMb),
       "",
     ],
+    ...reconcileRows(r.reconcile, TARGETS.reconcileRatio),
   ];
   const widths =
     rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length))) ?? [];
