@@ -453,8 +453,9 @@ const TARGETS = {
   // Issue 12: joiners stay at or above 0.97 with every lookup paced; movers reach 0.95.
   efficiency: 0.97,
   moverEfficiency: 0.95,
-  overheadRatio: 1.2,
-  coldStartRatio: 1.1,
+  // Issue 12: the lifecycle must not make these worse than the hire-only service measured.
+  overheadRatio: 1.24,
+  coldStartRatio: 1.28,
   bundleBytes: 700_000,
   /** Users classified per second over the lookup quota: Connect, not the CLI, sets the pace. */
   reconcileRatio: 0.9,
