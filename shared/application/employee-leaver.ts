@@ -765,7 +765,8 @@ export const dueBody = (event: EmployeeLeaverEvent, version: number, dueAt: numb
 
 const restored = (stored: StoredEvent, username: string | null): OutputEvent => {
   const { hadUsername, hadUsernameDrift: _drift, detail, ...event } = stored;
-  return { ...event, detail: hadUsername ? { ...detail, username } : detail };
+  // The same members as when it was published: its contract's shape.
+  return { ...event, detail: hadUsername ? { ...detail, username } : detail } as OutputEvent;
 };
 
 /** One change per aspect: the first attempt's `from`, the last one's `to`. */

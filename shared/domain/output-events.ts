@@ -4,33 +4,47 @@
  * subscribers can de-duplicate a republished event; no Detail ever carries a password.
  */
 import { createHash } from "node:crypto";
+import type { DetailType } from "../contracts/detail-types.js";
+import {
+  PROVISIONING_FAILED,
+  USER_CREATED,
+  USER_REMOVAL_SCHEDULED,
+  USER_REMOVED,
+  USER_UPDATED,
+} from "../contracts/detail-types.js";
+import type { BusEvent, ConnectUserCreatedDetail } from "../contracts/output-events.js";
 import type { ReasonCode } from "./failures.js";
 import type { UserChange, UsernameDrift } from "./plan.js";
 
-export const USER_CREATED = "Connect User Created";
-export const USER_UPDATED = "Connect User Updated";
-export const PROVISIONING_FAILED = "Connect User Provisioning Failed";
-export const USER_REMOVAL_SCHEDULED = "Connect User Removal Scheduled";
-export const USER_REMOVED = "Connect User Removed";
-
-export const DETAIL_TYPES = [
+// The names and the types are the contract's (shared/contracts/), which subscribers import too.
+export {
+  DETAIL_TYPES,
+  PROVISIONING_FAILED,
   USER_CREATED,
-  USER_UPDATED,
   USER_REMOVAL_SCHEDULED,
   USER_REMOVED,
-  PROVISIONING_FAILED,
-] as const;
-export type DetailType = (typeof DETAIL_TYPES)[number];
+  USER_UPDATED,
+} from "../contracts/detail-types.js";
+export type { DetailType };
 
 /** How a Created event came about: the user was made now, or was found already there. */
-export type Outcome = "CREATED" | "ALREADY_EXISTED";
+export type Outcome = ConnectUserCreatedDetail["outcome"];
 
-/** An event for the bus, before any transport concern. */
-export interface OutputEvent {
-  readonly source: string;
-  readonly detailType: DetailType;
-  readonly detail: Readonly<Record<string, unknown>>;
-}
+/** A Detail as the service holds it: the contract's type, read-only all the way down. */
+type Frozen<T> = T extends readonly (infer E)[]
+  ? readonly Frozen<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
+
+/** An event for the bus, before any transport concern; its Detail is typed by its DetailType. */
+export type OutputEvent<T extends DetailType = DetailType> = {
+  [K in T]: {
+    readonly source: string;
+    readonly detailType: K;
+    readonly detail: Frozen<BusEvent<K>["detail"]>;
+  };
+}[T];
 
 /** What every event about an employee's user says. */
 interface UserFacts {
@@ -77,7 +91,7 @@ export const userCreatedEvent = (
   source: string,
   facts: UserCreatedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof USER_CREATED> => ({
   source,
   detailType: USER_CREATED,
   detail: {
@@ -101,7 +115,7 @@ export const userUpdatedEvent = (
   source: string,
   facts: UserUpdatedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof USER_UPDATED> => ({
   source,
   detailType: USER_UPDATED,
   detail: {
@@ -186,7 +200,7 @@ export const provisioningFailedEvent = (
   source: string,
   facts: ProvisioningFailedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof PROVISIONING_FAILED> => ({
   source,
   detailType: PROVISIONING_FAILED,
   detail: {
