@@ -15,8 +15,10 @@ import { createAwsClients } from "../shared/adapters/aws-clients.js";
 import { ConnectInstance } from "../shared/adapters/connect-users.js";
 import { DynamoDbLedger } from "../shared/adapters/dynamodb-ledger.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
+import { DynamoDbQuarantine } from "../shared/adapters/dynamodb-quarantine.js";
 import { DynamoDbSourceMappings } from "../shared/adapters/dynamodb-source-mappings.js";
 import { EventBridgePublisher } from "../shared/adapters/eventbridge-publisher.js";
+import { LambdaEventSourceMappings } from "../shared/adapters/lambda-event-source-mappings.js";
 import { recordLogger } from "../shared/adapters/record-logger.js";
 import { SqsDeadLetterParker } from "../shared/adapters/sqs-dead-letter-parker.js";
 import { inboundMessage } from "../shared/adapters/sqs-inbound.js";
@@ -32,12 +34,20 @@ import { EmployeeSync, type SyncResult } from "../shared/application/employee-sy
 import { MessageReader } from "../shared/application/message-reader.js";
 import { pacedCalls } from "../shared/application/paced-calls.js";
 import { ProfileResolver } from "../shared/application/profile-resolver.js";
+import { QuarantineGuard } from "../shared/application/quarantine-guard.js";
 import { DEFAULT_RETRY_POLICY } from "../shared/application/retry.js";
 import { RuleBook } from "../shared/application/rule-book.js";
 import { SourceBook } from "../shared/application/source-book.js";
 import { readConfig } from "../shared/config.js";
+import { isHeldBack, toProvisioningFailure, tripsQuarantine } from "../shared/domain/failures.js";
 import { generatePassword } from "../shared/domain/password.js";
-import type { ConnectApi, Ledger } from "../shared/ports.js";
+import type {
+  ApiInvoker,
+  ConnectApi,
+  EventSourceMappings,
+  Ledger,
+  QuarantineStore,
+} from "../shared/ports.js";
 
 /** After a miss, caches older than this are reloaded: a fix may just have landed. */
 const MISS_REFRESH_MS = 1_000;
@@ -55,12 +65,20 @@ export interface HandlerOverrides {
    * mocked (the DynamoDB ledger itself is tested against DynamoDB's API, in test/local).
    */
   readonly ledger?: Ledger;
+  /** The same, for the quarantine state and the Lambda API (tested against theirs elsewhere). */
+  readonly quarantine?: QuarantineStore;
+  readonly mappings?: EventSourceMappings;
+  /**
+   * Wraps the environment's sync: fault injection for tests of failures whose cause lies beyond
+   * the local stack's reach (a removal past the deletion threshold, for one).
+   */
+  readonly wrapSync?: (sync: EmployeeSync) => Pick<EmployeeSync, "sync">;
 }
 
 /** Builds one Lambda environment's handler; configuration errors throw here, at cold start. */
 export const createHandler = (
   env: Readonly<Record<string, string | undefined>> = process.env,
-  { clock = systemClock, ledger }: HandlerOverrides = {},
+  { clock = systemClock, ledger, quarantine, mappings, wrapSync }: HandlerOverrides = {},
 ) => {
   const config = readConfig(env);
   const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
@@ -70,12 +88,35 @@ export const createHandler = (
   });
   const clients = createAwsClients();
   const pacer = new ApiPacer((api: ConnectApi) => config.connectApiRps[api], clock);
-  const connect = new ConnectInstance(
-    clients.connect,
-    config.instanceId,
-    pacedCalls(pacer, DEFAULT_RETRY_POLICY, clock),
-  );
   const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName, clock);
+  const guard = new QuarantineGuard({
+    store:
+      quarantine ??
+      new DynamoDbQuarantine(
+        clients.dynamodb,
+        config.ledgerTableName,
+        () => clock.now(),
+        (ms) => clock.sleep(ms),
+      ),
+    mappings: mappings ?? new LambdaEventSourceMappings(clients.lambda),
+    publisher,
+    settings: {
+      instanceId: config.instanceId,
+      eventSource: config.eventSource,
+      eventBusName: config.eventBusName,
+      failureSpike: config.failureSpike,
+    },
+    clock,
+    log: logger,
+  });
+  const paced = pacedCalls(pacer, DEFAULT_RETRY_POLICY, clock);
+  // Once quarantine is known, no Connect call starts (a retry's neither): calls in flight end.
+  const guarded: ApiInvoker<ConnectApi> = (api, context, call) =>
+    paced(api, context, () => {
+      guard.check();
+      return call();
+    });
+  const connect = new ConnectInstance(clients.connect, config.instanceId, guarded);
   const settings = {
     instanceId: config.instanceId,
     identityManagementType: config.identityManagementType,
@@ -103,7 +144,7 @@ export const createHandler = (
     users: connect,
     settings,
   });
-  const sync = new EmployeeSync({
+  const employeeSync = new EmployeeSync({
     planner,
     users: connect,
     ledger:
@@ -113,6 +154,7 @@ export const createHandler = (
     clock,
     newPassword: generatePassword,
   });
+  const sync = wrapSync ? wrapSync(employeeSync) : employeeSync;
   // Without a source table only canonical bodies are read; with one, JSONata is loaded only
   // once a payload needs a mapping.
   const sources = config.sourceTableName
@@ -168,15 +210,34 @@ export const createHandler = (
       EventsStale: 0,
       EventsParked: 0,
       EventsRetried: 0,
+      EventsHeldBack: 0,
+      Quarantined: 0,
     };
+    await guard.begin({
+      functionName: context.functionName,
+      eventSourceArn: event.Records[0]?.eventSourceARN ?? "",
+      logStreamName: context.logStreamName,
+      awsRequestId: context.awsRequestId,
+      deadlines,
+    });
     const processRecord = async (record: SQSRecord): Promise<void> => {
       try {
+        // Quarantined: the record goes back untouched, parsed or not.
+        guard.check();
         // Tracked, so the events of the batch's records share PutEvents calls.
         const message = inboundMessage(record);
         const result = await publisher.track(() => messages.handle(message, deadlines));
         for (const metric of outcomeMetrics(result)) tally[metric]++;
+        guard.recordOutcome(failedPermanently(result));
       } catch (error) {
-        tally.EventsRetried++;
+        const failure = toProvisioningFailure(error);
+        if (tripsQuarantine(failure)) guard.trip(failure.reason, failure.message, record.messageId);
+        if (isHeldBack(failure)) {
+          tally.EventsHeldBack++;
+          guard.heldBack();
+        } else {
+          tally.EventsRetried++;
+        }
         throw error;
       }
     };
@@ -190,8 +251,14 @@ export const createHandler = (
         throwOnFullBatchFailure: false,
       },
     );
+    const quarantined = await guard.finish();
+    if (quarantined.announced) tally.Quarantined++;
     // One summary line and one data point per metric for the batch.
-    logger.info("Batch processed", { records: event.Records.length, ...tally });
+    logger.info("Batch processed", {
+      records: event.Records.length,
+      ...tally,
+      ...(quarantined.quarantined ? { quarantine: quarantined.reason } : {}),
+    });
     for (const [name, count] of Object.entries(tally)) {
       if (count > 0) metrics.addMetric(name, MetricUnit.Count, count);
     }
@@ -212,7 +279,11 @@ type Metric =
   | "EventsUnchanged"
   | "EventsStale"
   | "EventsParked"
-  | "EventsRetried";
+  | "EventsRetried"
+  /** Records handed back to the queue because the service is quarantined. */
+  | "EventsHeldBack"
+  /** This environment put the service in quarantine (the stack's alarm watches it). */
+  | "Quarantined";
 
 const syncMetric = (result: SyncResult): Metric => {
   switch (result.outcome) {
@@ -228,6 +299,12 @@ const syncMetric = (result: SyncResult): Metric => {
       return "EventsUnchanged";
   }
 };
+
+/** A record parked at once with a permanent reason: what a failure spike counts. */
+const failedPermanently = (result: MessageResult): boolean =>
+  result.kind === "parked"
+    ? result.permanent
+    : result.kind === "several" && result.parked?.permanent === true;
 
 /** A message counts once per event: a payload a source mapping split counts each employee. */
 const outcomeMetrics = (result: MessageResult): Metric[] =>

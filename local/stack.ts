@@ -1,3 +1,4 @@
+import { CreateEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import {
   type ConnectEmulator,
@@ -10,6 +11,13 @@ import {
   type EventBridgeEmulatorOptions,
   startEventBridgeEmulator,
 } from "../emulators/eventbridge/index.js";
+import {
+  type EventSourceMapping,
+  type InvocationReport,
+  type LambdaEmulator,
+  type SqsLambdaHandler,
+  startLambdaEmulator,
+} from "../emulators/lambda/index.js";
 import type { MappingRule } from "../shared/domain/mapping-rule.js";
 import type { SourceMapping } from "../shared/domain/source-mapping.js";
 import { CONNECT_APIS } from "../shared/ports.js";
@@ -33,6 +41,8 @@ export const apiPaceEnv = (seed: ConnectSeed, environments: number): Record<stri
     ]),
   );
 export const LOCAL_EVENT_BUS = "connect-onboarding";
+/** The function the local event source mapping invokes (its environments are the consumers). */
+export const LOCAL_FUNCTION_NAME = "connect-onboarding-local";
 
 export interface LocalStackOptions {
   readonly seed: ConnectSeed;
@@ -51,6 +61,18 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly connect: ConnectEmulator;
   readonly eventBridge: EventBridgeEmulator;
+  /**
+   * The Lambda API (event source mappings) and the onboarding queue's mapping to
+   * LOCAL_FUNCTION_NAME: created Enabled, polling only while a run drives it (local/pipeline.ts).
+   * The function disables it through the API when it quarantines itself; `onboard quarantine
+   * release` enables it again.
+   */
+  readonly lambda: LambdaEmulator;
+  readonly mapping: EventSourceMapping;
+  /** A Lambda client on the stack, as an IaC tool or operator would use it. */
+  readonly lambdaClient: LambdaClient;
+  /** Called after every invocation the mapping makes (once its deletes are done). */
+  onInvoke(listener: (invocation: InvocationReport) => void): () => void;
   readonly queues: Queues;
   readonly table: MappingTable;
   /** The function's environment: its configuration, endpoints and dummy credentials. */
@@ -64,6 +86,11 @@ export interface LocalStack {
   readonly sqs: SQSClient;
   stop(): Promise<void>;
 }
+
+/** The handler of a mapping no run has set up: it never runs, since nothing polls until then. */
+const idle: SqsLambdaHandler = async () => {
+  throw new Error("the local function has no environments yet: drive it with local/pipeline.ts");
+};
 
 /**
  * Starts every AWS stand-in on loopback: the Connect and EventBridge emulators, fauxqs (queue
@@ -84,6 +111,18 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     }),
     startMappingTable(),
   ]);
+  const invoked = new Set<(invocation: InvocationReport) => void>();
+  const lambda = await startLambdaEmulator({
+    region: LOCAL_REGION,
+    sqs: { endpoint: queues.endpoint },
+    // Pollers run while a run drives them (or --serve), never behind a test's back.
+    autoStart: false,
+    // A run with one consumer leaves ScalingConfig unset (AWS's minimum maximum is 2).
+    defaultConcurrency: 1,
+    onInvoke: (_stats, invocation) => {
+      for (const listener of invoked) listener(invocation);
+    },
+  });
   const aws = {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: "local",
@@ -92,6 +131,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
     AWS_ENDPOINT_URL_SQS: queues.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
     // Powertools reads these from process.env itself. Metrics would print EMF documents, and
     // CloudWatch is not part of the local stack.
     POWERTOOLS_METRICS_DISABLED: "true",
@@ -120,11 +160,26 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   };
   const sqs = new SQSClient({ endpoint: queues.endpoint, region: LOCAL_REGION });
+  const lambdaClient = new LambdaClient({ endpoint: lambda.endpoint, region: LOCAL_REGION });
+  // Until a run says what its environments are, the function refuses work (nothing polls yet).
+  lambda.addFunction({ functionName: LOCAL_FUNCTION_NAME, createHandler: () => idle });
+  const { UUID } = await lambdaClient.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: LOCAL_FUNCTION_NAME,
+      EventSourceArn: queues.queueArn,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      Enabled: true,
+    }),
+  );
+  const mapping = lambda.mapping(UUID ?? "");
+  if (!mapping) throw new Error("the event source mapping the API created is not registered");
+  await mapping.waitForState("Enabled");
   const clientEnv = {
     AWS_ENDPOINT_URL_SQS: queues.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_ENDPOINT_URL_CONNECT: connect.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
     AWS_REGION: LOCAL_REGION,
     // The AWS CLI reads this one, not AWS_REGION.
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -138,11 +193,21 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     QUEUE_URL: queues.queueUrl,
     DLQ_URL: queues.dlqUrl,
     EVENT_BUS_NAME: env.EVENT_BUS_NAME,
+    // The function and its mapping, for `onboard quarantine` and `aws lambda`.
+    FUNCTION_NAME: LOCAL_FUNCTION_NAME,
+    EVENT_SOURCE_MAPPING_UUID: mapping.uuid,
   };
 
   return {
     connect,
     eventBridge,
+    lambda,
+    mapping,
+    lambdaClient,
+    onInvoke(listener) {
+      invoked.add(listener);
+      return () => invoked.delete(listener);
+    },
     queues,
     table,
     env,
@@ -150,6 +215,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     sqs,
     async stop() {
       sqs.destroy();
+      lambdaClient.destroy();
+      // The pollers first: they still delete what they hold on the queues.
+      await lambda.stop();
       await Promise.all([connect.stop(), eventBridge.stop(), queues.stop(), table.stop()]);
       for (const [key, value] of Object.entries(previous)) {
         if (value === undefined) delete process.env[key];

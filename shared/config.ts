@@ -4,6 +4,7 @@ import {
   parseForbiddenProfiles,
 } from "./domain/forbidden-profiles.js";
 import { parseProfileRef } from "./domain/profile-ref.js";
+import { SPIKE_MIN_RECORDS, type SpikeSettings } from "./domain/quarantine.js";
 import {
   DEFAULT_USERNAME_TEMPLATE,
   IDENTITY_MANAGEMENT_TYPES,
@@ -32,6 +33,8 @@ export interface OnboardingConfig {
   readonly connectApiRps: Readonly<Record<ConnectApi, number>>;
   readonly mappingCacheTtlSeconds: number;
   readonly profileCacheTtlSeconds: number;
+  /** When the recent records' permanent failures quarantine the service (docs/quarantine.md). */
+  readonly failureSpike: SpikeSettings;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
 }
@@ -56,6 +59,8 @@ export const LOG_LEVELS = [
 ] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 const INSTANCE_ID = /^[A-Za-z0-9-]{1,100}$/;
+/** One character per record in one DynamoDB item: far below its 400 KB, however busy. */
+const MAX_WINDOW_RECORDS = 1_000;
 const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[\w-]+:\d{12}:instance\/([A-Za-z0-9-]{1,100})$/;
 
 /**
@@ -172,6 +177,20 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
       (n) => n >= 0,
       "a number of seconds >= 0",
     ),
+    failureSpike: {
+      windowRecords: number(
+        "QUARANTINE_WINDOW_RECORDS",
+        50,
+        (n) => Number.isInteger(n) && n >= SPIKE_MIN_RECORDS && n <= MAX_WINDOW_RECORDS,
+        `an integer from ${SPIKE_MIN_RECORDS} (the fewest records a spike is judged on) to ${MAX_WINDOW_RECORDS}`,
+      ),
+      failurePercent: number(
+        "QUARANTINE_FAILURE_PERCENT",
+        40,
+        (n) => n >= 0 && n <= 100,
+        "a percentage from 0 to 100 (100: a failure spike never quarantines)",
+      ),
+    },
     serviceName: value("POWERTOOLS_SERVICE_NAME") ?? "connect-onboarding",
     logLevel: oneOf("POWERTOOLS_LOG_LEVEL", LOG_LEVELS, "INFO"),
   };

@@ -6,12 +6,21 @@
 import { createHash } from "node:crypto";
 import type { ReasonCode } from "./failures.js";
 import type { UserChange, UsernameDrift } from "./plan.js";
+import type { QuarantineCounts, QuarantineReason } from "./quarantine.js";
 
 export const USER_CREATED = "Connect User Created";
 export const USER_UPDATED = "Connect User Updated";
 export const PROVISIONING_FAILED = "Connect User Provisioning Failed";
+export const PROVISIONING_QUARANTINED = "Provisioning Quarantined";
+export const PROVISIONING_RESUMED = "Provisioning Resumed";
 
-export const DETAIL_TYPES = [USER_CREATED, USER_UPDATED, PROVISIONING_FAILED] as const;
+export const DETAIL_TYPES = [
+  USER_CREATED,
+  USER_UPDATED,
+  PROVISIONING_FAILED,
+  PROVISIONING_QUARANTINED,
+  PROVISIONING_RESUMED,
+] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
 /** How a Created event came about: the user was made now, or was found already there. */
@@ -133,6 +142,60 @@ export const provisioningFailedEvent = (
     instanceId: facts.instanceId,
     reason: facts.reason,
     message: facts.message,
+    occurredAt: now.toISOString(),
+  },
+});
+
+/** What the service-wide events say: about the service, so no employee or source event. */
+export interface QuarantineFacts {
+  readonly instanceId: string;
+  readonly reason: QuarantineReason;
+  /** When the quarantine began (ISO 8601): with the instance, it identifies the quarantine. */
+  readonly since: string;
+  readonly counts: QuarantineCounts;
+}
+
+/**
+ * One per quarantine: every environment that trips the same quarantine would give the same
+ * eventId, though only the one whose trip was recorded first publishes it.
+ */
+export const provisioningQuarantinedEvent = (
+  source: string,
+  facts: QuarantineFacts & { readonly detail: string },
+  now: Date,
+): OutputEvent => ({
+  source,
+  detailType: PROVISIONING_QUARANTINED,
+  detail: {
+    eventId: deterministicId("provisioning-quarantined", facts.instanceId, facts.since),
+    sourceEventId: null,
+    employeeId: null,
+    instanceId: facts.instanceId,
+    reason: facts.reason,
+    message: facts.detail,
+    counts: { ...facts.counts },
+    since: facts.since,
+    occurredAt: now.toISOString(),
+  },
+});
+
+/** The release of the quarantine that began at `since` (`onboard quarantine release`). */
+export const provisioningResumedEvent = (
+  source: string,
+  facts: QuarantineFacts & { readonly allowedRemovals: number },
+  now: Date,
+): OutputEvent => ({
+  source,
+  detailType: PROVISIONING_RESUMED,
+  detail: {
+    eventId: deterministicId("provisioning-resumed", facts.instanceId, facts.since),
+    sourceEventId: null,
+    employeeId: null,
+    instanceId: facts.instanceId,
+    reason: facts.reason,
+    counts: { ...facts.counts },
+    since: facts.since,
+    allowedRemovals: facts.allowedRemovals,
     occurredAt: now.toISOString(),
   },
 });

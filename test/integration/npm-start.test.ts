@@ -55,7 +55,17 @@ describe("npm start", () => {
     const run = await start("--json");
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as PipelineReport;
-    expect(Object.keys(report).sort()).toEqual(["deadLetters", "published", "stats", "users"]);
+    expect(Object.keys(report).sort()).toEqual([
+      "deadLetters",
+      "published",
+      "quarantine",
+      "queued",
+      "stats",
+      "users",
+    ]);
+    // Nothing trips the quarantine in the samples: every message is done, none waits.
+    expect(report.quarantine).toEqual({ active: false, reason: null });
+    expect(report.queued).toEqual([]);
     // Phase one: the canonical samples (12 bodies) and the shipped source mappings' payloads (5
     // bodies, 7 employees: BambooHR's webhook carries 3). Phase two: a mover, an email
     // correction, an update that changes nothing, the newer of two updates; phase three: the

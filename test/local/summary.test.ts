@@ -38,6 +38,8 @@ const report = (created: number, adopted: number, parked: [string, number][]): P
     users: [],
     published,
     deadLetters,
+    queued: [],
+    quarantine: { active: false, reason: null },
     stats: {
       received: created + adopted + deadLetters.length,
       created,
