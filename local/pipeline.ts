@@ -141,7 +141,10 @@ export const runPhases = async (
     sent += bodies.length;
     options.onSent?.(enqueued);
     // Quarantined: what waits stays on the queue, and later phases are not sent.
-    if ((await drainQueue(stack, { ...options, handlers, sent })).quarantined) break;
+    if ((await drainQueue(stack, { ...options, handlers, sent })).quarantined) {
+      await handedBack(stack);
+      break;
+    }
   }
   return {
     ...(await collectReport(stack)),
@@ -193,6 +196,19 @@ export const drainQueue = async (
     await runner.stop();
   }
   return { drainedAfterMs, quarantined };
+};
+
+/**
+ * Waits for the records a quarantined batch handed back to be visible on the queue again (their
+ * visibility timeout lapses; with the mapping disabled nobody receives them), so the report's
+ * `queued` holds every message that waits for the release.
+ */
+const handedBack = async (stack: LocalStack): Promise<void> => {
+  const giveUpAt = Date.now() + stack.queues.visibilityTimeoutSeconds * 1000 + 5_000;
+  while (Date.now() < giveUpAt) {
+    if ((await queueDepth(stack.sqs, stack.queues.queueUrl)).inFlight === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
+  }
 };
 
 /** Disabling or disabled: consumption stops (a quarantine, until the release enables it). */
