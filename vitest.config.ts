@@ -13,6 +13,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // A private temporary directory for the run, checked empty at the end.
     globalSetup: ["test/support/temp-dir-check.ts"],
+    // Every event a test publishes is checked against docs/schemas/ (test/support/event-contracts.ts).
+    setupFiles: ["test/support/contract-check-setup.ts"],
     env: {
       // The AWS SDK's own switch for its notice that it will soon need Node 22 (this project
       // supports 20.19): it would otherwise print once per worker and child process. Only that

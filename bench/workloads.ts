@@ -53,6 +53,67 @@ export const hireBody = (run: string, i: number): string => {
   });
 };
 
+/**
+ * The mover benchmark's two places: a mover goes from the first to the second, which differ in
+ * routing profile, security profiles and hierarchy group only (same phone settings, same tags),
+ * so each mover needs exactly three changes, on three APIs.
+ */
+export const MOVER_RULES: readonly MappingRule[] = [
+  {
+    ruleId: "bench-care",
+    priority: 0,
+    enabled: true,
+    match: { department: "Customer Care" },
+    routingProfile: "Customer Care Routing",
+    securityProfiles: ["Agent"],
+    hierarchyGroup: "Remote Team",
+    phone: { type: "SOFT_PHONE", autoAccept: false, afterContactWorkTimeLimit: 30 },
+    tags: { costCenter: "CC-100" },
+  },
+  {
+    ruleId: "bench-sales",
+    priority: 0,
+    enabled: true,
+    match: { department: "Sales" },
+    routingProfile: "Sales Routing",
+    securityProfiles: ["Agent", "Spanish QA"],
+    hierarchyGroup: "Sales East",
+    phone: { type: "SOFT_PHONE", autoAccept: false, afterContactWorkTimeLimit: 30 },
+    tags: { costCenter: "CC-100" },
+  },
+];
+
+/** The API each of a mover's changes is made with. */
+export const MOVER_APIS = [
+  "UpdateUserRoutingProfile",
+  "UpdateUserSecurityProfiles",
+  "UpdateUserHierarchy",
+] as const;
+
+/** Mover number `i`'s hire (in Customer Care), then its move to Sales a day later. */
+export const moverBodies = (run: string, i: number): { hire: string; move: string } => {
+  const employee = {
+    employeeId: `M-${run}-${i}`,
+    firstName: FIRST[i % FIRST.length],
+    lastName: LAST[(i * 7) % LAST.length],
+    workEmail: `mover.${run}.${i}@example.com`,
+    jobTitle: "Agent II",
+    location: "Austin",
+  };
+  const event = (eventType: string, occurredAt: string, department: string) =>
+    JSON.stringify({
+      eventType,
+      eventId: `bench-${run}-${eventType}-${i}`,
+      occurredAt,
+      source: "benchmark",
+      employee: { ...employee, department },
+    });
+  return {
+    hire: event("EmployeeHired", "2026-11-28T10:00:00Z", "Customer Care"),
+    move: event("EmployeeUpdated", "2026-11-29T10:00:00Z", "Sales"),
+  };
+};
+
 const DEPARTMENTS = Array.from({ length: 40 }, (_, i) => `Department ${i}`);
 const LOCATIONS = Array.from({ length: 25 }, (_, i) => `City ${i}`);
 const TITLES = ["Agent*", "*Supervisor*", "Analyst", "Manager", "*"];

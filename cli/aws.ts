@@ -37,6 +37,14 @@ export const sqsClient = (options: AwsOptions): SQSClient => new SQSClient(clien
 export const connectClient = (options: AwsOptions): ConnectClient =>
   new ConnectClient({ ...clientConfig(options), retryMode: "adaptive", maxAttempts: 10 });
 
+/**
+ * For commands that pace their Connect calls as the function does (shared/application's
+ * pacedCalls): one attempt per call, so a throttle reaches the pacer, which slows that API's
+ * lane for every call in flight and retries within its own policy.
+ */
+export const pacedConnectClient = (options: AwsOptions): ConnectClient =>
+  new ConnectClient({ ...clientConfig(options), maxAttempts: 1 });
+
 /** The document client, so rules go in and out as plain objects, as the function reads them. */
 export const dynamoDbClient = (options: AwsOptions): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)), {

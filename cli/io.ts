@@ -1,4 +1,5 @@
-import { NO_DEADLINE } from "../shared/application/deadline.js";
+import { setMaxListeners } from "node:events";
+import type { Deadline } from "../shared/application/deadline.js";
 import { silentLog } from "../shared/application/log.js";
 import type { CallContext } from "../shared/ports.js";
 /**
@@ -16,6 +17,11 @@ export interface CliIo {
    * ending the process, and the command finishes the message in hand, then stops.
    */
   readonly interruptible: () => AbortSignal;
+  /**
+   * Asks the person at the terminal and resolves to their answer; absent when no terminal can
+   * answer (stdin is a pipe or a file), where a command that must ask refuses instead.
+   */
+  readonly prompt?: (question: string) => Promise<string>;
 }
 
 /** Exit codes: scripts tell "found problems" from "called me wrong". */
@@ -111,7 +117,18 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /**
+ * Never reached: the operator stops a command with Ctrl-C. Every SDK call in flight listens on
+ * its signal, and reconcile has many in flight at once: without a limit of its own, Node would
+ * print a listener-leak warning on the operator's terminal.
+ */
+function operatorDeadline(): Deadline {
+  const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
+  return { at: Number.POSITIVE_INFINITY, signal };
+}
+
+/**
  * What the CLI's AWS calls run under: an operator waits on them, no Lambda deadline applies,
  * and retries are the SDK client's own (cli/aws.ts), so nothing is logged per retry.
  */
-export const CLI_CALLS: CallContext = { deadline: NO_DEADLINE, log: silentLog };
+export const CLI_CALLS: CallContext = { deadline: operatorDeadline(), log: silentLog };

@@ -2,6 +2,7 @@
  * `onboard`: the operator's command line (run through `cli/onboard.js`, which needs no build).
  * This file wires the process to the commands: streams, terminal detection, Ctrl-C.
  */
+import { createInterface } from "node:readline/promises";
 import { EXIT } from "./io.js";
 import { runCli } from "./program.js";
 
@@ -51,10 +52,29 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+/**
+ * One question on the terminal, answered on stdin; the question goes to stderr with the rest of
+ * what is said to the person, so stdout stays the result. Ctrl-C while asked is "no".
+ */
+const askOnTerminal = async (question: string): Promise<string> => {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  const declined = new AbortController();
+  terminal.on("SIGINT", () => declined.abort());
+  try {
+    return await terminal.question(question, { signal: declined.signal });
+  } catch {
+    process.stderr.write("\n");
+    return "";
+  } finally {
+    terminal.close();
+  }
+};
+
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   interactive: Boolean(process.stderr.isTTY),
+  ...(process.stdin.isTTY ? { prompt: askOnTerminal } : {}),
   interruptible: () => {
     graceful = true;
     return controller.signal;

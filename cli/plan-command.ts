@@ -72,7 +72,7 @@ export const runPlan = async (file: string, options: PlanOptions, io: CliIo): Pr
   }
 };
 
-const loadRules = async (
+export const loadRules = async (
   options: PlanOptions,
   forbiddenSecurityProfiles: readonly string[],
   io: CliIo,

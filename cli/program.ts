@@ -84,6 +84,7 @@ the operation failed, 2 wrong usage, 130 interrupted. Ctrl-C or SIGTERM ends any
   addSend(program, io, setExit);
   addHistory(program, io, setExit);
   addQuarantine(program, io, setExit);
+  addReconcile(program, io, setExit);
   return program;
 };
 
@@ -173,8 +174,23 @@ const addMappings = (program: Command, io: CliIo, setExit: SetExit): void => {
     .requiredOption("--table <name>", "the mapping table")
     .option("--dry-run", "show the diff, write nothing")
     .option("--prune", "also delete rules the file does not have")
+    .option(
+      "--impact",
+      "before writing, show which managed employees the new rules move, from which rule to which, and what their users would get",
+    )
+    .option("--ledger-table <name>", "with --impact: the ledger, whose employees are judged")
     .addOption(forbiddenOption())
-    .option("--json", "print the diff as JSON")
+    .option("--json", "print the diff (and the impact) as JSON")
+    .addHelpText(
+      "after",
+      `
+--impact JSON: "impact":{"ledgerTable","moves":[{"from","to"|null,"employeeIds","changes":[{"aspect","from","to"}]|null}],
+       "totals":{"employees","moving","changing","unmatched","unaffected"},"unrecordedKeys"}
+
+Example:
+  onboard mappings import new-rules.json --table "$MAPPING_TABLE_NAME" --impact \\
+    --ledger-table "$LEDGER_TABLE_NAME" --dry-run`,
+    )
     .action(async (file: string, _opts: unknown, command: Command) => {
       const { runImport } = await import("./mappings/import.js");
       setExit(await runImport(file, options(command), io));
@@ -422,6 +438,83 @@ const addHistory = (program: Command, io: CliIo, setExit: SetExit): void => {
     .action(async (employeeId: string, _opts: unknown, command: Command) => {
       const { runHistory } = await import("./history.js");
       setExit(await runHistory(employeeId.trim(), options(command), io));
+    });
+};
+
+const addReconcile = (program: Command, io: CliIo, setExit: SetExit): void => {
+  const defaults = functionDefaults();
+  program
+    .command("reconcile")
+    .description(
+      "HR's roster against the instance's users and the ledger: every employee and user MISSING, DRIFTED (with the differences), ORPHANED, UNMANAGED or IN_SYNC. Changes nothing; --apply sends the fixes through the onboarding queue.",
+    )
+    .requiredOption(
+      "--roster <file>",
+      "the active employees: .csv (employee fields as columns), .json, .jsonl or a folder (employee objects, events, or payloads a source mapping reads)",
+    )
+    .requiredOption("--instance-id <id>", "Connect instance ID or ARN")
+    .requiredOption(
+      "--ledger-table <name>",
+      "the ledger table (the stack's LedgerTableName output)",
+    )
+    .addOption(new Option("--mappings <file>", "rules from a JSON or CSV file").conflicts("table"))
+    .option("--table <name>", "rules from the mapping table")
+    .addOption(
+      new Option("--sources <file>", "source mappings from a file or folder").conflicts(
+        "sourceTable",
+      ),
+    )
+    .option("--source-table <name>", "source mappings from the source table")
+    .addOption(
+      new Option(
+        "--identity-management-type <type>",
+        `${IDENTITY_MANAGEMENT_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
+      )
+        .default(defaults.identityManagementType)
+        .argParser(oneOf(IDENTITY_MANAGEMENT_TYPES)),
+    )
+    .option(
+      "--username-template <template>",
+      "as the function's USERNAME_TEMPLATE",
+      defaults.usernameTemplate,
+    )
+    .addOption(forbiddenOption())
+    .option(
+      "--as-of <date-time>",
+      "when the roster was true, the HR version of the fixes (default: the file's modification time)",
+    )
+    .addOption(
+      new Option(
+        "--rps <n>",
+        "calls per second per Connect API (default: CONNECT_API_RPS and CONNECT_API_RPS_<Api> as the function reads them, else 1)",
+      ).argParser(positiveNumber),
+    )
+    .option("--all", "also list the IN_SYNC entries")
+    .option("--json", "print the classification as JSON")
+    .option("--apply", "send the fixes through the onboarding queue, after asking")
+    .addOption(
+      new Option("--queue-url <url>", "with --apply: the queue the function reads").argParser(url),
+    )
+    .option("--yes", "with --apply: send without asking")
+    .option("--include-orphans", "with --apply: also send a termination for each ORPHANED user")
+    .addHelpText(
+      "after",
+      `
+JSON: {"roster","asOf","instanceId","entries":[{"class","employeeId","userId","username","ruleId",
+       "differences":[{"aspect","from","to"}] (DRIFTED),"usernameDrift"?,"failure"?,"note"?,
+       "fix":"EmployeeHired"|"EmployeeUpdated"|"EmployeeTerminated"|null}],
+       "totals":{"MISSING","DRIFTED","ORPHANED","UNMANAGED","IN_SYNC"},"problems":[...],
+       "applied":{"queueUrl","sent","events","messageIds","withheld"}|null}
+Exits 1 when a roster record cannot be read or, without --apply, when anything is MISSING,
+DRIFTED or ORPHANED; with --apply, 0 once the fixes are sent.
+
+Example:
+  onboard reconcile --roster hr-export.csv --instance-id "$CONNECT_INSTANCE_ID" \\
+    --ledger-table "$LEDGER_TABLE_NAME" --table "$MAPPING_TABLE_NAME" --apply --queue-url "$QUEUE_URL"`,
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { runReconcile } = await import("./reconcile/command.js");
+      setExit(await runReconcile(options(command), io));
     });
 };
 

@@ -118,7 +118,7 @@ export const runQuarantineRelease = async (
       publisher.publish(
         provisioningResumedEvent(
           released.eventSource,
-          { ...released, allowedRemovals: allow },
+          { ...released, allowRemovals: allow },
           new Date(),
         ),
         NO_DEADLINE,

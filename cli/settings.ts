@@ -1,5 +1,6 @@
 import { ConfigurationError, readConfig } from "../shared/config.js";
 import type { IdentityManagementType } from "../shared/domain/username.js";
+import type { ConnectApi } from "../shared/ports.js";
 import { UsageError } from "./io.js";
 
 /** The user settings a CreateUser request depends on, as the function would have them. */
@@ -65,3 +66,29 @@ export const userSettings = (input: UserSettingsInput): ResolvedUserSettings => 
 
 /** The function's defaults, for `--help`. */
 export const functionDefaults = (): ResolvedUserSettings => userSettings({});
+
+/**
+ * The pace of each Connect API for a command that reads the instance in bulk, read as the
+ * function reads CONNECT_API_RPS and CONNECT_API_RPS_<Api> (default 1 per second), so an
+ * operator can give the CLI the share of the quota the function leaves. `rps` (the command's
+ * --rps) sets every API.
+ */
+export const connectApiRates = (
+  rps: number | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<Record<ConnectApi, number>> => {
+  const paces =
+    rps === undefined
+      ? Object.fromEntries(
+          Object.entries(env).filter(
+            ([name]) => name === "CONNECT_API_RPS" || name.startsWith("CONNECT_API_RPS_"),
+          ),
+        )
+      : { CONNECT_API_RPS: String(rps) };
+  try {
+    return readConfig({ ...STAND_INS, ...paces }).connectApiRps;
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    throw new UsageError(error.problems.join("; "));
+  }
+};

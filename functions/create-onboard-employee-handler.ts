@@ -41,6 +41,7 @@ import { SourceBook } from "../shared/application/source-book.js";
 import { readConfig } from "../shared/config.js";
 import { isHeldBack, toProvisioningFailure, tripsQuarantine } from "../shared/domain/failures.js";
 import { generatePassword } from "../shared/domain/password.js";
+import { quarantineReasonOf } from "../shared/domain/quarantine.js";
 import type {
   ApiInvoker,
   ConnectApi,
@@ -231,7 +232,9 @@ export const createHandler = (
         guard.recordOutcome(failedPermanently(result));
       } catch (error) {
         const failure = toProvisioningFailure(error);
-        if (tripsQuarantine(failure)) guard.trip(failure.reason, failure.message, record.messageId);
+        if (tripsQuarantine(failure)) {
+          guard.trip(quarantineReasonOf(failure.reason), failure.message, record.messageId);
+        }
         if (isHeldBack(failure)) {
           tally.EventsHeldBack++;
           guard.heldBack();

@@ -16,6 +16,9 @@ const { EMPLOYEE_ID_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE } = requireTs(
   "../shared/domain/connect-user.ts",
   __filename,
 );
+// The bus's schemas for the EventBridge schema registry, from the contracts docs/schemas/ is
+// generated from (shared/contracts/documents.ts).
+const { registrySchemas, pascalNameOf } = requireTs("../shared/contracts/documents.ts", __filename);
 
 /** Connect instance IDs are UUIDs; the API accepts 1 to 100 characters of [A-Za-z0-9-]. */
 const INSTANCE_ID = /^[A-Za-z0-9-]{1,100}$/;
@@ -299,6 +302,7 @@ const deriveSettings = (params, { region } = {}) => {
   // queues, whose DLQ holds the hires still to be fixed and replayed.
   settings.tableDeletionPolicy = settings.deletionProtection ? "Retain" : "Delete";
   settings.queueDeletionPolicy = settings.tableDeletionPolicy;
+  settings.eventSchemas = eventSchemas(settings.eventSource);
   if (problems.length > 0) {
     throw new StackParameterError(`Invalid stack parameters:\n  - ${problems.join("\n  - ")}`);
   }
@@ -339,6 +343,20 @@ const forbiddenSecurityProfiles = (raw, instanceId, problems) => {
   }
   return { text: entries.join(","), arns };
 };
+
+/**
+ * The schema registry's entries (AWS::EventSchemas::Schema in serverless.yml), one per
+ * DetailType, keyed by its name in code (ConnectUserCreated): the name, the description and
+ * the OpenAPI 3 document EventBridge generates code bindings from, which names the events'
+ * source, the stack's eventSource.
+ */
+const eventSchemas = (source) =>
+  Object.fromEntries(
+    registrySchemas(source).map((schema) => [
+      pascalNameOf(schema.detailType),
+      { name: schema.schemaName, description: schema.description, content: schema.content },
+    ]),
+  );
 
 /**
  * Tag keys a rule may put on a user. The role matches them with StringLike, so `*` and `?` are

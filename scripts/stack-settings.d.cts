@@ -38,6 +38,8 @@ export interface StackSettings {
   employeeIdTag: string;
   tableDeletionPolicy: "Retain" | "Delete";
   queueDeletionPolicy: "Retain" | "Delete";
+  /** The schema registry's entries, by DetailType's name in code (ConnectUserCreated). */
+  eventSchemas: Record<string, { name: string; description: string; content: string }>;
 }
 
 /** The function's resource variables: plain names, or a Ref CloudFormation fills in. */

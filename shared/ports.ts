@@ -94,6 +94,23 @@ export interface UserSummary {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** A user as ListUsers shows it: its ID and username, nothing about whose it is. */
+export interface UserListing {
+  readonly userId: string;
+  readonly username: string;
+}
+
+/**
+ * The instance's users in bulk, for reconciliation (docs/cli.md): paged, each page one paced
+ * call, so the whole instance costs a few calls rather than one per user.
+ */
+export interface UserDirectory {
+  /** Every user tagged managedBy=connect-onboarding, as the (lagging) search index sees them. */
+  listManagedUsers(context: CallContext): Promise<UserSummary[]>;
+  /** Every user of the instance, from ListUsers, which sees fresh writes at once. */
+  listUsers(context: CallContext): Promise<UserListing[]>;
+}
+
 /** The instance's users, one method per Connect API the lifecycle needs. */
 export interface ConnectUsers {
   createUser(request: CreateUserRequest, context: CallContext): Promise<CreateUserResult>;
@@ -174,6 +191,14 @@ export interface Ledger {
 export interface LedgerReader {
   entry(employeeId: string): Promise<LedgerEntry | undefined>;
   history(employeeId: string): Promise<HistoryEntry[]>;
+}
+
+/** The ledger in bulk: reconciliation reads the employees it compares, impact analysis all. */
+export interface LedgerInventory {
+  /** The state of each of these employees the ledger holds (none for one it never saw). */
+  entries(employeeIds: readonly string[], context: CallContext): Promise<LedgerEntry[]>;
+  /** Every employee's state. */
+  allEntries(context: CallContext): Promise<LedgerEntry[]>;
 }
 
 /** Puts events on the bus; resolves only once the bus accepted the entry. */

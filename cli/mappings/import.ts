@@ -1,10 +1,12 @@
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { formatOf, parseRuleFile } from "../../shared/domain/mapping-rule-file.js";
+import type { RuleImpact } from "../../shared/domain/rule-impact.js";
 import { type AwsOptions, dynamoDbClient } from "../aws.js";
 import { readText } from "../event-file.js";
-import { type CliIo, EXIT, OperationError, printJson, table } from "../io.js";
+import { type CliIo, EXIT, OperationError, printJson, table, UsageError } from "../io.js";
 import { userSettings } from "../settings.js";
 import { diffRules, type RuleDiff, tagsLost } from "./diff.js";
+import { impactOfImport, renderImpact } from "./impact.js";
 import { describeRuleFileError, plural, printWarnings } from "./rule-file.js";
 import { scanTable, writeRules } from "./table.js";
 
@@ -14,6 +16,9 @@ export interface ImportOptions extends AwsOptions {
   readonly dryRun?: boolean;
   readonly prune?: boolean;
   readonly json?: boolean;
+  /** Before writing, what the new rules would do to the employees the ledger holds. */
+  readonly impact?: boolean;
+  readonly ledgerTable?: string;
 }
 
 /**
@@ -26,6 +31,12 @@ export const runImport = async (
   options: ImportOptions,
   io: CliIo,
 ): Promise<number> => {
+  if (options.impact && !options.ledgerTable) {
+    throw new UsageError("--impact reads the employees from the ledger: give --ledger-table");
+  }
+  if (options.ledgerTable && !options.impact) {
+    throw new UsageError("--ledger-table goes with --impact");
+  }
   const { forbiddenSecurityProfiles } = userSettings(
     options.forbiddenSecurityProfiles === undefined
       ? {}
@@ -44,18 +55,38 @@ export const runImport = async (
   }
   const client = dynamoDbClient(options);
   try {
-    const diff = diffRules(rules, await scanTable(client, options.table));
+    const items = await scanTable(client, options.table);
+    const diff = diffRules(rules, items);
     const puts: MappingRule[] = [...diff.added, ...diff.changed.map((change) => change.rule)];
     const deletes = options.prune ? diff.notInFile.map((item) => item.key) : [];
+    // Judged before anything is written, against the table as the function reads it now.
+    const impact =
+      options.impact && options.ledgerTable
+        ? await impactOfImport(client, options.ledgerTable, validRules(items), [
+            ...rules,
+            ...(options.prune ? [] : validRules(diff.notInFile)),
+          ])
+        : undefined;
     const written = options.dryRun ? null : await writeRules(client, options.table, puts, deletes);
-    if (options.json) printJson(io, { ...importReport(file, options, diff, written), warnings });
-    else io.stdout(renderImport(file, options, diff, written));
+    if (options.json) {
+      printJson(io, {
+        ...importReport(file, options, diff, written),
+        ...(impact ? { impact: { ledgerTable: options.ledgerTable, ...impact } } : {}),
+        warnings,
+      });
+    } else io.stdout(renderImport(file, options, diff, written, impact));
     warnTagsLost(file, format, diff, written !== null, io);
     return EXIT.ok;
   } finally {
     client.destroy();
   }
 };
+
+/** The items the function reads as rules; it skips the others. */
+const validRules = (items: readonly { validation: { ok: boolean } }[]): MappingRule[] =>
+  items.flatMap((item) =>
+    item.validation.ok ? [(item.validation as { ok: true; rule: MappingRule }).rule] : [],
+  );
 
 const importReport = (
   file: string,
@@ -83,6 +114,7 @@ const renderImport = (
   options: ImportOptions,
   diff: RuleDiff,
   written: { puts: number; deletes: number } | null,
+  impact?: RuleImpact,
 ): string => {
   const rows: string[][] = [
     ...diff.added.map((rule) => ["+", "added", rule.ruleId, describeMatch(rule)]),
@@ -105,6 +137,7 @@ const renderImport = (
   ];
   const puts = diff.added.length + diff.changed.length;
   const deletes = options.prune ? diff.notInFile.length : 0;
+  if (impact) lines.push(renderImpact(options.ledgerTable as string, impact).trimEnd());
   lines.push(
     written
       ? `Wrote ${plural(written.puts, "rule")}, deleted ${written.deletes}.`

@@ -19,6 +19,8 @@ import {
   type ConnectUser,
   EMPLOYEE_ID_TAG,
   type IdentityInfo,
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
   type PhoneConfig,
 } from "../domain/connect-user.js";
 import type { CreateUserRequest } from "../domain/desired-user.js";
@@ -31,14 +33,18 @@ import type {
   CreateUserResult,
   ProfileCatalog,
   ProfileSummary,
+  UserDirectory,
+  UserListing,
   UserSummary,
 } from "../ports.js";
 import { classifyConnectError } from "./connect-errors.js";
 
 /** The List APIs' page size ceilings (API reference): 1000 for users and the profile lists. */
 const LIST_PAGE_SIZE = 1000;
-/** SearchUsers returns at most 100 users per page. */
+/** One employee's users fit in a page of 100; a whole instance is read in pages of 500. */
 const SEARCH_PAGE_SIZE = 100;
+/** SearchUsers' MaxResults ceiling (model `MaxResult500`). */
+const SEARCH_PAGE_MAX = 500;
 
 /** Runs a call unpaced, for tools that pace themselves (or need not). */
 export const directCalls: ApiInvoker<ConnectApi> = (_api, _context, call) => call();
@@ -47,7 +53,7 @@ export const directCalls: ApiInvoker<ConnectApi> = (_api, _context, call) => cal
  * The Connect instance's users and profiles over the AWS SDK: one method per API, each call run
  * through `invoke` (the application's pacing and retries) and its errors classified.
  */
-export class ConnectInstance implements ConnectUsers, ProfileCatalog {
+export class ConnectInstance implements ConnectUsers, ProfileCatalog, UserDirectory {
   constructor(
     private readonly client: ConnectClient,
     private readonly instanceId: string,
@@ -144,6 +150,63 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog {
         }
       }
       nextToken = output.NextToken;
+    } while (nextToken);
+    return users;
+  }
+
+  async listManagedUsers(context: CallContext): Promise<UserSummary[]> {
+    const users: UserSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const output = await this.invoke("SearchUsers", context, () =>
+        this.send("SearchUsers", () =>
+          this.client.send(
+            new SearchUsersCommand({
+              InstanceId: this.instanceId,
+              MaxResults: SEARCH_PAGE_MAX,
+              ...(token ? { NextToken: token } : {}),
+              SearchFilter: {
+                TagFilter: {
+                  TagCondition: { TagKey: MANAGED_BY_TAG, TagValue: MANAGED_BY_VALUE },
+                },
+              },
+            }),
+            { abortSignal: context.deadline.signal },
+          ),
+        ),
+      );
+      for (const user of output.Users ?? []) {
+        if (user.Id && user.Tags?.[MANAGED_BY_TAG] === MANAGED_BY_VALUE) {
+          users.push({ userId: user.Id, username: user.Username ?? "", tags: user.Tags });
+        }
+      }
+      nextToken = output.NextToken;
+    } while (nextToken);
+    return users;
+  }
+
+  async listUsers(context: CallContext): Promise<UserListing[]> {
+    const users: UserListing[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const page = await this.invoke("ListUsers", context, () =>
+        this.send("ListUsers", () =>
+          this.client.send(
+            new ListUsersCommand({
+              InstanceId: this.instanceId,
+              MaxResults: LIST_PAGE_SIZE,
+              ...(token ? { NextToken: token } : {}),
+            }),
+            { abortSignal: context.deadline.signal },
+          ),
+        ),
+      );
+      for (const user of page.UserSummaryList ?? []) {
+        if (user.Id) users.push({ userId: user.Id, username: user.Username ?? "" });
+      }
+      nextToken = page.NextToken;
     } while (nextToken);
     return users;
   }

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateScan,
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -17,7 +19,7 @@ import type {
   StoredEvent,
 } from "../domain/ledger.js";
 import type { UserChange } from "../domain/plan.js";
-import type { CallContext, ClaimResult, Ledger, LedgerReader } from "../ports.js";
+import type { CallContext, ClaimResult, Ledger, LedgerInventory, LedgerReader } from "../ports.js";
 
 /**
  * The ledger table: partition key `employeeId`, sort key `record`. Each employee has one
@@ -33,6 +35,11 @@ const HISTORY = HISTORY_PREFIX;
 const VERSION_DIGITS = 15;
 
 const CONDITION_FAILED = "ConditionalCheckFailedException";
+/** BatchGetItem takes at most 100 keys per call. */
+const BATCH_GET_LIMIT = 100;
+/** Unprocessed keys are asked for again, with backoff, this many times at most. */
+const BATCH_GET_ATTEMPTS = 8;
+const BATCH_GET_BACKOFF_MS = 50;
 
 interface StoredProgress {
   readonly version: number;
@@ -59,11 +66,13 @@ interface StateItem {
   readonly progress?: StoredProgress;
 }
 
-export class DynamoDbLedger implements Ledger, LedgerReader {
+export class DynamoDbLedger implements Ledger, LedgerReader, LedgerInventory {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   async claim(
@@ -225,6 +234,68 @@ export class DynamoDbLedger implements Ledger, LedgerReader {
       } while (start);
     } catch (error) {
       throw this.unavailable("history", error);
+    }
+    return entries;
+  }
+
+  async entries(employeeIds: readonly string[], context?: CallContext): Promise<LedgerEntry[]> {
+    const ids = [...new Set(employeeIds)];
+    const entries: LedgerEntry[] = [];
+    try {
+      for (let start = 0; start < ids.length; start += BATCH_GET_LIMIT) {
+        let keys: Record<string, unknown>[] = ids
+          .slice(start, start + BATCH_GET_LIMIT)
+          .map((id) => this.key(id, STATE));
+        // DynamoDB may hand back part of a batch unread (UnprocessedKeys) and asks for backoff.
+        for (let attempt = 0; keys.length > 0; attempt++) {
+          if (attempt >= BATCH_GET_ATTEMPTS) {
+            throw new LedgerUnavailableError(
+              `ledger ${this.tableName}: ${keys.length} entries still unread after ${BATCH_GET_ATTEMPTS} attempts`,
+            );
+          }
+          if (attempt > 0) await this.sleep(BATCH_GET_BACKOFF_MS * 2 ** (attempt - 1));
+          const output = await this.client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+            }),
+            { abortSignal: context?.deadline.signal },
+          );
+          for (const item of output.Responses?.[this.tableName] ?? []) {
+            entries.push(toEntry(item as StateItem));
+          }
+          keys = (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<
+            string,
+            unknown
+          >[];
+        }
+      }
+    } catch (error) {
+      if (error instanceof LedgerUnavailableError) throw error;
+      throw this.unavailable("batch read", error);
+    }
+    return entries;
+  }
+
+  async allEntries(context?: CallContext): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    try {
+      const pages = paginateScan(
+        { client: this.client },
+        {
+          TableName: this.tableName,
+          // History items outnumber the states; the filter keeps them off the wire, not the bill.
+          FilterExpression: "#record = :state",
+          ExpressionAttributeNames: { "#record": LEDGER_KEYS.sort },
+          ExpressionAttributeValues: { ":state": STATE },
+          ConsistentRead: true,
+        },
+        { abortSignal: context?.deadline.signal },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) entries.push(toEntry(item as StateItem));
+      }
+    } catch (error) {
+      throw this.unavailable("scan", error);
     }
     return entries;
   }

@@ -209,10 +209,17 @@ export class EmployeeMessageHandler {
       ),
     );
     // On the last delivery the failed-event may use only the first half of the time left for
-    // parking: the DLQ entry, which matters more, keeps the rest.
+    // parking: the DLQ entry, which matters more, keeps the rest. When the bus has just refused
+    // this very message's events through every retry, a failed-event would only spend that half
+    // on the same refusal: the DLQ gets all of it, and a replay announces the user.
+    const busRefused = lastAttempt && failure.reason === "EventPublishFailed";
     const publishBy = lastAttempt ? firstHalf(deadlines.park, clock) : deadlines.park;
     try {
-      await Promise.all(failedEvents.map((event) => publisher.publish(event, publishBy)));
+      if (busRefused) {
+        log.warn("Provisioning Failed event not published: the bus refused this message's events", {
+          reason: failure.reason,
+        });
+      } else await Promise.all(failedEvents.map((event) => publisher.publish(event, publishBy)));
     } catch (error) {
       // On the last delivery the DLQ entry matters more than the event: park regardless.
       if (!lastAttempt) throw toProvisioningFailure(error);

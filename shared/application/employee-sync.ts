@@ -451,10 +451,16 @@ export class EmployeeSync {
 
 /**
  * The claim's progress, written to the ledger after every change to Connect, one write at a
- * time (the changes of one plan finish side by side, and each write carries the whole list).
+ * time. The changes of one plan finish side by side, and each write carries the whole list, so
+ * the changes that finish while a write is on its way share the one write after it: a mover's
+ * three changes cost two writes, not three, and none is reported done before a write holding it
+ * has landed.
  */
 class ClaimProgressLog {
-  #writes: Promise<void> = Promise.resolve();
+  /** The last write asked for: each starts once the one before it has settled. */
+  #last: Promise<void> = Promise.resolve();
+  /** A write asked for and not started yet: what is recorded now goes out with it. */
+  #pending: Promise<void> | undefined;
 
   constructor(
     public claim: Claim,
@@ -496,11 +502,17 @@ class ClaimProgressLog {
 
   private record(progress: Claim["progress"]): Promise<void> {
     this.claim = { ...this.claim, progress };
-    const claim = this.claim;
-    // One failed write must not fail the ones after it: each carries the whole list.
-    this.#writes = this.#writes
+    if (this.#pending) return this.#pending;
+    // One failed write must not fail the one after it: that one carries the whole list.
+    const write: Promise<void> = this.#last
       .catch(() => {})
-      .then(() => this.ledger.recordProgress(this.employeeId, claim, this.context));
-    return this.#writes;
+      .then(() => {
+        this.#pending = undefined;
+        // The claim as it is when the write starts: every change recorded while it waited.
+        return this.ledger.recordProgress(this.employeeId, this.claim, this.context);
+      });
+    this.#pending = write;
+    this.#last = write;
+    return write;
   }
 }

@@ -26,29 +26,32 @@ const MAX_TEXT_LENGTH = 256;
 
 // Connect's SecondaryEmail pattern (API reference, UserIdentityInfo); the work email must fit it.
 const EMAIL = /^(?=.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
-const E164 = /^\+[1-9]\d{1,14}$/;
+export const E164 = /^\+[1-9]\d{1,14}$/;
 
 // Strings arrive trimmed and NFC-normalised from `compact`, which reads every field anyway.
-const text = (max: number) =>
+export const text = (max: number) =>
   z.string().check(z.minLength(1), z.maxLength(max), (ctx) => {
     const problem = unacceptableCharacter(ctx.value);
     if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
   });
 
-// HR systems write phone numbers with spaces, dashes, dots and brackets; E.164 is what Connect takes.
-const phone = z.string().check(
-  z.overwrite((value) => value.replace(/[\s\-().]/g, "")),
+/** What HR systems write inside phone numbers and the service removes (global: for replace). */
+export const PHONE_PUNCTUATION = /[\s\-().]/g;
+
+// E.164 is what Connect takes.
+export const PhoneNumberSchema = z.string().check(
+  z.overwrite((value) => value.replace(PHONE_PUNCTUATION, "")),
   z.regex(E164, "must be an E.164 phone number"),
 );
 
-const EmployeeSchema = z.object({
+export const EmployeeSchema = z.object({
   employeeId: text(128),
   firstName: text(MAX_NAME_LENGTH),
   lastName: text(MAX_NAME_LENGTH),
   preferredFirstName: z.optional(text(MAX_NAME_LENGTH)),
   workEmail: z.string().check(z.regex(EMAIL, "must be an email address")),
-  mobilePhone: z.optional(phone),
-  deskPhoneNumber: z.optional(phone),
+  mobilePhone: z.optional(PhoneNumberSchema),
+  deskPhoneNumber: z.optional(PhoneNumberSchema),
   department: z.optional(text(MAX_TEXT_LENGTH)),
   jobTitle: z.optional(text(MAX_TEXT_LENGTH)),
   jobCode: z.optional(text(MAX_TEXT_LENGTH)),
@@ -61,16 +64,16 @@ const EmployeeSchema = z.object({
 });
 
 // HR's time of the change is the event's version: it must say which instant it means.
-const dateTime = z.string().check(
+export const DateTimeSchema = z.string().check(
   z.refine((value) => parseDateTime(value) !== undefined, {
     message: "must be an RFC 3339 date-time with a time zone, e.g. 2026-11-28T10:00:00Z",
   }),
 );
 
-const EventSchema = z.object({
+export const EventSchema = z.object({
   eventType: z.enum(RECORD_EVENT_TYPES),
   eventId: text(256),
-  occurredAt: z.optional(dateTime),
+  occurredAt: z.optional(DateTimeSchema),
   source: z.optional(text(256)),
   employee: EmployeeSchema,
 });
@@ -125,7 +128,11 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 // HRIS exports often carry numeric IDs; a number is never a valid name, so only IDs are coerced.
-const NUMERIC_ID_FIELDS = new Set(["eventId", "employeeId", "managerEmployeeId"]);
+export const NUMERIC_ID_FIELDS: ReadonlySet<string> = new Set([
+  "eventId",
+  "employeeId",
+  "managerEmployeeId",
+]);
 
 /** Drops absent values, trims and NFC-normalises text, and reads numeric IDs as text. */
 const compact = (value: Record<string, unknown>): Record<string, unknown> => {

@@ -58,6 +58,17 @@ export const REASON_CODES: readonly ReasonCode[] = [...PERMANENT_REASONS, ...TRA
 
 export type ReasonCode = PermanentReason | TransientReason;
 
+/**
+ * Why the service stops consuming its queue (docs/subscribers.md, Provisioning Quarantined):
+ * nothing is parked, so these are not reason codes of a message.
+ */
+export const QUARANTINE_REASONS = [
+  "AccessDenied",
+  "RemovalThresholdExceeded",
+  "FailureSpike",
+] as const;
+export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
+
 export abstract class ProvisioningFailure extends Error {
   abstract readonly reason: ReasonCode;
   abstract readonly permanent: boolean;

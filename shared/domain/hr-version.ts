@@ -5,7 +5,7 @@
  */
 
 /** RFC 3339 date-time with a zone: without one a time would read differently per machine. */
-const DATE_TIME =
+export const DATE_TIME =
   /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 
 /** Epoch ms of an RFC 3339 date-time, or undefined when the text is not one. */

@@ -4,7 +4,7 @@
  * history entry per event. Never a name, an email or a phone number: users are known by their
  * IDs, and the published events are kept without their username (which is often the email).
  */
-import type { OutputEvent } from "./output-events.js";
+import type { DetailType, OutputEvent } from "./output-events.js";
 import type { UserChange } from "./plan.js";
 
 export const EMPLOYEE_STATUSES = ["ACTIVE", "DISABLED", "REMOVED"] as const;
@@ -60,16 +60,20 @@ export interface LedgerEntry {
  * carried (a username is often the work email), and a note of which it had, so that a
  * redelivery can fill them in again from Connect and the event itself.
  */
-export interface StoredEvent extends OutputEvent {
+export interface StoredEvent {
+  readonly source: string;
+  readonly detailType: DetailType;
+  readonly detail: Readonly<Record<string, unknown>>;
   readonly hadUsername: boolean;
   readonly hadUsernameDrift: boolean;
 }
 
 export const storedEvents = (events: readonly OutputEvent[]): StoredEvent[] =>
-  events.map(({ detail, ...event }) => {
-    const { username, usernameDrift, ...kept } = detail;
+  events.map(({ source, detailType, detail }) => {
+    const { username, usernameDrift, ...kept } = detail as Readonly<Record<string, unknown>>;
     return {
-      ...event,
+      source,
+      detailType,
       detail: kept,
       hadUsername: username !== undefined,
       hadUsernameDrift: usernameDrift !== undefined,
@@ -81,16 +85,21 @@ export const restoredEvents = (
   stored: readonly StoredEvent[],
   names: { readonly username: string; readonly desiredUsername: string },
 ): OutputEvent[] =>
-  stored.map(({ hadUsername, hadUsernameDrift, detail, ...event }) => ({
-    ...event,
-    detail: {
-      ...detail,
-      ...(hadUsername ? { username: names.username } : {}),
-      ...(hadUsernameDrift
-        ? { usernameDrift: { current: names.username, desired: names.desiredUsername } }
-        : {}),
-    },
-  }));
+  stored.map(
+    ({ source, detailType, detail, hadUsername, hadUsernameDrift }) =>
+      // The same members as when it was published: its contract's shape.
+      ({
+        source,
+        detailType,
+        detail: {
+          ...detail,
+          ...(hadUsername ? { username: names.username } : {}),
+          ...(hadUsernameDrift
+            ? { usernameDrift: { current: names.username, desired: names.desiredUsername } }
+            : {}),
+        },
+      }) as OutputEvent,
+  );
 
 /** What a committed change records. */
 export interface AppliedChange {

@@ -22,7 +22,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 const MAX_ENVELOPE_DEPTH = 3;
 
 /** EventBridge detail-types, with or without spaces, and the event types they carry. */
-const EVENTBRIDGE_DETAIL_TYPES: ReadonlyMap<string, EmployeeEventType> = new Map(
+export const EVENTBRIDGE_DETAIL_TYPES: ReadonlyMap<string, EmployeeEventType> = new Map(
   (
     [
       ["Employee Hired", "EmployeeHired"],
@@ -38,7 +38,7 @@ const EVENTBRIDGE_DETAIL_TYPES: ReadonlyMap<string, EmployeeEventType> = new Map
 );
 
 /** CloudEvents `type` suffixes (after the producer's own prefix) and their event types. */
-const CLOUDEVENTS_TYPES: readonly (readonly [string, EmployeeEventType])[] = [
+export const CLOUDEVENTS_TYPES: readonly (readonly [string, EmployeeEventType])[] = [
   ["employee.hired", "EmployeeHired"],
   ["employee.rehired", "EmployeeRehired"],
   ["employee.updated", "EmployeeUpdated"],
@@ -170,12 +170,24 @@ const unwrap = (
     throw new InvalidEventError(`${envelopeLabel(envelope)} must be a JSON object`, ["(body)"]);
   }
   if (depth >= MAX_ENVELOPE_DEPTH) return { canonical: value, envelope };
-  if (value.Type === "Notification" && typeof value.Message === "string") {
-    return unwrap(parseJson(value.Message, "SNS Message"), "sns", depth + 1, peel);
+  switch (envelopeOf(value)) {
+    case "sns":
+      return unwrap(parseJson(value.Message as string, "SNS Message"), "sns", depth + 1, peel);
+    case "eventbridge":
+      return fromEventBridge(value, depth, peel);
+    case "cloudevents":
+      return fromCloudEvent(value, depth, peel);
+    default:
+      return { canonical: value, envelope };
   }
-  if ("detail-type" in value && "detail" in value) return fromEventBridge(value, depth, peel);
-  if ("specversion" in value) return fromCloudEvent(value, depth, peel);
-  return { canonical: value, envelope };
+};
+
+/** Which envelope a JSON object is, by its members (docs/events.md): raw when none. */
+export const envelopeOf = (value: Record<string, unknown>): EnvelopeKind => {
+  if (value.Type === "Notification" && typeof value.Message === "string") return "sns";
+  if ("detail-type" in value && "detail" in value) return "eventbridge";
+  if ("specversion" in value) return "cloudevents";
+  return "raw";
 };
 
 const fromEventBridge = (

@@ -4,34 +4,48 @@
  * subscribers can de-duplicate a republished event; no Detail ever carries a password.
  */
 import { createHash } from "node:crypto";
+import type { DetailType } from "../contracts/detail-types.js";
+import {
+  PROVISIONING_FAILED,
+  PROVISIONING_QUARANTINED,
+  PROVISIONING_RESUMED,
+  USER_CREATED,
+  USER_UPDATED,
+} from "../contracts/detail-types.js";
+import type { BusEvent, ConnectUserCreatedDetail } from "../contracts/output-events.js";
 import type { ReasonCode } from "./failures.js";
 import type { UserChange, UsernameDrift } from "./plan.js";
 import type { QuarantineCounts, QuarantineReason } from "./quarantine.js";
 
-export const USER_CREATED = "Connect User Created";
-export const USER_UPDATED = "Connect User Updated";
-export const PROVISIONING_FAILED = "Connect User Provisioning Failed";
-export const PROVISIONING_QUARANTINED = "Provisioning Quarantined";
-export const PROVISIONING_RESUMED = "Provisioning Resumed";
-
-export const DETAIL_TYPES = [
-  USER_CREATED,
-  USER_UPDATED,
+// The names and the types are the contract's (shared/contracts/), which subscribers import too.
+export {
+  DETAIL_TYPES,
   PROVISIONING_FAILED,
   PROVISIONING_QUARANTINED,
   PROVISIONING_RESUMED,
-] as const;
-export type DetailType = (typeof DETAIL_TYPES)[number];
+  USER_CREATED,
+  USER_UPDATED,
+} from "../contracts/detail-types.js";
+export type { DetailType };
 
 /** How a Created event came about: the user was made now, or was found already there. */
-export type Outcome = "CREATED" | "ALREADY_EXISTED";
+export type Outcome = ConnectUserCreatedDetail["outcome"];
 
-/** An event for the bus, before any transport concern. */
-export interface OutputEvent {
-  readonly source: string;
-  readonly detailType: DetailType;
-  readonly detail: Readonly<Record<string, unknown>>;
-}
+/** A Detail as the service holds it: the contract's type, read-only all the way down. */
+type Frozen<T> = T extends readonly (infer E)[]
+  ? readonly Frozen<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
+
+/** An event for the bus, before any transport concern; its Detail is typed by its DetailType. */
+export type OutputEvent<T extends DetailType = DetailType> = {
+  [K in T]: {
+    readonly source: string;
+    readonly detailType: K;
+    readonly detail: Frozen<BusEvent<K>["detail"]>;
+  };
+}[T];
 
 /** What every event about an employee's user says. */
 interface UserFacts {
@@ -78,7 +92,7 @@ export const userCreatedEvent = (
   source: string,
   facts: UserCreatedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof USER_CREATED> => ({
   source,
   detailType: USER_CREATED,
   detail: {
@@ -102,7 +116,7 @@ export const userUpdatedEvent = (
   source: string,
   facts: UserUpdatedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof USER_UPDATED> => ({
   source,
   detailType: USER_UPDATED,
   detail: {
@@ -127,7 +141,7 @@ export const provisioningFailedEvent = (
   source: string,
   facts: ProvisioningFailedFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof PROVISIONING_FAILED> => ({
   source,
   detailType: PROVISIONING_FAILED,
   detail: {
@@ -155,15 +169,21 @@ export interface QuarantineFacts {
   readonly counts: QuarantineCounts;
 }
 
+/** The contract's counts (docs/schemas/provisioning-quarantined.json) from the state's. */
+const contractCounts = (counts: QuarantineCounts) => ({
+  windowRecords: counts.windowRecords,
+  failedRecords: counts.windowFailed,
+});
+
 /**
  * One per quarantine: every environment that trips the same quarantine would give the same
  * eventId, though only the one whose trip was recorded first publishes it.
  */
 export const provisioningQuarantinedEvent = (
   source: string,
-  facts: QuarantineFacts & { readonly detail: string },
+  facts: QuarantineFacts,
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof PROVISIONING_QUARANTINED> => ({
   source,
   detailType: PROVISIONING_QUARANTINED,
   detail: {
@@ -172,8 +192,7 @@ export const provisioningQuarantinedEvent = (
     employeeId: null,
     instanceId: facts.instanceId,
     reason: facts.reason,
-    message: facts.detail,
-    counts: { ...facts.counts },
+    counts: contractCounts(facts.counts),
     since: facts.since,
     occurredAt: now.toISOString(),
   },
@@ -182,9 +201,9 @@ export const provisioningQuarantinedEvent = (
 /** The release of the quarantine that began at `since` (`onboard quarantine release`). */
 export const provisioningResumedEvent = (
   source: string,
-  facts: QuarantineFacts & { readonly allowedRemovals: number },
+  facts: QuarantineFacts & { readonly allowRemovals: number },
   now: Date,
-): OutputEvent => ({
+): OutputEvent<typeof PROVISIONING_RESUMED> => ({
   source,
   detailType: PROVISIONING_RESUMED,
   detail: {
@@ -193,9 +212,9 @@ export const provisioningResumedEvent = (
     employeeId: null,
     instanceId: facts.instanceId,
     reason: facts.reason,
-    counts: { ...facts.counts },
+    counts: contractCounts(facts.counts),
     since: facts.since,
-    allowedRemovals: facts.allowedRemovals,
+    allowRemovals: facts.allowRemovals,
     occurredAt: now.toISOString(),
   },
 });

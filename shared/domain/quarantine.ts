@@ -7,15 +7,17 @@
 import type { QuarantineTrigger } from "./failures.js";
 
 /**
- * Why the service is quarantined: a record's trigger (Connect refused the credentials, a removal
- * would pass the deletion threshold), or too many permanent failures among the recent records.
+ * Why the service is quarantined (the contract's names, shared/domain/failures.ts): Connect
+ * refused the credentials (AccessDenied; the records' reason is NotAuthorized), a removal would
+ * pass the deletion threshold, or too many recent records failed permanently.
  */
-export const QUARANTINE_REASONS = [
-  "NotAuthorized",
-  "RemovalThresholdExceeded",
-  "FailureSpike",
-] as const satisfies readonly (QuarantineTrigger | "FailureSpike")[];
-export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
+export { QUARANTINE_REASONS, type QuarantineReason } from "./failures.js";
+
+import type { QuarantineReason } from "./failures.js";
+
+/** The quarantine a record's trigger puts the service in. */
+export const quarantineReasonOf = (trigger: QuarantineTrigger): QuarantineReason =>
+  trigger === "NotAuthorized" ? "AccessDenied" : trigger;
 
 /** Fewer records than this in the window never make a spike (DESIGN section 6). */
 export const SPIKE_MIN_RECORDS = 20;

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { linesOf, onboard, onboardInProcess } from "./support.js";
 
+const RECONCILE = ["reconcile", "--roster", "r.csv", "--instance-id", "i-1", "--ledger-table", "l"];
+
 const COMMANDS = [
   [],
   ["plan"],
@@ -13,6 +15,7 @@ const COMMANDS = [
   ["dlq", "list"],
   ["dlq", "replay"],
   ["send"],
+  ["reconcile"],
 ];
 
 describe("onboard --help", () => {
@@ -73,6 +76,32 @@ describe("usage errors", () => {
     [["dlq", "list", "--queue-url", "not-a-url"], /must be an http\(s\) URL$/],
     [["mappings", "export", "--table", "t", "--format", "xml"], /Allowed choices are json, csv/],
     [["mappings", "validate"], /^error: validate takes either a rules FILE or --table NAME$/],
+    [
+      ["mappings", "import", "x.json", "--table", "t", "--impact"],
+      /^error: --impact reads the employees from the ledger: give --ledger-table$/,
+    ],
+    [[...RECONCILE], /^error: reconcile needs the rules: --table NAME or --mappings FILE/],
+    [
+      [...RECONCILE, "--table", "t", "--include-orphans"],
+      /^error: --include-orphans goes with --apply$/,
+    ],
+    [[...RECONCILE, "--table", "t", "--yes"], /^error: --yes goes with --apply$/],
+    [
+      [...RECONCILE, "--table", "t", "--apply"],
+      /^error: --apply sends through the onboarding queue: give --queue-url$/,
+    ],
+    [
+      [...RECONCILE, "--table", "t", "--apply", "--queue-url", "http://h/q"],
+      /^error: --apply asks before it sends, and no terminal can answer here \(stdin is not one\): give --yes$/,
+    ],
+    [
+      [...RECONCILE, "--table", "t", "--as-of", "yesterday"],
+      /^error: --as-of "yesterday": must be an RFC 3339 date-time with a time zone/,
+    ],
+    [
+      [...RECONCILE, "--table", "t", "--rps", "0"],
+      /^error: option '--rps <n>' argument '0' is invalid\. must be a number above 0$/,
+    ],
   ])("%j", async (args, message) => {
     const run = await onboardInProcess(args);
     expect(run.code).toBe(2);

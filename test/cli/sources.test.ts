@@ -155,7 +155,7 @@ describe("sources test", () => {
     ).toEqual(["B50001", "B50002", "B50003"]);
     expect(result.events[0]).toMatchObject({
       event: {
-        eventType: "EmployeeHired",
+        eventType: "EmployeeUpdated",
         source: "bamboohr",
         employee: { workEmail: "amara.nwosu@example.com", division: "North America" },
       },

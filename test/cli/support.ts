@@ -54,7 +54,12 @@ export const linesOf = (text: string): string[] =>
  */
 export const onboardInProcess = async (
   args: readonly string[],
-  options: { interactive?: boolean; signal?: AbortSignal } = {},
+  options: {
+    interactive?: boolean;
+    signal?: AbortSignal;
+    /** Answers a question as a person at the terminal would; without it, none can answer. */
+    prompt?: (question: string) => Promise<string>;
+  } = {},
 ): Promise<Run> => {
   let stdout = "";
   let stderr = "";
@@ -67,6 +72,7 @@ export const onboardInProcess = async (
     },
     interactive: options.interactive ?? false,
     interruptible: () => options.signal ?? new AbortController().signal,
+    ...(options.prompt ? { prompt: options.prompt } : {}),
   });
   return { code, signal: null, stdout, stderr };
 };

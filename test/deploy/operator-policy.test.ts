@@ -56,6 +56,7 @@ const NEEDS: Readonly<Record<string, readonly (readonly [string, ResourceKind])[
   UpdateEventSourceMappingCommand: [["lambda:UpdateEventSourceMapping", "named"]],
   PutEventsCommand: [["events:PutEvents", "named"]],
   BatchWriteCommand: [["dynamodb:BatchWriteItem", "named"]],
+  BatchGetCommand: [["dynamodb:BatchGetItem", "named"]],
   ListRoutingProfilesCommand: [["connect:ListRoutingProfiles", "instance"]],
   ListSecurityProfilesCommand: [["connect:ListSecurityProfiles", "instance"]],
   ListUserHierarchyGroupsCommand: [["connect:ListUserHierarchyGroups", "instance"]],
@@ -237,6 +238,66 @@ const COMMANDS = async () => {
   const status = await onboard("quarantine", "status", "--ledger-table", ledger, "--json");
   expect(JSON.parse(status.stdout)).toMatchObject({ active: true, mapping: { state: "Disabled" } });
   await onboard("quarantine", "release", "--ledger-table", ledger);
+  // Rule-change impact: the ledger's every employee, before the rules are written.
+  await onboard(
+    "mappings",
+    "import",
+    "test/cli/fixtures/finance-rule.json",
+    "--table",
+    table,
+    "--impact",
+    "--ledger-table",
+    stack.table.ledgerTableName,
+    "--dry-run",
+  );
+  // Reconciliation (the table now holds the finance rule alone): the instance in bulk, the ledger in batches, the roster through the source
+  // table, and the fixes (hires, updates, terminations) sent to the onboarding queue.
+  const roster = join(workDir, "roster.json");
+  await writeFile(
+    roster,
+    JSON.stringify([
+      {
+        employeeId: "E-lag",
+        firstName: "L",
+        lastName: "Ag",
+        workEmail: "lag@example.com",
+        department: "Finance",
+      },
+      {
+        employeeId: "E-new",
+        firstName: "N",
+        lastName: "Ew",
+        workEmail: "new@example.com",
+        department: "Finance",
+      },
+    ]),
+  );
+  const reconciled = await onboard(
+    "reconcile",
+    "--roster",
+    roster,
+    "--instance-id",
+    instance,
+    "--ledger-table",
+    stack.table.ledgerTableName,
+    "--table",
+    table,
+    "--source-table",
+    sources,
+    "--rps",
+    "20",
+    "--apply",
+    "--queue-url",
+    queueUrl,
+    "--yes",
+    "--include-orphans",
+    "--json",
+  );
+  expect(JSON.parse(reconciled.stdout).applied.events).toMatchObject({
+    EmployeeHired: 1,
+    EmployeeUpdated: 1,
+    EmployeeTerminated: expect.any(Number),
+  });
 };
 
 /** `serverless print` without an eventBusName param: the bus the stack creates. */
@@ -338,6 +399,7 @@ describe("the operator policy", () => {
       "plan",
       "quarantine release",
       "quarantine status",
+      "reconcile",
       "send",
       "sources export",
       "sources import",

@@ -88,6 +88,17 @@ describe("stack parameters", () => {
     ]);
   });
 
+  it("register the bus's schemas under the stack's event source", async () => {
+    const schemas = (await derive({ eventSource: "acme.onboarding" })).eventSchemas;
+    expect(Object.keys(schemas)).toContain("ConnectUserCreated");
+    const created = schemas.ConnectUserCreated as { name: string; content: string };
+    expect(created.name).toBe("acme.onboarding@ConnectUserCreated");
+    expect(JSON.parse(created.content).components.schemas.AWSEvent).toMatchObject({
+      "x-amazon-events-source": "acme.onboarding",
+      "x-amazon-events-detail-type": "Connect User Created",
+    });
+  });
+
   it("require the HR event source with an HR bus: the rule always names it", async () => {
     await expect(derive({ hrEventBusName: "hr-events" })).rejects.toThrow(
       "param hrEventSource is required when hrEventBusName is set",

@@ -6,6 +6,7 @@
  * local stack.
  */
 import { execFile, execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
@@ -27,12 +28,15 @@ import {
 } from "../../scripts/bundle-budget.js";
 import { openZip, type ZipArchive } from "../../scripts/zip.js";
 import { readConfig } from "../../shared/config.js";
+import { DETAIL_TYPES } from "../../shared/contracts/detail-types.js";
+import { fileNameOf, registrySchemas } from "../../shared/contracts/documents.js";
 import {
   EMPLOYEE_ID_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
 } from "../../shared/domain/connect-user.js";
 import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";
+import { publishedEventProblems } from "../support/event-contracts.js";
 import {
   activeResources,
   asArray,
@@ -531,6 +535,57 @@ describe("events", () => {
       `GetAtt:${QUEUE}.Arn`,
       `GetAtt:${DLQ}.Arn`,
     ]);
+  });
+});
+
+describe("the EventBridge schema registry", () => {
+  const schemasOf = (t: Template) =>
+    resourcesOfType(t, "AWS::EventSchemas::Schema").map(([, r]) => r.Properties);
+
+  it("holds one OpenAPI 3 schema per DetailType, in a registry of the stack's own", () => {
+    for (const t of [template, prodTemplate]) {
+      expect(resourcesOfType(t, "AWS::EventSchemas::Registry")).toHaveLength(1);
+      const schemas = schemasOf(t);
+      expect(
+        schemas.map((p) => JSON.parse(p.Content as string).components.schemas.AWSEvent),
+      ).toEqual(
+        DETAIL_TYPES.map((detailType) =>
+          expect.objectContaining({ "x-amazon-events-detail-type": detailType }),
+        ),
+      );
+      for (const p of schemas) {
+        expect(p.Type).toBe("OpenApi3");
+        expect(p.RegistryName).toEqual({ "Fn::GetAtt": ["EventSchemaRegistry", "RegistryName"] });
+      }
+    }
+    expect(props(template, "EventSchemaRegistry").RegistryName).toBe("connect-onboarding-dev");
+  });
+
+  it("is generated from the same contracts as docs/schemas/, for the stack's event source", () => {
+    const generated = registrySchemas("connect-onboarding");
+    expect(
+      schemasOf(template).map((p) => ({
+        schemaName: p.SchemaName,
+        description: p.Description,
+        content: p.Content,
+      })),
+    ).toEqual(
+      generated.map(({ schemaName, description, content }) => ({
+        schemaName,
+        description,
+        content,
+      })),
+    );
+    // Its Detail is the published schema's, in OpenAPI form: the same members, the same required.
+    for (const { detailType, content } of generated) {
+      const doc = JSON.parse(content);
+      const detail = doc.components.schemas[detailType.replaceAll(" ", "")];
+      const published = JSON.parse(
+        readFileSync(join(root, "docs/schemas", `${fileNameOf(detailType)}.json`), "utf8"),
+      );
+      expect(Object.keys(detail.properties)).toEqual(Object.keys(published.properties));
+      expect(detail.required).toEqual(published.required);
+    }
   });
 });
 
@@ -1050,6 +1105,8 @@ describe("the packaged handler", () => {
         key,
       ).toBe(true);
     }
+    // What the packaged function published conforms to docs/schemas/.
+    expect(publishedEventProblems(stack.eventBridge.events())).toEqual([]);
     expect(stack.eventBridge.events()).toMatchObject([
       {
         eventBusName: LOCAL_EVENT_BUS,

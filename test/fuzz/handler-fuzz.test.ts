@@ -56,6 +56,7 @@ import { LedgerUnavailableError } from "../../shared/domain/failures.js";
 import { parseMessageBody } from "../../shared/domain/message-body.js";
 import type { Ledger } from "../../shared/ports.js";
 import { LogCapture } from "../reliability/support/observe.js";
+import { publishedEventProblems } from "../support/event-contracts.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { InMemoryLedger } from "../support/fake-ports.js";
 import { lambdaContext, sqsRecord } from "../support/lambda-events.js";
@@ -550,6 +551,8 @@ it(`classifies every one of ${MIN_BODIES}+ generated bodies and never throws`, a
         throw new Error(`the handler threw: ${String(error)}`);
       }
 
+      // What the bus accepted conforms to the schemas subscribers build against.
+      expect(publishedEventProblems(world.accepted)).toEqual([]);
       const ids = new Set(records.map((record) => record.messageId));
       expect(Array.isArray(response?.batchItemFailures)).toBe(true);
       const failed = response.batchItemFailures.map((item) => item.itemIdentifier);

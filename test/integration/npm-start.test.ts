@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PipelineReport } from "../../local/pipeline.js";
+import { publishedEventProblems } from "../support/event-contracts.js";
 import { hireBody } from "../support/lambda-events.js";
 import { finished, type Run } from "../support/processes.js";
 import { temporaryDirectory } from "../support/temp-dir.js";
@@ -138,6 +139,8 @@ describe("npm start", () => {
       expect(Object.keys(event).sort()).toEqual(["detail", "detailType", "source"]);
       expect(typeof event.detail).toBe("object");
     }
+    // What the run published conforms to docs/schemas/, as every published event must.
+    expect(publishedEventProblems(report.published)).toEqual([]);
     expect(report.deadLetters.map((l: { reason: string }) => l.reason).sort()).toEqual([
       "InvalidEvent",
       "InvalidJson",

@@ -56,7 +56,7 @@ describe("quarantine through the local stack", () => {
     const bodies = hires(12);
     const report = await runPipeline(stack, bodies, ONE);
 
-    expect(report.quarantine).toEqual({ active: true, reason: "NotAuthorized" });
+    expect(report.quarantine).toEqual({ active: true, reason: "AccessDenied" });
     expect(await mappingState(stack)).toBe("Disabled");
     expect(report.deadLetters).toEqual([]);
     expect(published(stack, "Connect User Provisioning Failed")).toEqual([]);
@@ -78,12 +78,12 @@ describe("quarantine through the local stack", () => {
     const quarantined = published(stack, "Provisioning Quarantined");
     expect(quarantined).toHaveLength(1);
     expect(quarantined[0]?.detail).toMatchObject({
-      reason: "NotAuthorized",
+      reason: "AccessDenied",
       instanceId: stack.connect.instanceId,
       employeeId: null,
     });
     const state = await stack.table.quarantine();
-    expect(state).toMatchObject({ active: true, reason: "NotAuthorized" });
+    expect(state).toMatchObject({ active: true, reason: "AccessDenied" });
     expect(state?.mapping?.uuid).toBe(stack.mapping.uuid);
   }, 120_000);
 
@@ -131,7 +131,7 @@ describe("quarantine through the local stack", () => {
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({
       active: true,
-      reason: "NotAuthorized",
+      reason: "AccessDenied",
       mapping: { uuid: stack.mapping.uuid, state: "Disabled" },
     });
 
@@ -144,7 +144,7 @@ describe("quarantine through the local stack", () => {
       stack.table.ledgerTableName,
     ]);
     expect(release.code, release.stderr).toBe(0);
-    expect(release.stdout).toContain("Released the quarantine (NotAuthorized");
+    expect(release.stdout).toContain("Released the quarantine (AccessDenied");
     expect(await stack.table.quarantine()).toMatchObject({ active: false, allowedRemovals: 0 });
     await stack.mapping.waitForState("Enabled");
 
@@ -157,7 +157,7 @@ describe("quarantine through the local stack", () => {
     );
     const resumed = published(stack, "Provisioning Resumed");
     expect(resumed).toHaveLength(1);
-    expect(resumed[0]?.detail).toMatchObject({ reason: "NotAuthorized", allowedRemovals: 0 });
+    expect(resumed[0]?.detail).toMatchObject({ reason: "AccessDenied", allowRemovals: 0 });
 
     // Released already: a second release changes nothing and says so.
     const again = await onboardInProcess([

@@ -9,8 +9,9 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MappingTable, startMappingTable } from "../../local/tables.js";
 import { DynamoDbLedger } from "../../shared/adapters/dynamodb-ledger.js";
-import type { AppliedChange } from "../../shared/domain/ledger.js";
-import type { ClaimResult, Ledger, LedgerReader } from "../../shared/ports.js";
+import { type AppliedChange, storedEvents } from "../../shared/domain/ledger.js";
+import { userUpdatedEvent } from "../../shared/domain/output-events.js";
+import type { ClaimResult, Ledger, LedgerInventory, LedgerReader } from "../../shared/ports.js";
 import { CALLS, InMemoryLedger } from "../support/fake-ports.js";
 
 let tables: MappingTable;
@@ -44,16 +45,39 @@ const applied = (version: number, overrides: Partial<AppliedChange> = {}): Appli
   action: "UPDATED",
   changes: [{ aspect: "hierarchyGroup", from: null, to: "hg-1" }],
   outcome: [
-    {
-      source: "s",
-      detailType: "Connect User Updated",
-      detail: { eventId: "x" },
-      hadUsername: true,
-      hadUsernameDrift: false,
-    },
+    ...storedEvents([
+      userUpdatedEvent(
+        "s",
+        {
+          sourceEventId: `e-${version}`,
+          employeeId: "E-1",
+          instanceId: "i",
+          version,
+          userId: "u-1",
+          userArn: "arn:aws:connect:us-east-1:123456789012:instance/i/agent/u-1",
+          username: "ann@example.com",
+          ruleId: "agents",
+          changes: [{ aspect: "hierarchyGroup", from: null, to: "hg-1" }],
+        },
+        new Date(version),
+      ),
+    ]),
   ],
   appliedAt: 5,
   ...overrides,
+});
+
+const historyOf = (employeeId: string, version: number) => ({
+  employeeId,
+  version,
+  eventId: `e-${version}`,
+  eventType: "EmployeeUpdated",
+  action: "UPDATED",
+  userId: "u-1",
+  ruleId: "agents",
+  changes: [],
+  appliedAt: version,
+  expiresAt: 10,
 });
 
 const claimed = (result: ClaimResult) => {
@@ -61,7 +85,7 @@ const claimed = (result: ClaimResult) => {
   return result.claim;
 };
 
-const contract = (name: string, make: () => Ledger & LedgerReader) =>
+const contract = (name: string, make: () => Ledger & LedgerReader & LedgerInventory) =>
   describe(`${name} ledger`, () => {
     let n = 0;
     const employee = () => `E-${name}-${++n}`;
@@ -156,6 +180,32 @@ const contract = (name: string, make: () => Ledger & LedgerReader) =>
       expect(claimed(await ledger.claim(id, 101, "e", now() + 1e5, CALLS)).progress).toEqual({
         changes: [],
       });
+    });
+
+    it("reads employees in bulk: those it holds of the IDs asked for, and every state without the history", async () => {
+      const ledger = make();
+      // More than BatchGetItem's 100 keys, so the reads are split; one ID asked for twice.
+      const ids = Array.from({ length: 130 }, () => employee());
+      for (const [i, id] of ids.entries()) {
+        const claim = claimed(await ledger.claim(id, 100 + i, `e-${i}`, now() + 1e5, CALLS));
+        await ledger.commit(id, claim, applied(100 + i, { ruleId: `rule-${i % 3}` }), CALLS);
+        await ledger.appendHistory({ ...historyOf(id, 100 + i), ruleId: `rule-${i % 3}` }, CALLS);
+      }
+      const unknown = employee();
+      const read = await ledger.entries([...ids, ids[0] as string, unknown], CALLS);
+      expect(read.map((entry) => entry.employeeId).sort()).toEqual([...ids].sort());
+      const byId = new Map(read.map((entry) => [entry.employeeId, entry]));
+      expect(byId.get(ids[7] as string)).toMatchObject({
+        appliedVersion: 107,
+        ruleId: "rule-1",
+        matchAttributes: { department: "Care" },
+      });
+      const all = await ledger.allEntries(CALLS);
+      // One state per employee: the history items beside them are not states.
+      const mine = all.filter((entry) => ids.includes(entry.employeeId));
+      expect(mine).toHaveLength(ids.length);
+      expect(mine.every((entry) => entry.appliedVersion !== undefined)).toBe(true);
+      expect(await ledger.entries([], CALLS)).toEqual([]);
     });
 
     it("keeps history entries in version order, writing the same one once", async () => {

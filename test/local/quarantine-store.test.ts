@@ -30,7 +30,7 @@ const store = () =>
   new DynamoDbQuarantine(DynamoDBDocumentClient.from(client), tables.ledgerTableName);
 
 const trip = (functionName: string, since: string): QuarantineTrip => ({
-  reason: "NotAuthorized",
+  reason: "AccessDenied",
   since,
   detail: "AccessDeniedException from CreateUser",
   counts: { windowRecords: 0, windowFailed: 0, heldBack: 0 },

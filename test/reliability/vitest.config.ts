@@ -13,6 +13,7 @@ export default defineConfig({
     root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["test/reliability/**/*.test.ts", "test/fuzz/**/*.test.ts"],
     globalSetup: ["test/reliability/support/fresh-report.ts", "test/support/temp-dir-check.ts"],
+    setupFiles: ["test/support/contract-check-setup.ts"],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     environment: "node",
     pool: "forks",

@@ -25,13 +25,17 @@ import type {
   DeadLetter,
   DeadLetterParker,
   Ledger,
+  LedgerInventory,
   LedgerReader,
   MappingRuleSource,
   ProfileCatalog,
   ProfileSummary,
   ProvisioningEventPublisher,
+  UserDirectory,
+  UserListing,
   UserSummary,
 } from "../../shared/ports.js";
+import { watchPublished } from "./event-contracts.js";
 
 export const INSTANCE_ID = "5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10";
 const ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
@@ -102,7 +106,7 @@ export class InMemoryProfileCatalog implements ProfileCatalog {
 }
 
 /** A Connect instance in memory: what each API call did, and faults to inject per API. */
-export class InMemoryConnect implements ConnectUsers, ProfileCatalog {
+export class InMemoryConnect implements ConnectUsers, ProfileCatalog, UserDirectory {
   readonly users = new Map<string, ConnectUser>();
   /** Every API call made, in order. */
   readonly calls: ConnectApi[] = [];
@@ -165,6 +169,22 @@ export class InMemoryConnect implements ConnectUsers, ProfileCatalog {
     return [...this.users.values()]
       .filter((user) => user.tags.employeeId === employeeId && !this.unindexed.has(user.userId))
       .map((user) => ({ userId: user.userId, username: user.username, tags: { ...user.tags } }));
+  }
+
+  async listManagedUsers(): Promise<UserSummary[]> {
+    this.call("SearchUsers");
+    return [...this.users.values()]
+      .filter(
+        (user) => user.tags.managedBy === "connect-onboarding" && !this.unindexed.has(user.userId),
+      )
+      .map((user) => ({ userId: user.userId, username: user.username, tags: { ...user.tags } }));
+  }
+
+  async listUsers(): Promise<UserListing[]> {
+    this.call("ListUsers");
+    return [...this.users.values()]
+      .filter((user) => !this.unlisted.has(user.userId))
+      .map((user) => ({ userId: user.userId, username: user.username }));
   }
 
   async findUserIdByUsername(username: string): Promise<string | undefined> {
@@ -253,7 +273,7 @@ interface Stored {
 }
 
 /** The ledger in memory, with the claim rules of the DynamoDB adapter. */
-export class InMemoryLedger implements Ledger, LedgerReader {
+export class InMemoryLedger implements Ledger, LedgerReader, LedgerInventory {
   readonly #items = new Map<string, Stored>();
   readonly historyEntries: HistoryEntry[] = [];
   #tokens = 0;
@@ -345,6 +365,17 @@ export class InMemoryLedger implements Ledger, LedgerReader {
       .sort((a, b) => a.version - b.version);
   }
 
+  async entries(employeeIds: readonly string[]): Promise<LedgerEntry[]> {
+    return [...new Set(employeeIds)].flatMap((id) => {
+      const stored = this.#items.get(id);
+      return stored ? [this.toEntry(stored)] : [];
+    });
+  }
+
+  async allEntries(): Promise<LedgerEntry[]> {
+    return [...this.#items.values()].map((stored) => this.toEntry(stored));
+  }
+
   /** Lets another environment's claim run out, as a crash would. */
   expireClaim(employeeId: string): void {
     const item = this.#items.get(employeeId);
@@ -361,10 +392,14 @@ export class InMemoryLedger implements Ledger, LedgerReader {
   }
 }
 
-/** The bus: every event it accepted, in order. */
+/** The bus: every event it accepted, in order, each checked against its schema after the test. */
 export class RecordingPublisher implements ProvisioningEventPublisher {
   readonly faults = new Faults();
   readonly published: OutputEvent[] = [];
+
+  constructor() {
+    watchPublished(() => this.published);
+  }
 
   async publish(event: OutputEvent): Promise<void> {
     this.faults.check();

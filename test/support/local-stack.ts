@@ -9,6 +9,7 @@ import {
 import type { MappingRule } from "../../shared/domain/mapping-rule.js";
 import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";
 import { CONNECT_APIS } from "../../shared/ports.js";
+import { watchPublished } from "./event-contracts.js";
 
 const sample = (path: string) =>
   readFileSync(new URL(`../../events/${path}`, import.meta.url), "utf8");
@@ -25,9 +26,11 @@ export const FAST_QUOTAS = Object.fromEntries(
 ) as ConnectSeed["quotas"];
 
 /** The sample stack, quiet, with per-environment pacing at half the seeded quota (two consumers). */
-export const startSampleStack = (options: Partial<LocalStackOptions> = {}): Promise<LocalStack> => {
+export const startSampleStack = async (
+  options: Partial<LocalStackOptions> = {},
+): Promise<LocalStack> => {
   const seed = options.seed ?? sampleSeed({ quotas: FAST_QUOTAS });
-  return startLocalStack({
+  const stack = await startLocalStack({
     seed,
     rules: options.rules ?? sampleRules(),
     ...options,
@@ -37,4 +40,7 @@ export const startSampleStack = (options: Partial<LocalStackOptions> = {}): Prom
       ...options.functionEnv,
     },
   });
+  // What the function publishes is checked against docs/schemas/ after each test.
+  watchPublished(() => stack.eventBridge.events());
+  return stack;
 };

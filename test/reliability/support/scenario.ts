@@ -25,6 +25,7 @@ import { enqueue } from "../../../local/queues.js";
 import { type LocalStack, startLocalStack } from "../../../local/stack.js";
 import { CONNECT_APIS } from "../../../shared/ports.js";
 import { peekMessages, type QueuedMessage, queueDepth } from "../../../shared/queue-tools.js";
+import { publishedEventProblems } from "../../support/event-contracts.js";
 import { sampleRules, sampleSeed } from "../../support/local-stack.js";
 import { type HangingEndpoint, startHangingEndpoint } from "./hanging-endpoint.js";
 import type { Hire, Poison } from "./hires.js";
@@ -402,6 +403,8 @@ export class Scenario {
 
     const users = stack.connect.users();
     const events = stack.eventBridge.events();
+    // Every event published conforms to its schema in docs/schemas/ (what subscribers rely on).
+    violations.push(...publishedEventProblems(events));
     const letters = await peekMessages(stack.sqs, stack.queues.dlqUrl);
     const depth = await queueDepth(stack.sqs, stack.queues.queueUrl);
     if (depth.total > 0) violations.push(`${depth.total} message(s) still on the onboarding queue`);

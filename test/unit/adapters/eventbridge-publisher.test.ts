@@ -8,15 +8,24 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { EventBridgePublisher } from "../../../shared/adapters/eventbridge-publisher.js";
 import { deadlineAt, NO_DEADLINE } from "../../../shared/application/deadline.js";
 import { EventPublishFailedError } from "../../../shared/domain/failures.js";
-import { type OutputEvent, USER_CREATED } from "../../../shared/domain/output-events.js";
+import { type OutputEvent, provisioningFailedEvent } from "../../../shared/domain/output-events.js";
 import { FakeClock } from "../../support/fake-clock.js";
 
 const bus = mockClient(EventBridgeClient);
-const event = (n: number): OutputEvent => ({
-  source: "connect-onboarding",
-  detailType: USER_CREATED,
-  detail: { n },
-});
+/** The n-th event: its sourceEventId says which. */
+const event = (n: number): OutputEvent =>
+  provisioningFailedEvent(
+    "connect-onboarding",
+    {
+      instanceId: "i-1",
+      sourceEventId: `e-${n}`,
+      employeeId: "E-1",
+      reason: "NoMappingRule",
+      message: "no mapping rule applies",
+      failureKey: `e-${n}`,
+    },
+    new Date(0),
+  );
 const callSizes = () =>
   bus.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length);
 const accepted = (input: { Entries: PutEventsRequestEntry[] }) => ({
@@ -116,7 +125,7 @@ describe("EventBridgePublisher", () => {
     bus.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
       FailedEntryCount: 1,
       Entries: input.Entries.map((entry) =>
-        JSON.parse(entry.Detail ?? "{}").n === 2
+        JSON.parse(entry.Detail ?? "{}").sourceEventId === "e-2"
           ? { ErrorCode: "InternalFailure" }
           : { EventId: "ok" },
       ),

@@ -104,6 +104,18 @@ describe("EmployeeMessageHandler", () => {
     expect(parker.letters).toHaveLength(1);
   });
 
+  it("on the last delivery, parks a message whose events the bus refused without a failed-event", async () => {
+    const { handle, parker, publisher, world } = setUp();
+    // The bus refuses every attempt at the created-event.
+    for (let i = 0; i < 10; i++)
+      world.publisher.faults.failNext(new EventPublishFailedError("bus down"));
+    const last = await handle(sqsRecord(hireBody(), { receiveCount: 5 }));
+    expect(last).toMatchObject({ kind: "parked", reason: "EventPublishFailed" });
+    expect(parker.letters.map((letter) => letter.reason)).toEqual(["EventPublishFailed"]);
+    // The failed-event would only have met the same refusal, in the DLQ's time.
+    expect(publisher.published).toEqual([]);
+  });
+
   it("keeps the message's own attributes on the letter", async () => {
     const { handle, parker } = setUp();
     const record = sqsRecord("not json");

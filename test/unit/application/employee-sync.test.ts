@@ -182,6 +182,44 @@ describe("EmployeeSync: movers", () => {
     ]);
   });
 
+  it("records changes that finish together in shared progress writes, one at a time, before the commit", async () => {
+    const world = syncWorld({ rules: RULES });
+    await run(world, hire(), V1);
+    const writes: { aspects: string[]; overlapping: boolean }[] = [];
+    let writing = 0;
+    let writingAtCommit = -1;
+    const { ledger } = world;
+    const recordProgress = ledger.recordProgress.bind(ledger);
+    const commit = ledger.commit.bind(ledger);
+    ledger.recordProgress = async (employeeId, claim, context) => {
+      writing++;
+      writes.push({
+        aspects: claim.progress.changes.map((change) => change.aspect),
+        overlapping: writing > 1,
+      });
+      try {
+        // A round trip: the changes that finish meanwhile wait for the next write.
+        await new Promise((resolve) => setImmediate(resolve));
+        await recordProgress(employeeId, claim, context);
+      } finally {
+        writing--;
+      }
+    };
+    ledger.commit = (employeeId, claim, applied, context) => {
+      writingAtCommit = writing;
+      return commit(employeeId, claim, applied, context);
+    };
+    const result = await run(world, update({ department: "Sales" }), V2);
+    expect(result.changes).toHaveLength(4);
+    // One write per change would be four; the first goes out at once, the rest share one.
+    expect(writes.length).toBeLessThanOrEqual(2);
+    expect(writes.some((write) => write.overlapping)).toBe(false);
+    expect(writes.at(-1)?.aspects.sort()).toEqual(
+      ["hierarchyGroup", "routingProfile", "securityProfiles", "tags"].sort(),
+    );
+    expect(writingAtCommit).toBe(0);
+  });
+
   it("keeps the user when the username no longer fits, and says so", async () => {
     const world = syncWorld({ rules: RULES });
     await run(world, hire(), V1);

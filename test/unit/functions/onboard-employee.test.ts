@@ -630,7 +630,7 @@ describe("quarantine (docs/quarantine.md)", () => {
     const quarantined = published().filter((e) => e.detailType === "Provisioning Quarantined");
     expect(quarantined).toHaveLength(1);
     expect(quarantined[0]?.detail).toMatchObject({
-      reason: "NotAuthorized",
+      reason: "AccessDenied",
       instanceId: INSTANCE_ID,
     });
     expect(published().filter((e) => e.detailType !== "Provisioning Quarantined")).toEqual([]);

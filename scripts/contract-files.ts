@@ -1,0 +1,140 @@
+/**
+ * The contract files as the code generates them (shared/contracts/documents.ts): every JSON
+ * Schema of docs/schemas/ and the AsyncAPI document docs/asyncapi.yaml, whose examples are the
+ * sample bodies under events/ (those each message's schema accepts) and the captured bus events
+ * of docs/samples/. `npm run schemas` writes them; test/unit/contracts/documents.test.ts fails
+ * when the committed files differ.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { Document } from "yaml";
+import { readEventBodies } from "../local/inputs.js";
+import { DETAIL_TYPES } from "../shared/contracts/detail-types.js";
+import {
+  asyncApiDocument,
+  contractSchemas,
+  ENVELOPES,
+  type Examples,
+  fileNameOf,
+  pascalNameOf,
+  type SchemaDocument,
+  schemaFileText,
+} from "../shared/contracts/documents.js";
+import { isRecord } from "../shared/domain/employee-event.js";
+import { type EnvelopeKind, envelopeOf } from "../shared/domain/message-body.js";
+import { samplePath } from "./published-samples.js";
+
+export const SCHEMAS_DIR = "docs/schemas";
+export const ASYNCAPI_PATH = "docs/asyncapi.yaml";
+/** The sample bodies the AsyncAPI document shows, as producers send them. */
+export const EXAMPLE_SOURCES = ["events/hires", "events/sqs"];
+/** Examples per message: enough to show the shape, few enough to read. */
+const EXAMPLES_PER_MESSAGE = 2;
+
+/** An ajv instance that knows every schema of docs/schemas/, by $id. */
+export const contractValidator = (schemas: readonly SchemaDocument[]) => {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  addFormats.default(ajv);
+  for (const { schema } of schemas) ajv.addSchema(schema);
+  return (document: SchemaDocument): ValidateFunction =>
+    ajv.getSchema(document.schema.$id as string) as ValidateFunction;
+};
+
+const ENVELOPE_MESSAGE: Record<Exclude<EnvelopeKind, "raw">, string> = {
+  eventbridge: "eventbridge-envelope",
+  sns: "sns-envelope",
+  cloudevents: "cloudevents-envelope",
+};
+
+/** The message bodies of a sample: a file of bodies, or SQS events whose records hold them. */
+const bodiesOf = async (root: string, path: string) => {
+  const out: { where: string; body: string }[] = [];
+  for (const { body, where } of await readEventBodies(join(root, path))) {
+    const parsed = safeJson(body);
+    const records = isRecord(parsed) && Array.isArray(parsed.Records) ? parsed.Records : undefined;
+    if (records) {
+      for (const record of records) {
+        if (isRecord(record) && typeof record.body === "string")
+          out.push({ where: `${path}/${where}`, body: record.body });
+      }
+    } else out.push({ where: `${path}/${where}`, body });
+  }
+  return out;
+};
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The sample bodies under events/ each input message's schema accepts (a sample of a failure,
+ * such as a hire without an email, is not an example), and the captured bus events.
+ */
+export const collectExamples = async (
+  root: string,
+  schemas: readonly SchemaDocument[],
+): Promise<Examples> => {
+  const validatorOf = contractValidator(schemas);
+  const byName = new Map(schemas.map((document) => [document.name, document]));
+  const examples: Record<string, { name: string; summary: string; payload: unknown }[]> = {};
+  const seen = new Set<string>();
+  const add = (key: string, where: string, payload: unknown) => {
+    const list = examples[key] ?? [];
+    examples[key] = list;
+    const name = where.replace(/^events\/|^docs\//, "").replace(/[^A-Za-z0-9]+/g, "-");
+    if (list.length < EXAMPLES_PER_MESSAGE) list.push({ name, summary: where, payload });
+  };
+  for (const source of EXAMPLE_SOURCES) {
+    for (const { where, body } of await bodiesOf(root, source)) {
+      if (seen.has(body)) continue;
+      seen.add(body);
+      const value = safeJson(body);
+      if (!isRecord(value)) continue;
+      const envelope = envelopeOf(value);
+      const schemaName =
+        envelope === "raw" ? fileNameOf(String(value.eventType ?? "")) : ENVELOPE_MESSAGE[envelope];
+      const document = byName.get(schemaName);
+      if (!document || document.kind === "output-event") continue;
+      if (!validatorOf(document)(value)) continue;
+      const key =
+        document.kind === "envelope"
+          ? pascalNameOf(ENVELOPES.find((e) => e.name === schemaName)?.title ?? "")
+          : document.title;
+      add(key, where, value);
+    }
+  }
+  for (const detailType of DETAIL_TYPES) {
+    const text = await readFile(join(root, samplePath(detailType)), "utf8").catch(() => undefined);
+    if (text !== undefined) add(pascalNameOf(detailType), samplePath(detailType), JSON.parse(text));
+  }
+  return examples;
+};
+
+const ASYNCAPI_HEADER =
+  " Generated by `npm run schemas` from shared/contracts/: do not edit by hand.";
+
+/** Every contract file, by its path from the repository's root, with its text. */
+export const contractFiles = async (root: string): Promise<Map<string, string>> => {
+  const schemas = contractSchemas();
+  const files = new Map<string, string>();
+  for (const document of schemas) {
+    files.set(`${SCHEMAS_DIR}/${document.name}.json`, schemaFileText(document));
+  }
+  const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as {
+    version: string;
+  };
+  // Quoted as YAML 1.1 would need (dates, yes/no): readers on either version get strings.
+  const yaml = new Document(
+    asyncApiDocument({ version, examples: await collectExamples(root, schemas) }),
+    { schema: "yaml-1.1" },
+  );
+  yaml.commentBefore = ASYNCAPI_HEADER;
+  files.set(ASYNCAPI_PATH, yaml.toString({ lineWidth: 100 }));
+  return files;
+};
