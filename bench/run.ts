@@ -14,7 +14,9 @@
  *   rules       - median time to pick the winner among 5,000 rules;
  *   memory      - peak RSS of the handler process vs the baseline's over the same backlog;
  *   reconcile   - `onboard reconcile` over 5,000 managed users: users classified per second
- *                 against the lookup quota the CLI is paced to (bench/reconcile.ts).
+ *                 against the lookup quota the CLI is paced to (bench/reconcile.ts);
+ *   quarantine  - Connect denies CreateUser from the first record of a backlog: records that
+ *                 invocations started after the trip still received (goal 0; bench/quarantine.ts).
  * Ratios are the thing to read: this machine is shared and noisy, absolute figures wander.
  * `--only` runs some sections and prints their JSON (for working on one figure).
  */
@@ -34,6 +36,12 @@ import { RuleSet } from "../shared/domain/mapping-rule.js";
 import { parseRulesJson } from "../shared/domain/mapping-rule-file.js";
 import { USER_UPDATED } from "../shared/domain/output-events.js";
 import { CONNECT_APIS } from "../shared/ports.js";
+import {
+  QUARANTINE,
+  type QuarantineFigure,
+  quarantineFigure,
+  quarantineRows,
+} from "./quarantine.js";
 import { RECONCILE, type ReconcileFigure, reconcileFigure, reconcileRows } from "./reconcile.js";
 import {
   generatedEmployees,
@@ -461,7 +469,15 @@ const TARGETS = {
   reconcileRatio: 0.9,
 };
 
-const SECTIONS = ["rules", "coldStart", "overhead", "throughput", "movers", "reconcile"] as const;
+const SECTIONS = [
+  "rules",
+  "coldStart",
+  "overhead",
+  "throughput",
+  "movers",
+  "reconcile",
+  "quarantine",
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const main = async () => {
@@ -500,6 +516,10 @@ const main = async () => {
     say(`bench: reconcile (${RECONCILE.users} managed users, lookups ${RECONCILE.lookupRps}/s)`);
     report.reconcile = await reconcileFigure(ROOT, WORK);
   }
+  if (wanted("quarantine")) {
+    say(`bench: quarantine reaction (${QUARANTINE.hires} hires, CreateUser denied)`);
+    report.quarantine = await quarantineFigure(ROOT);
+  }
   say(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   out.restore();
   out.write(
@@ -517,6 +537,7 @@ type Report = {
   rules: ReturnType<typeof rules>;
   memory: { peakRssMb: number; baselinePeakRssMb: number };
   reconcile: ReconcileFigure;
+  quarantine: QuarantineFigure;
 };
 
 const table = (r: Report): string => {
@@ -610,6 +631,7 @@ const table = (r: Report): string => {
       "",
     ],
     ...reconcileRows(r.reconcile, TARGETS.reconcileRatio),
+    ...quarantineRows(r.quarantine),
   ];
   const widths =
     rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length))) ?? [];

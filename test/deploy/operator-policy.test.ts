@@ -341,6 +341,7 @@ const named = (call: Recorded): string[] => {
     return [
       inStack(
         "lambda",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Sub, as printed
         "event-source-mapping:${OnboardEmployeeEventSourceMappingSQSOnboardingQueue}",
       ),
     ];

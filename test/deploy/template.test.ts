@@ -701,6 +701,7 @@ describe("the function's role (least privilege)", () => {
       ArnEquals: {
         "lambda:FunctionArn": {
           "Fn::Sub":
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Sub, as printed
             "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:connect-onboarding-dev-onboardEmployee",
         },
       },
