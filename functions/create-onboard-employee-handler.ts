@@ -192,6 +192,9 @@ export const createHandler = (
   };
 
   const onboardEmployees: OnboardEmployeeHandler = async (event, context) => {
+    // One log stream per execution environment: with it, a line outside CloudWatch (the local
+    // stack's stderr, an export) still says which environment wrote it.
+    logger.appendPersistentKeys({ function_log_stream: context.logStreamName });
     const deadlines = invocationDeadlines(context.getRemainingTimeInMillis(), clock);
     try {
       await verifyBus(deadlines.work);

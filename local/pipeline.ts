@@ -282,12 +282,19 @@ const configureMapping = async (stack: LocalStack, options: PipelineOptions): Pr
   if (!Number.isInteger(windowMs / 1000)) {
     throw new RangeError(`maximumBatchingWindowMs must be whole seconds, got ${windowMs}`);
   }
-  let next = 0;
-  stack.lambda.addFunction({
-    functionName: LOCAL_FUNCTION_NAME,
-    createHandler: () => handlers[next++ % handlers.length] as OnboardEmployeeHandler,
-    timeoutMs: options.timeoutMs ?? 30_000,
-  });
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const defined = definedFunctions.get(stack);
+  // The same environments as the phase before: the function stays as it is, so do its
+  // execution environments (and their log streams), as between two batches on AWS.
+  if (defined?.handlers !== handlers || defined.timeoutMs !== timeoutMs) {
+    let next = 0;
+    stack.lambda.addFunction({
+      functionName: LOCAL_FUNCTION_NAME,
+      createHandler: () => handlers[next++ % handlers.length] as OnboardEmployeeHandler,
+      timeoutMs,
+    });
+    definedFunctions.set(stack, { handlers, timeoutMs });
+  }
   const { mapping } = stack;
   const before = await settled(mapping);
   await stack.lambdaClient.send(
@@ -302,6 +309,12 @@ const configureMapping = async (stack: LocalStack, options: PipelineOptions): Pr
   );
   await mapping.waitForState(before);
 };
+
+/** The function each stack's mapping invokes now: its environments' handlers and timeout. */
+const definedFunctions = new WeakMap<
+  LocalStack,
+  { readonly handlers: readonly OnboardEmployeeHandler[]; readonly timeoutMs: number }
+>();
 
 /** The state the mapping settles in: Enabled or Disabled, once a transition under way ends. */
 const settled = async (mapping: EventSourceMapping): Promise<"Enabled" | "Disabled"> => {

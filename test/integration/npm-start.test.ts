@@ -159,12 +159,14 @@ describe("npm start", () => {
     expect(run.stderr).not.toContain("jose.nunez@example.com");
     expect(run.stderr).not.toContain("Núñez");
 
-    // cold_start as Lambda would say it: true in each environment's first invocation only.
+    // cold_start as Lambda would say it: true in each environment's first invocation only. The
+    // environments share the function's name, as on AWS; each has its own log stream.
     const logs = logsOf(run.stderr).filter((log) => log.function_request_id !== undefined);
-    const environments = new Set(logs.map((log) => log.function_name));
+    expect(new Set(logs.map((log) => log.function_name)).size).toBe(1);
+    const environments = new Set(logs.map((log) => log.function_log_stream));
     expect(environments.size).toBe(2);
     for (const name of environments) {
-      const own = logs.filter((log) => log.function_name === name);
+      const own = logs.filter((log) => log.function_log_stream === name);
       const first = own[0]?.function_request_id;
       expect(own.filter((log) => log.cold_start).length).toBeGreaterThan(0);
       for (const log of own) expect(log.cold_start).toBe(log.function_request_id === first);
