@@ -17,6 +17,8 @@
  *                 against the lookup quota the CLI is paced to (bench/reconcile.ts);
  *   leavers     - a backlog of terminations at once through two consumers against a DeleteUser
  *                 quota of 10/s (the rest of Connect fast), vs that quota; 0 double removals.
+ *   quarantine  - Connect denies CreateUser from the first record of a backlog: records that
+ *                 invocations started after the trip still received (goal 0; bench/quarantine.ts).
  * Ratios are the thing to read: this machine is shared and noisy, absolute figures wander.
  * `--only` runs some sections and prints their JSON (for working on one figure).
  */
@@ -36,6 +38,12 @@ import { RuleSet } from "../shared/domain/mapping-rule.js";
 import { parseRulesJson } from "../shared/domain/mapping-rule-file.js";
 import { USER_REMOVED, USER_UPDATED } from "../shared/domain/output-events.js";
 import { CONNECT_APIS } from "../shared/ports.js";
+import {
+  QUARANTINE,
+  type QuarantineFigure,
+  quarantineFigure,
+  quarantineRows,
+} from "./quarantine.js";
 import { RECONCILE, type ReconcileFigure, reconcileFigure, reconcileRows } from "./reconcile.js";
 import {
   generatedEmployees,
@@ -540,6 +548,7 @@ const SECTIONS = [
   "movers",
   "leavers",
   "reconcile",
+  "quarantine",
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -585,6 +594,10 @@ const main = async () => {
     say(`bench: reconcile (${RECONCILE.users} managed users, lookups ${RECONCILE.lookupRps}/s)`);
     report.reconcile = await reconcileFigure(ROOT, WORK);
   }
+  if (wanted("quarantine")) {
+    say(`bench: quarantine reaction (${QUARANTINE.hires} hires, CreateUser denied)`);
+    report.quarantine = await quarantineFigure(ROOT);
+  }
   say(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   out.restore();
   out.write(
@@ -603,6 +616,7 @@ type Report = {
   rules: ReturnType<typeof rules>;
   memory: { peakRssMb: number; baselinePeakRssMb: number };
   reconcile: ReconcileFigure;
+  quarantine: QuarantineFigure;
 };
 
 const table = (r: Report): string => {
@@ -710,6 +724,7 @@ const table = (r: Report): string => {
       "",
     ],
     ...reconcileRows(r.reconcile, TARGETS.reconcileRatio),
+    ...quarantineRows(r.quarantine),
   ];
   const widths =
     rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length))) ?? [];

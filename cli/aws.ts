@@ -7,6 +7,8 @@
  */
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
@@ -48,3 +50,11 @@ export const dynamoDbClient = (options: AwsOptions): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)), {
     marshallOptions: { removeUndefinedValues: true },
   });
+
+/** PutEvents for the service-wide events the CLI announces ("Provisioning Resumed"). */
+export const eventBridgeClient = (options: AwsOptions): EventBridgeClient =>
+  new EventBridgeClient(clientConfig(options));
+
+/** The Lambda API's event source mapping operations (`quarantine status|release`). */
+export const lambdaClient = (options: AwsOptions): LambdaClient =>
+  new LambdaClient(clientConfig(options));

@@ -83,6 +83,7 @@ the operation failed, 2 wrong usage, 130 interrupted. Ctrl-C or SIGTERM ends any
   addDlq(program, io, setExit);
   addSend(program, io, setExit);
   addHistory(program, io, setExit);
+  addQuarantine(program, io, setExit);
   addReconcile(program, io, setExit);
   return program;
 };
@@ -514,6 +515,51 @@ Example:
     .action(async (_opts: unknown, command: Command) => {
       const { runReconcile } = await import("./reconcile/command.js");
       setExit(await runReconcile(options(command), io));
+    });
+};
+
+const addQuarantine = (program: Command, io: CliIo, setExit: SetExit): void => {
+  const quarantine = program
+    .command("quarantine")
+    .description(
+      "The service's quarantine (it stops consuming before it does damage): see why, and release it.",
+    );
+  const ledger = "--ledger-table <name>";
+  const ledgerHelp =
+    "the ledger table, which holds the quarantine (the stack's LedgerTableName output)";
+  quarantine
+    .command("status")
+    .description(
+      "Whether the service is quarantined: the reason, since when, the counts, the event source mapping and the removals held back.",
+    )
+    .requiredOption(ledger, ledgerHelp)
+    .option(
+      "--json",
+      'print {"active","reason","since","detail","counts","trippedBy","mapping","removals","releasedAt"} as JSON',
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { runQuarantineStatus } = await import("./quarantine.js");
+      setExit(await runQuarantineStatus(options(command), io));
+    });
+  quarantine
+    .command("release")
+    .description(
+      'End the quarantine once its cause is fixed: clear it, enable the function\'s event source mapping again and publish "Provisioning Resumed".',
+    )
+    .requiredOption(ledger, ledgerHelp)
+    .option(
+      "--allow-removals <n>",
+      "raise the deletion threshold's allowance once by N removals (after a RemovalThresholdExceeded you have checked)",
+      positiveInteger,
+    )
+    .option(
+      "--mapping-uuid <uuid>",
+      "the event source mapping to enable, when the quarantine names none (the stack's function's SQS mapping)",
+    )
+    .option("--json", "print what was released as JSON")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runQuarantineRelease } = await import("./quarantine.js");
+      setExit(await runQuarantineRelease(options(command), io));
     });
 };
 

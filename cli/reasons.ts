@@ -32,7 +32,9 @@ const REMEDIES: Readonly<Record<ReasonCode | typeof REDRIVEN_BY_SQS, string>> = 
   NotManaged: `the employee's Connect user is not managed by connect-onboarding (no managedBy=connect-onboarding tag): tag it to hand it over, or leave it to whoever manages it; then ${REPLAY("NotManaged")}`,
   ConnectRejected: `Connect refused the request as it stands: read the message, fix the rule or the data, then ${REPLAY("ConnectRejected")}`,
   UserQuotaExceeded: `the instance is full: remove users or raise its users-per-instance quota, then ${REPLAY("UserQuotaExceeded")}`,
-  NotAuthorized: `the function's role may not call Connect: check its IAM policy and the instance, then ${REPLAY("NotAuthorized")}`,
+  NotAuthorized: `Connect refused the function's credentials, so the service quarantined itself (nothing is parked for it): fix the role's policy, the instance ID or its Region, then \`onboard quarantine release\`; a letter from before quarantine existed is replayed with ${REPLAY("NotAuthorized")}`,
+  RemovalThresholdExceeded: `removals passed the deletion threshold, so the service quarantined itself and the removals wait on the queue: check that the terminations are real (\`onboard quarantine status\` shows the count), then \`onboard quarantine release --allow-removals N\`; should one reach the DLQ, ${REPLAY("RemovalThresholdExceeded")} once released`,
+  Quarantined: `the service was quarantined when the record came: see \`onboard quarantine status\`, remove the cause, \`onboard quarantine release\`; should one reach the DLQ, ${REPLAY("Quarantined")} once released`,
   ConnectThrottled: `Connect throttled it on every attempt: lower createUserRps or maximumConcurrency (or raise the quota), then ${REPLAY("ConnectThrottled")}`,
   ConnectUnavailable: `Connect failed on every attempt: once it is healthy, run ${REPLAY("ConnectUnavailable")}`,
   UserLookupPending: `Connect had the username but no lookup found it yet: run ${REPLAY("UserLookupPending")} (it adopts or parks it properly)`,
@@ -43,7 +45,6 @@ const REMEDIES: Readonly<Record<ReasonCode | typeof REDRIVEN_BY_SQS, string>> = 
   EventPublishFailed: `the bus refused the event: check the bus and the role; then ${REPLAY("EventPublishFailed")} (provisioning is idempotent)`,
   DeadLetterUnavailable: `parking failed and SQS's redrive moved it: check the DLQ and the role, then ${REPLAY("DeadLetterUnavailable")}`,
   InternalError: `an unexpected error on every attempt: read the function's logs for the messageId, fix, then ${REPLAY("InternalError")}`,
-  RemovalThresholdExceeded: `removals passed the deletion threshold (REMOVAL_THRESHOLD_COUNT, REMOVAL_THRESHOLD_PERCENT per 24 h): check the HR feed for a mass termination; if the removals are right, raise the allowance (onboard quarantine release --allow-removals N), then ${REPLAY("RemovalThresholdExceeded")}`,
   SchedulerUnavailable: `EventBridge Scheduler refused or failed the termination's schedule: check the schedule group, SCHEDULER_ROLE_ARN and the role's scheduler and iam:PassRole permissions, then ${REPLAY("SchedulerUnavailable")}`,
   [REDRIVEN_BY_SQS]: `SQS moved it after maxReceiveCount receives, with no reason from the function: read the function's logs for the message ID, then ${REPLAY(REDRIVEN_BY_SQS)}`,
 };

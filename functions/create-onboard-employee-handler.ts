@@ -15,10 +15,12 @@ import { createAwsClients } from "../shared/adapters/aws-clients.js";
 import { ConnectInstance } from "../shared/adapters/connect-users.js";
 import { DynamoDbLedger } from "../shared/adapters/dynamodb-ledger.js";
 import { DynamoDbMappingRules } from "../shared/adapters/dynamodb-mapping-rules.js";
+import { DynamoDbQuarantine } from "../shared/adapters/dynamodb-quarantine.js";
 import { DynamoDbRemovalBudget } from "../shared/adapters/dynamodb-removal-budget.js";
 import { DynamoDbSourceMappings } from "../shared/adapters/dynamodb-source-mappings.js";
 import { EventBridgePublisher } from "../shared/adapters/eventbridge-publisher.js";
 import { EventBridgeRemovalScheduler } from "../shared/adapters/eventbridge-removal-scheduler.js";
+import { LambdaEventSourceMappings } from "../shared/adapters/lambda-event-source-mappings.js";
 import { recordLogger } from "../shared/adapters/record-logger.js";
 import { SqsDeadLetterParker } from "../shared/adapters/sqs-dead-letter-parker.js";
 import { inboundMessage } from "../shared/adapters/sqs-inbound.js";
@@ -35,12 +37,22 @@ import { EmployeeSync, type SyncResult } from "../shared/application/employee-sy
 import { MessageReader } from "../shared/application/message-reader.js";
 import { pacedCalls } from "../shared/application/paced-calls.js";
 import { ProfileResolver } from "../shared/application/profile-resolver.js";
+import { QuarantineGuard } from "../shared/application/quarantine-guard.js";
 import { DEFAULT_RETRY_POLICY } from "../shared/application/retry.js";
 import { RuleBook } from "../shared/application/rule-book.js";
 import { SourceBook } from "../shared/application/source-book.js";
 import { readConfig } from "../shared/config.js";
+import { isHeldBack, toProvisioningFailure, tripsQuarantine } from "../shared/domain/failures.js";
 import { generatePassword } from "../shared/domain/password.js";
-import type { ConnectApi, Ledger, RemovalBudget } from "../shared/ports.js";
+import { quarantineReasonOf } from "../shared/domain/quarantine.js";
+import type {
+  ApiInvoker,
+  ConnectApi,
+  EventSourceMappings,
+  Ledger,
+  QuarantineStore,
+  RemovalBudget,
+} from "../shared/ports.js";
 
 /** After a miss, caches older than this are reloaded: a fix may just have landed. */
 const MISS_REFRESH_MS = 1_000;
@@ -60,12 +72,15 @@ export interface HandlerOverrides {
   readonly ledger?: Ledger;
   /** A removal budget of the test's own, likewise. */
   readonly budget?: RemovalBudget;
+  /** The same, for the quarantine state and the Lambda API (tested against theirs elsewhere). */
+  readonly quarantine?: QuarantineStore;
+  readonly mappings?: EventSourceMappings;
 }
 
 /** Builds one Lambda environment's handler; configuration errors throw here, at cold start. */
 export const createHandler = (
   env: Readonly<Record<string, string | undefined>> = process.env,
-  { clock = systemClock, ledger, budget }: HandlerOverrides = {},
+  { clock = systemClock, ledger, budget, quarantine, mappings }: HandlerOverrides = {},
 ) => {
   const config = readConfig(env);
   const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
@@ -75,12 +90,35 @@ export const createHandler = (
   });
   const clients = createAwsClients();
   const pacer = new ApiPacer((api: ConnectApi) => config.connectApiRps[api], clock);
-  const connect = new ConnectInstance(
-    clients.connect,
-    config.instanceId,
-    pacedCalls(pacer, DEFAULT_RETRY_POLICY, clock),
-  );
   const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName, clock);
+  const guard = new QuarantineGuard({
+    store:
+      quarantine ??
+      new DynamoDbQuarantine(
+        clients.dynamodb,
+        config.ledgerTableName,
+        () => clock.now(),
+        (ms) => clock.sleep(ms),
+      ),
+    mappings: mappings ?? new LambdaEventSourceMappings(clients.lambda),
+    publisher,
+    settings: {
+      instanceId: config.instanceId,
+      eventSource: config.eventSource,
+      eventBusName: config.eventBusName,
+      failureSpike: config.failureSpike,
+    },
+    clock,
+    log: logger,
+  });
+  const paced = pacedCalls(pacer, DEFAULT_RETRY_POLICY, clock);
+  // Once quarantine is known, no Connect call starts (a retry's neither): calls in flight end.
+  const guarded: ApiInvoker<ConnectApi> = (api, context, call) =>
+    paced(api, context, () => {
+      guard.check();
+      return call();
+    });
+  const connect = new ConnectInstance(clients.connect, config.instanceId, guarded);
   const settings = {
     instanceId: config.instanceId,
     identityManagementType: config.identityManagementType,
@@ -187,6 +225,9 @@ export const createHandler = (
   };
 
   const onboardEmployees: OnboardEmployeeHandler = async (event, context) => {
+    // One log stream per execution environment: with it, a line outside CloudWatch (the local
+    // stack's stderr, an export) still says which environment wrote it.
+    logger.appendPersistentKeys({ function_log_stream: context.logStreamName });
     const deadlines = invocationDeadlines(context.getRemainingTimeInMillis(), clock);
     try {
       await verifyBus(deadlines.work);
@@ -208,15 +249,36 @@ export const createHandler = (
       EventsRetried: 0,
       UsersRemoved: 0,
       RemovalsScheduled: 0,
+      EventsHeldBack: 0,
+      Quarantined: 0,
     };
+    await guard.begin({
+      functionName: context.functionName,
+      eventSourceArn: event.Records[0]?.eventSourceARN ?? "",
+      logStreamName: context.logStreamName,
+      awsRequestId: context.awsRequestId,
+      deadlines,
+    });
     const processRecord = async (record: SQSRecord): Promise<void> => {
       try {
+        // Quarantined: the record goes back untouched, parsed or not.
+        guard.check();
         // Tracked, so the events of the batch's records share PutEvents calls.
         const message = inboundMessage(record);
         const result = await publisher.track(() => messages.handle(message, deadlines));
         for (const metric of outcomeMetrics(result)) tally[metric]++;
+        guard.recordOutcome(failedPermanently(result));
       } catch (error) {
-        tally.EventsRetried++;
+        const failure = toProvisioningFailure(error);
+        if (tripsQuarantine(failure)) {
+          guard.trip(quarantineReasonOf(failure.reason), failure.message, record.messageId);
+        }
+        if (isHeldBack(failure)) {
+          tally.EventsHeldBack++;
+          guard.heldBack();
+        } else {
+          tally.EventsRetried++;
+        }
         throw error;
       }
     };
@@ -230,8 +292,14 @@ export const createHandler = (
         throwOnFullBatchFailure: false,
       },
     );
+    const quarantined = await guard.finish();
+    if (quarantined.announced) tally.Quarantined++;
     // One summary line and one data point per metric for the batch.
-    logger.info("Batch processed", { records: event.Records.length, ...tally });
+    logger.info("Batch processed", {
+      records: event.Records.length,
+      ...tally,
+      ...(quarantined.quarantined ? { quarantine: quarantined.reason } : {}),
+    });
     for (const [name, count] of Object.entries(tally)) {
       if (count > 0) metrics.addMetric(name, MetricUnit.Count, count);
     }
@@ -254,7 +322,11 @@ type Metric =
   | "EventsParked"
   | "EventsRetried"
   | "UsersRemoved"
-  | "RemovalsScheduled";
+  | "RemovalsScheduled"
+  /** Records handed back to the queue because the service is quarantined. */
+  | "EventsHeldBack"
+  /** This environment put the service in quarantine (the stack's alarm watches it). */
+  | "Quarantined";
 
 const syncMetric = (result: SyncResult): Metric => {
   switch (result.outcome) {
@@ -275,6 +347,12 @@ const syncMetric = (result: SyncResult): Metric => {
       return "EventsUnchanged";
   }
 };
+
+/** A record parked at once with a permanent reason: what a failure spike counts. */
+const failedPermanently = (result: MessageResult): boolean =>
+  result.kind === "parked"
+    ? result.permanent
+    : result.kind === "several" && result.parked?.permanent === true;
 
 /** A message counts once per event: a payload a source mapping split counts each employee. */
 const outcomeMetrics = (result: MessageResult): Metric[] =>

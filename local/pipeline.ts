@@ -1,5 +1,10 @@
+import { UpdateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
 import type { ReportUser } from "../emulators/connect/index.js";
-import { createLambdaRunner, type LambdaRunner } from "../emulators/lambda/index.js";
+import type {
+  EventSourceMapping,
+  EventSourceMappingRunner,
+  EventSourceMappingState,
+} from "../emulators/lambda/index.js";
 
 import {
   createHandler,
@@ -11,13 +16,15 @@ import type { HistoryEntry } from "../shared/domain/ledger.js";
 import { PROVISIONING_FAILED, USER_CREATED, USER_UPDATED } from "../shared/domain/output-events.js";
 import { peekMessages, queueDepth } from "../shared/queue-tools.js";
 import { type Enqueued, enqueue } from "./queues.js";
-import type { LocalStack } from "./stack.js";
+import { LOCAL_FUNCTION_NAME, type LocalStack } from "./stack.js";
 
 export interface PipelineOptions {
   /** Lambda environments polling the queue at once (production's maximum concurrency). */
   readonly consumers?: number;
   readonly batchSize?: number;
+  /** In whole seconds, as the event source mapping takes it. */
   readonly maximumBatchingWindowMs?: number;
+  /** The function timeout. */
   readonly timeoutMs?: number;
   /** Give up waiting for the queue to drain after this long in all (default: no limit). */
   readonly drainTimeoutMs?: number;
@@ -26,7 +33,7 @@ export interface PipelineOptions {
    * 120 s): the run has stalled. Work that progresses is never cut short.
    */
   readonly stallTimeoutMs?: number;
-  /** Called as the run progresses: after each poll that returned and each invocation. */
+  /** Called as the run progresses: after each invocation, and a few times a second. */
   readonly onProgress?: (progress: PipelineProgress) => void;
   /** Each phase's bodies as they are sent (npm start resolves relative times then). */
   readonly beforeSend?: (bodies: readonly string[]) => readonly string[];
@@ -83,7 +90,15 @@ export interface PipelineReport {
   readonly deadLetters: DeadLetterReport[];
   /** Terminations still waiting for their effective time when the run ended. */
   readonly scheduled: ScheduledRemovalReport[];
+  /** What is still on the onboarding queue (after a quarantine, what waits for the release). */
+  readonly queued: { readonly body: string }[];
+  readonly quarantine: QuarantineReport;
   readonly stats: PipelineStats;
+}
+
+export interface QuarantineReport {
+  readonly active: boolean;
+  readonly reason: string | null;
 }
 
 export interface ScheduledRemovalReport {
@@ -141,7 +156,11 @@ export const runPhases = async (
     const enqueued = await enqueue(stack.sqs, stack.queues.queueUrl, bodies);
     sent += bodies.length;
     options.onSent?.(enqueued);
-    await drainQueue(stack, { ...options, handlers, sent });
+    // Quarantined: what waits stays on the queue, and later phases are not sent.
+    if ((await drainQueue(stack, { ...options, handlers, sent })).quarantined) {
+      await handedBack(stack);
+      break;
+    }
   }
   await awaitDueRemovals(stack, { ...options, handlers, sent });
   return {
@@ -150,22 +169,32 @@ export const runPhases = async (
   };
 };
 
+/** How often a run looks at the queue between invocations (a few SQS calls a second on loopback). */
+const CHECK_EVERY_MS = 250;
+
 /**
- * Runs consumers until the onboarding queue holds nothing, visible or in flight. Resolves with
- * the time from the consumers' start to that moment (their shutdown, up to one long poll more,
- * is not counted).
+ * Runs the stack's event source mapping until the onboarding queue holds nothing, visible or in
+ * flight, or until the mapping is disabled (the function quarantined the service: the batches in
+ * hand settle, the rest waits on the queue). A mapping already disabled runs nothing. Resolves
+ * with the time from the pollers' start to that moment (their shutdown, up to one long poll
+ * more, is not counted).
  */
 export const drainQueue = async (
   stack: LocalStack,
   options: PipelineOptions & { readonly sent?: number } = {},
-): Promise<{ drainedAfterMs: number }> => {
+): Promise<{ drainedAfterMs: number; quarantined: boolean }> => {
+  const { mapping } = stack;
+  await configureMapping(stack, options);
+  if (isStopped(mapping.state())) return { drainedAfterMs: 0, quarantined: true };
   const started = performance.now();
-  const runners = startConsumers(stack, options);
-  let drainedAfterMs: number | undefined;
+  const { runner } = mapping;
+  let quarantined = false;
   const isDone = async () => {
-    if (drainedAfterMs !== undefined) return true;
+    if (isStopped(mapping.state())) {
+      quarantined = true;
+      return mapping.state() === "Disabled" && runner.stats().inFlight === 0;
+    }
     const depth = await queueDepth(stack.sqs, stack.queues.queueUrl);
-    const done = runners.every((runner) => runner.stats().inFlight === 0) && depth.total === 0;
     options.onProgress?.({
       sent: options.sent ?? 0,
       remaining: depth.total,
@@ -173,22 +202,149 @@ export const drainQueue = async (
       ...announced(stack),
       elapsedMs: performance.now() - started,
     });
-    if (done) {
-      drainedAfterMs ??= performance.now() - started;
-      // Every consumer stops now, not after its next poll finds the queue empty.
-      for (const runner of runners) void runner.stop();
-    }
-    return done;
+    return runner.stats().inFlight === 0 && depth.total === 0;
   };
-  const limits = { timeoutMs: options.drainTimeoutMs ?? Number.POSITIVE_INFINITY };
-  const stall = watchForStall(runners, options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
+  runner.start();
+  let drainedAfterMs = 0;
   try {
-    await Promise.race([...runners.map((runner) => runner.drain(isDone, limits)), stall.stalled]);
+    await untilDone(stack, runner, isDone, options);
+    drainedAfterMs = performance.now() - started;
   } finally {
-    stall.cancel();
-    await Promise.all(runners.map((runner) => runner.stop()));
+    await runner.stop();
   }
-  return { drainedAfterMs: drainedAfterMs ?? performance.now() - started };
+  return { drainedAfterMs, quarantined };
+};
+
+/**
+ * Waits for the records a quarantined batch handed back to be visible on the queue again (their
+ * visibility timeout lapses; with the mapping disabled nobody receives them), so the report's
+ * `queued` holds every message that waits for the release.
+ */
+const handedBack = async (stack: LocalStack): Promise<void> => {
+  const giveUpAt = Date.now() + stack.queues.visibilityTimeoutSeconds * 1000 + 5_000;
+  while (Date.now() < giveUpAt) {
+    if ((await queueDepth(stack.sqs, stack.queues.queueUrl)).inFlight === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
+  }
+};
+
+/** Disabling or disabled: consumption stops (a quarantine, until the release enables it). */
+const isStopped = (state: EventSourceMappingState): boolean =>
+  state === "Disabling" || state === "Disabled";
+
+/**
+ * Checks `isDone` after every invocation and every CHECK_EVERY_MS (a message SQS moved to its
+ * DLQ, a mapping disabled, show only there); rejects on a stall or the drain timeout.
+ */
+const untilDone = (
+  stack: LocalStack,
+  runner: EventSourceMappingRunner,
+  isDone: () => Promise<boolean>,
+  options: PipelineOptions,
+): Promise<void> =>
+  new Promise((resolve, reject) => {
+    let finished = false;
+    let checking = false;
+    let again = false;
+    const stall = watchForStall([runner], options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
+    const finish = (error?: unknown) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(ticker);
+      clearTimeout(limit);
+      unsubscribe();
+      stall.cancel();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const check = async () => {
+      if (finished) return;
+      if (checking) {
+        again = true;
+        return;
+      }
+      checking = true;
+      try {
+        do {
+          again = false;
+          if (await isDone()) return finish();
+        } while (again && !finished);
+      } catch (error) {
+        finish(error);
+      } finally {
+        checking = false;
+      }
+    };
+    const ticker = setInterval(() => void check(), CHECK_EVERY_MS);
+    const unsubscribe = stack.onInvoke(() => void check());
+    const timeoutMs = options.drainTimeoutMs ?? Number.POSITIVE_INFINITY;
+    const limit = Number.isFinite(timeoutMs)
+      ? setTimeout(() => finish(new Error(`drain: not done after ${timeoutMs} ms`)), timeoutMs)
+      : undefined;
+    stall.stalled.catch(finish);
+    void check();
+  });
+
+/**
+ * Sets the stack's event source mapping up for a run through the Lambda API, as a deployment
+ * would: the function defined anew with this run's environments (handlers) and timeout, so the
+ * mapping's environments are replaced by them; the batch size, batching window and concurrency.
+ * Enabled is left as it is: only the function (quarantine) and an operator (release) change it.
+ */
+const configureMapping = async (stack: LocalStack, options: PipelineOptions): Promise<void> => {
+  const consumers = options.handlers?.length ?? options.consumers ?? DEFAULT_CONSUMERS;
+  const handlers =
+    options.handlers ?? Array.from({ length: consumers }, () => createHandler(stack.env));
+  const windowMs = options.maximumBatchingWindowMs ?? 0;
+  if (!Number.isInteger(windowMs / 1000)) {
+    throw new RangeError(`maximumBatchingWindowMs must be whole seconds, got ${windowMs}`);
+  }
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const defined = definedFunctions.get(stack);
+  // The same environments as the phase before: the function stays as it is, so do its
+  // execution environments (and their log streams), as between two batches on AWS.
+  if (defined?.handlers !== handlers || defined.timeoutMs !== timeoutMs) {
+    let next = 0;
+    stack.lambda.addFunction({
+      functionName: LOCAL_FUNCTION_NAME,
+      createHandler: () => handlers[next++ % handlers.length] as OnboardEmployeeHandler,
+      timeoutMs,
+    });
+    definedFunctions.set(stack, { handlers, timeoutMs });
+  }
+  const { mapping } = stack;
+  const before = await settled(mapping);
+  await stack.lambdaClient.send(
+    new UpdateEventSourceMappingCommand({
+      UUID: mapping.uuid,
+      FunctionName: LOCAL_FUNCTION_NAME,
+      BatchSize: options.batchSize ?? 10,
+      MaximumBatchingWindowInSeconds: windowMs / 1000,
+      // One consumer: no maximum, so the emulator's default of one environment (AWS allows 2 up).
+      ScalingConfig: consumers >= 2 ? { MaximumConcurrency: consumers } : {},
+    }),
+  );
+  await mapping.waitForState(before);
+};
+
+/** The function each stack's mapping invokes now: its environments' handlers and timeout. */
+const definedFunctions = new WeakMap<
+  LocalStack,
+  { readonly handlers: readonly OnboardEmployeeHandler[]; readonly timeoutMs: number }
+>();
+
+/** The state the mapping settles in: Enabled or Disabled, once a transition under way ends. */
+const settled = async (mapping: EventSourceMapping): Promise<"Enabled" | "Disabled"> => {
+  const state = mapping.state();
+  const target =
+    state === "Disabled" || state === "Disabling"
+      ? "Disabled"
+      : state === "Enabled" || state === "Enabling" || state === "Creating"
+        ? "Enabled"
+        : undefined;
+  if (!target) throw new Error(`the event source mapping is ${state}: a run cannot start now`);
+  await mapping.waitForState(target);
+  return target;
 };
 
 /** Scheduled removals due within this long of the run's end are waited for (DESIGN section 10). */
@@ -241,12 +397,12 @@ const SETTLED_POLL_MS = 200;
  */
 export const queueSettled = async (
   stack: LocalStack,
-  runners: readonly LambdaRunner[],
+  runner: Pick<EventSourceMappingRunner, "stats">,
   givenUp: () => boolean = () => false,
 ): Promise<void> => {
   while (!givenUp()) {
     const depth = await queueDepth(stack.sqs, stack.queues.queueUrl);
-    if (depth.total === 0 && runners.every((runner) => runner.stats().inFlight === 0)) return;
+    if (depth.total === 0 && runner.stats().inFlight === 0) return;
     await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
   }
 };
@@ -257,7 +413,7 @@ export const queueSettled = async (
  * may sit idle while another holds every message in flight.
  */
 const watchForStall = (
-  runners: readonly LambdaRunner[],
+  runners: readonly Pick<EventSourceMappingRunner, "stats">[],
   idleMs: number,
 ): { stalled: Promise<never>; cancel: () => void } => {
   let timer: NodeJS.Timeout | undefined;
@@ -300,27 +456,18 @@ const announced = (stack: LocalStack): { provisioned: number; parked: number } =
 };
 
 /**
- * One runner per consumer, each with its own handler instance: separate Lambda environments,
- * each with its own caches and CreateUser pacing, as in production.
+ * The stack's mapping set up for `options` and polling until `stop()`, like a deployed stack's
+ * (`--serve`): it consumes while Enabled, stops when the function disables it and resumes when
+ * `onboard quarantine release` enables it again.
  */
-export const startConsumers = (
+export const startConsumers = async (
   stack: LocalStack,
   options: PipelineOptions = {},
-): LambdaRunner[] => {
-  const consumers = options.handlers?.length ?? options.consumers ?? DEFAULT_CONSUMERS;
-  return Array.from({ length: consumers }, (_, i) =>
-    createLambdaRunner({
-      sqsClient: stack.sqs,
-      queueUrl: stack.queues.queueUrl,
-      queueArn: stack.queues.queueArn,
-      handler: options.handlers?.[i] ?? createHandler(stack.env),
-      batchSize: options.batchSize ?? 10,
-      maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? 0,
-      maximumConcurrency: 1,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      functionName: `connect-onboarding-local-${i + 1}`,
-    }),
-  );
+): Promise<{ runner: EventSourceMappingRunner; stop: () => Promise<void> }> => {
+  await configureMapping(stack, options);
+  const { runner } = stack.mapping;
+  runner.start();
+  return { runner, stop: () => runner.stop() };
 };
 
 /** Every termination the ledger holds as pending, soonest first. */
@@ -338,6 +485,7 @@ export const scheduledRemovals = async (stack: LocalStack): Promise<ScheduledRem
     .sort((a, b) => (a.effectiveAt < b.effectiveAt ? -1 : a.effectiveAt > b.effectiveAt ? 1 : 0));
 
 export const collectReport = async (stack: LocalStack): Promise<Omit<PipelineReport, "stats">> => ({
+  ...(await queueReport(stack)),
   // Every key of DESIGN section 8 on every user: a user with no hierarchy group says null.
   users: stack.connect
     .users()
@@ -357,6 +505,20 @@ export const collectReport = async (stack: LocalStack): Promise<Omit<PipelineRep
   })),
   scheduled: await scheduledRemovals(stack),
 });
+
+/** What waits on the onboarding queue, and whether the service is quarantined. */
+const queueReport = async (
+  stack: LocalStack,
+): Promise<Pick<PipelineReport, "queued" | "quarantine">> => {
+  const [queued, state] = await Promise.all([
+    peekMessages(stack.sqs, stack.queues.queueUrl),
+    stack.table.quarantine(),
+  ]);
+  return {
+    queued: queued.map((message) => ({ body: message.body })),
+    quarantine: { active: state?.active ?? false, reason: state?.active ? state.reason : null },
+  };
+};
 
 /**
  * Totals of the run: created and adopted users from the Created events (a user first created,

@@ -25,6 +25,8 @@ export interface Queues {
   queueArn: string;
   dlqUrl: string;
   dlqArn: string;
+  /** The onboarding queue's visibility timeout: how long a record handed back stays hidden. */
+  visibilityTimeoutSeconds: number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startQueues(options: QueuesOptions = {}): Promise<Queues> 
       queueArn: queue.arn,
       dlqUrl: dlq.url,
       dlqArn: dlq.arn,
+      visibilityTimeoutSeconds: visibility,
       stop: sqs.stop,
     };
   } catch (error) {

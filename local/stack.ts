@@ -1,3 +1,4 @@
+import { CreateEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateScheduleGroupCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import {
@@ -11,6 +12,13 @@ import {
   type EventBridgeEmulatorOptions,
   startEventBridgeEmulator,
 } from "../emulators/eventbridge/index.js";
+import {
+  type EventSourceMapping,
+  type InvocationReport,
+  type LambdaEmulator,
+  type SqsLambdaHandler,
+  startLambdaEmulator,
+} from "../emulators/lambda/index.js";
 import { type SchedulerEmulator, startSchedulerEmulator } from "../emulators/scheduler/index.js";
 import type { MappingRule } from "../shared/domain/mapping-rule.js";
 import type { SourceMapping } from "../shared/domain/source-mapping.js";
@@ -38,6 +46,8 @@ export const LOCAL_EVENT_BUS = "connect-onboarding";
 /** Future-dated terminations' schedule group, and the role Scheduler would assume (not checked locally). */
 export const LOCAL_SCHEDULE_GROUP = "connect-onboarding-leavers";
 const LOCAL_SCHEDULER_ROLE = "arn:aws:iam::000000000000:role/connect-onboarding-local-scheduler";
+/** The function the local event source mapping invokes (its environments are the consumers). */
+export const LOCAL_FUNCTION_NAME = "connect-onboarding-local";
 
 export interface LocalStackOptions {
   readonly seed: ConnectSeed;
@@ -58,6 +68,18 @@ export interface LocalStack {
   readonly eventBridge: EventBridgeEmulator;
   /** EventBridge Scheduler: future-dated terminations fire into the onboarding queue when due. */
   readonly scheduler: SchedulerEmulator;
+  /**
+   * The Lambda API (event source mappings) and the onboarding queue's mapping to
+   * LOCAL_FUNCTION_NAME: created Enabled, polling only while a run drives it (local/pipeline.ts).
+   * The function disables it through the API when it quarantines itself; `onboard quarantine
+   * release` enables it again.
+   */
+  readonly lambda: LambdaEmulator;
+  readonly mapping: EventSourceMapping;
+  /** A Lambda client on the stack, as an IaC tool or operator would use it. */
+  readonly lambdaClient: LambdaClient;
+  /** Called after every invocation the mapping makes (once its deletes are done). */
+  onInvoke(listener: (invocation: InvocationReport) => void): () => void;
   readonly queues: Queues;
   readonly table: MappingTable;
   /** The function's environment: its configuration, endpoints and dummy credentials. */
@@ -71,6 +93,11 @@ export interface LocalStack {
   readonly sqs: SQSClient;
   stop(): Promise<void>;
 }
+
+/** The handler of a mapping no run has set up: it never runs, since nothing polls until then. */
+const idle: SqsLambdaHandler = async () => {
+  throw new Error("the local function has no environments yet: drive it with local/pipeline.ts");
+};
 
 /**
  * Starts every AWS stand-in on loopback: the Connect and EventBridge emulators, fauxqs (queue
@@ -91,6 +118,18 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     }),
     startMappingTable(),
   ]);
+  const invoked = new Set<(invocation: InvocationReport) => void>();
+  const lambda = await startLambdaEmulator({
+    region: LOCAL_REGION,
+    sqs: { endpoint: queues.endpoint },
+    // Pollers run while a run drives them (or --serve), never behind a test's back.
+    autoStart: false,
+    // A run with one consumer leaves ScalingConfig unset (AWS's minimum maximum is 2).
+    defaultConcurrency: 1,
+    onInvoke: (_stats, invocation) => {
+      for (const listener of invoked) listener(invocation);
+    },
+  });
   const aws = {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: "local",
@@ -99,6 +138,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
     AWS_ENDPOINT_URL_SQS: queues.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
     // Powertools reads these from process.env itself. Metrics would print EMF documents, and
     // CloudWatch is not part of the local stack.
     POWERTOOLS_METRICS_DISABLED: "true",
@@ -146,12 +186,27 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ...options.functionEnv,
   };
   const sqs = new SQSClient({ endpoint: queues.endpoint, region: LOCAL_REGION });
+  const lambdaClient = new LambdaClient({ endpoint: lambda.endpoint, region: LOCAL_REGION });
+  // Until a run says what its environments are, the function refuses work (nothing polls yet).
+  lambda.addFunction({ functionName: LOCAL_FUNCTION_NAME, createHandler: () => idle });
+  const { UUID } = await lambdaClient.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: LOCAL_FUNCTION_NAME,
+      EventSourceArn: queues.queueArn,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      Enabled: true,
+    }),
+  );
+  const mapping = lambda.mapping(UUID ?? "");
+  if (!mapping) throw new Error("the event source mapping the API created is not registered");
+  await mapping.waitForState("Enabled");
   const clientEnv = {
     AWS_ENDPOINT_URL_SQS: queues.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_ENDPOINT_URL_CONNECT: connect.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
     AWS_REGION: LOCAL_REGION,
     // The AWS CLI reads this one, not AWS_REGION.
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -168,12 +223,22 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     SCHEDULE_GROUP_NAME: env.SCHEDULE_GROUP_NAME,
     SCHEDULER_ROLE_ARN: env.SCHEDULER_ROLE_ARN,
     QUEUE_ARN: env.QUEUE_ARN,
+    // The function and its mapping, for `onboard quarantine` and `aws lambda`.
+    FUNCTION_NAME: LOCAL_FUNCTION_NAME,
+    EVENT_SOURCE_MAPPING_UUID: mapping.uuid,
   };
 
   return {
     connect,
     eventBridge,
     scheduler,
+    lambda,
+    mapping,
+    lambdaClient,
+    onInvoke(listener) {
+      invoked.add(listener);
+      return () => invoked.delete(listener);
+    },
     queues,
     table,
     env,
@@ -183,6 +248,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sqs.destroy();
       // The scheduler first: a schedule firing now would find the queue gone.
       await scheduler.stop();
+      lambdaClient.destroy();
+      // The pollers first: they still delete what they hold on the queues.
+      await lambda.stop();
       await Promise.all([connect.stop(), eventBridge.stop(), queues.stop(), table.stop()]);
       for (const [key, value] of Object.entries(previous)) {
         if (value === undefined) delete process.env[key];

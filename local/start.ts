@@ -322,12 +322,14 @@ const serve = async (
   write: (text: string) => void,
   pipeline: Pipeline,
 ): Promise<number> => {
-  const consumers = pipeline.startConsumers(stack, { consumers: CONSUMERS, timeoutMs: 15_000 });
+  const consumers = await pipeline.startConsumers(stack, {
+    consumers: CONSUMERS,
+    timeoutMs: 15_000,
+  });
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  for (const consumer of consumers) consumer.start();
   try {
     write(`${JSON.stringify({ env: stack.clientEnv })}\n`);
     process.stderr.write(
@@ -336,7 +338,7 @@ const serve = async (
     // Phases go in the background, each once the queue is empty: the stack is usable already.
     // A phase still waiting when the stack stops is not sent.
     let stopping = false;
-    const sending = sendPhases(stack, phases, consumers, pipeline, () => stopping).catch(
+    const sending = sendPhases(stack, phases, consumers.runner, pipeline, () => stopping).catch(
       (error: unknown) => {
         if (!stopping) process.stderr.write(`--events: ${(error as Error).message}\n`);
       },
@@ -346,7 +348,7 @@ const serve = async (
     stopping = true;
     await sending;
   } finally {
-    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    await consumers.stop();
   }
   return 0;
 };
@@ -354,7 +356,7 @@ const serve = async (
 const sendPhases = async (
   stack: LocalStack,
   phases: readonly (readonly EventBody[])[],
-  consumers: ReturnType<Pipeline["startConsumers"]>,
+  consumers: Awaited<ReturnType<Pipeline["startConsumers"]>>["runner"],
   pipeline: Pipeline,
   stopping: () => boolean,
 ): Promise<void> => {

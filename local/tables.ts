@@ -18,7 +18,11 @@ import {
   LEDGER_KEYS,
   toHistoryEntry,
 } from "../shared/adapters/dynamodb-ledger.js";
+import { DynamoDbQuarantine } from "../shared/adapters/dynamodb-quarantine.js";
+import { NO_DEADLINE } from "../shared/application/deadline.js";
+import { silentLog } from "../shared/application/log.js";
 import type { HistoryEntry } from "../shared/domain/ledger.js";
+import type { QuarantineState } from "../shared/domain/quarantine.js";
 
 export interface MappingTableOptions {
   /** Table name (default "connect-onboarding-mappings"). */
@@ -42,6 +46,8 @@ export interface MappingTable {
   ledgerItems(): Promise<Record<string, unknown>[]>;
   /** Every employee's history entries, in no order. */
   ledgerHistory(): Promise<HistoryEntry[]>;
+  /** The quarantine as the function and the CLI read it from the ledger (docs/quarantine.md). */
+  quarantine(): Promise<QuarantineState | undefined>;
   /** The source table (hash key `sourceId`), on the same emulator. */
   sourceTableName: string;
   /** Writes (or overwrites) source mappings; each needs a non-empty string `sourceId`. */
@@ -107,6 +113,11 @@ export async function startMappingTable(options: MappingTableOptions = {}): Prom
     ledgerTableName,
     ledger: new DynamoDbLedger(documents, ledgerTableName),
     ledgerItems,
+    quarantine: () =>
+      new DynamoDbQuarantine(documents, ledgerTableName).read({
+        deadline: NO_DEADLINE,
+        log: silentLog,
+      }),
     ledgerHistory: async () =>
       (await ledgerItems())
         .filter((item) => String(item[LEDGER_KEYS.sort]).startsWith(HISTORY_PREFIX))

@@ -6,6 +6,7 @@ import {
 } from "./domain/forbidden-profiles.js";
 import { LEAVER_ACTIONS, type LeaverAction } from "./domain/leaver.js";
 import { parseProfileRef } from "./domain/profile-ref.js";
+import { SPIKE_MIN_RECORDS, type SpikeSettings } from "./domain/quarantine.js";
 import {
   DEFAULT_USERNAME_TEMPLATE,
   IDENTITY_MANAGEMENT_TYPES,
@@ -34,6 +35,8 @@ export interface OnboardingConfig {
   readonly connectApiRps: Readonly<Record<ConnectApi, number>>;
   readonly mappingCacheTtlSeconds: number;
   readonly profileCacheTtlSeconds: number;
+  /** When the recent records' permanent failures quarantine the service (docs/quarantine.md). */
+  readonly failureSpike: SpikeSettings;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
   /** What a termination does to the user (docs/lifecycle.md). */
@@ -76,6 +79,8 @@ export const LOG_LEVELS = [
 ] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 const INSTANCE_ID = /^[A-Za-z0-9-]{1,100}$/;
+/** One character per record in one DynamoDB item: far below its 400 KB, however busy. */
+const MAX_WINDOW_RECORDS = 1_000;
 const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[\w-]+:\d{12}:instance\/([A-Za-z0-9-]{1,100})$/;
 
 /**
@@ -83,6 +88,9 @@ const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[\w-]+:\d{12}:instance\/([A-Za-z0-9
  * these settings: the CLI reads its options through it and the stack's parameter checks
  * (scripts/stack-settings.cjs) run it on the environment the stack would give the function.
  */
+/** The deletion threshold when REMOVAL_THRESHOLD_COUNT and _PERCENT are not set. */
+export const REMOVAL_THRESHOLD_DEFAULTS = { count: 10, percent: 20 } as const;
+
 export const readConfig = (env: Readonly<Record<string, string | undefined>>): OnboardingConfig => {
   const problems: string[] = [];
   const value = (name: string): string | undefined => {
@@ -256,6 +264,20 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
       (n) => n >= 0,
       "a number of seconds >= 0",
     ),
+    failureSpike: {
+      windowRecords: number(
+        "QUARANTINE_WINDOW_RECORDS",
+        50,
+        (n) => Number.isInteger(n) && n >= SPIKE_MIN_RECORDS && n <= MAX_WINDOW_RECORDS,
+        `an integer from ${SPIKE_MIN_RECORDS} (the fewest records a spike is judged on) to ${MAX_WINDOW_RECORDS}`,
+      ),
+      failurePercent: number(
+        "QUARANTINE_FAILURE_PERCENT",
+        40,
+        (n) => n >= 0 && n <= 100,
+        "a percentage from 0 to 100 (100: a failure spike never quarantines)",
+      ),
+    },
     serviceName: value("POWERTOOLS_SERVICE_NAME") ?? "connect-onboarding",
     logLevel: oneOf("POWERTOOLS_LOG_LEVEL", LOG_LEVELS, "INFO"),
     leaverAction,
@@ -263,13 +285,13 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): O
     disabledSecurityProfiles,
     removalThresholdCount: number(
       "REMOVAL_THRESHOLD_COUNT",
-      10,
+      REMOVAL_THRESHOLD_DEFAULTS.count,
       (n) => Number.isInteger(n) && n >= 0 && n <= 1000,
       "an integer from 0 to 1000",
     ),
     removalThresholdPercent: number(
       "REMOVAL_THRESHOLD_PERCENT",
-      20,
+      REMOVAL_THRESHOLD_DEFAULTS.percent,
       (n) => n >= 0 && n <= 100,
       "a number from 0 to 100",
     ),

@@ -12,6 +12,13 @@ import type { AppliedChange, Claim, HistoryEntry, LedgerEntry } from "./domain/l
 import type { MappingRule } from "./domain/mapping-rule.js";
 import type { OutputEvent } from "./domain/output-events.js";
 import type { ProfileKind } from "./domain/profile-ref.js";
+import type {
+  MappingRef,
+  QuarantineState,
+  QuarantineTrip,
+  SpikeSettings,
+  WindowCounts,
+} from "./domain/quarantine.js";
 import type { SourceMapping } from "./domain/source-mapping.js";
 
 /** Where the mapping rules live (the DynamoDB table in production). */
@@ -291,4 +298,66 @@ export interface RemovalScheduler {
   schedule(employeeId: string, dueAt: number, body: string, context: CallContext): Promise<void>;
   /** Deletes the employee's schedule; none is no error. */
   cancel(employeeId: string, context: CallContext): Promise<void>;
+}
+
+/** What an environment learns from adding outcomes to the recent-outcome window. */
+export interface WindowReading {
+  readonly counts: WindowCounts;
+  /** The service's quarantine as stored, when one is active (another environment's, maybe). */
+  readonly quarantine?: QuarantineState;
+}
+
+/**
+ * The quarantine state and the recent-outcome window, shared by every Lambda environment and the
+ * CLI (DynamoDB in production: conditional writes, so concurrent environments agree).
+ */
+export interface QuarantineStore {
+  /** The quarantine, active or the last one released; undefined when there never was one. */
+  read(context: CallContext): Promise<QuarantineState | undefined>;
+  /** Adds records' outcomes (true: failed permanently) to the window; returns it as stored. */
+  recordOutcomes(
+    outcomes: readonly boolean[],
+    settings: SpikeSettings,
+    context: CallContext,
+  ): Promise<WindowReading>;
+  /**
+   * Records a quarantine unless one is active already: "tripped" for the caller whose write made
+   * it (that one announces it), else the active one.
+   */
+  trip(
+    trip: QuarantineTrip,
+    context: CallContext,
+  ): Promise<
+    { readonly tripped: true } | { readonly tripped: false; readonly active: QuarantineState }
+  >;
+  /** Notes the mapping disabled, and adds records handed back, on the quarantine begun at `since`. */
+  note(
+    since: string,
+    update: { readonly mapping?: MappingRef; readonly heldBack?: number },
+    context: CallContext,
+  ): Promise<void>;
+  /**
+   * Ends the active quarantine and empties the window; returns the quarantine released, or
+   * undefined when none was active.
+   */
+  release(allowedRemovals: number, context: CallContext): Promise<QuarantineState | undefined>;
+}
+
+/** An event source mapping as Lambda reports it. */
+export interface MappingStatus extends MappingRef {
+  /** Creating, Enabling, Enabled, Disabling, Disabled, Updating or Deleting. */
+  readonly state: string;
+}
+
+/** The Lambda API's event source mapping operations the service needs. */
+export interface EventSourceMappings {
+  /** The function's mapping for this queue; undefined when there is none. */
+  find(
+    functionName: string,
+    eventSourceArn: string,
+    context: CallContext,
+  ): Promise<MappingStatus | undefined>;
+  get(uuid: string, context: CallContext): Promise<MappingStatus | undefined>;
+  /** Asks Lambda to stop (false) or resume (true) polling; resolves once it accepted. */
+  setEnabled(uuid: string, enabled: boolean, context: CallContext): Promise<MappingStatus>;
 }

@@ -41,6 +41,7 @@ export const NO_FAULTS: Readonly<Faults> = {
   dropRate: 0,
   dropAfterRate: 0,
   hangRate: 0,
+  deniedRate: 0,
   latencyMs: [0, 0],
 };
 
@@ -81,6 +82,7 @@ const FAULT_KEYS = [
   "dropRate",
   "dropAfterRate",
   "hangRate",
+  "deniedRate",
   "latencyMs",
 ];
 
@@ -319,6 +321,7 @@ export function parseFaults(value: unknown, path: string): Partial<Faults> {
     "dropRate",
     "dropAfterRate",
     "hangRate",
+    "deniedRate",
   ] as const) {
     if (obj[key] !== undefined) faults[key] = rate(obj[key], `${path}.${key}`);
   }

@@ -192,6 +192,18 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     await untilClosed(res);
     return;
   }
+  if (roll(faults.deniedRate, ctx.random)) {
+    stats.clientErrors++;
+    sendError(
+      res,
+      requestId,
+      new ConnectError(
+        "AccessDeniedException",
+        `User is not authorized to perform: connect:${api} (injected fault)`,
+      ),
+    );
+    return;
+  }
   if (!ctx.buckets[api].tryTake(ctx.now()) || roll(faults.throttleRate, ctx.random)) {
     stats.throttled++;
     sendError(res, requestId, new ConnectError("ThrottlingException", "Rate exceeded"));

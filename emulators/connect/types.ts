@@ -84,6 +84,12 @@ export interface Faults {
    * black-holed network path. Rolled before the operation runs, like `dropRate`.
    */
   hangRate: number;
+  /**
+   * Probability of an `AccessDeniedException` (403) before the operation runs (nothing happens):
+   * the caller's IAM policy does not allow the action. Denied before throttling, as IAM
+   * authorizes a request before the service's rate limits count it.
+   */
+  deniedRate: number;
   /** Added latency, uniform in [min, max] milliseconds (real time). */
   latencyMs: [number, number];
 }

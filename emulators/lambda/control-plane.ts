@@ -235,7 +235,10 @@ export class ControlPlane {
           ? current.maximumConcurrency
           : (requested.maximumConcurrency ?? undefined),
     });
-    if (fn !== mapping.fn) this.refuseDuplicate(mapping.eventSourceArn, fn.functionName);
+    // Naming the function the mapping already invokes is no duplicate of itself.
+    if (fn.functionName !== mapping.fn.functionName) {
+      this.refuseDuplicate(mapping.eventSourceArn, fn.functionName);
+    }
     mapping.updated(fn, settings, enabled);
     return mapping;
   }

@@ -1,6 +1,7 @@
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -12,6 +13,8 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   /** Future-dated terminations' schedules. */
   readonly scheduler: SchedulerClient;
+  /** Built on first use: only a quarantine calls the Lambda API, so no cold start pays for it. */
+  readonly lambda: () => LambdaClient;
 }
 
 /**
@@ -29,12 +32,19 @@ const requestHandler = {
  * The SDK clients, built once per Lambda environment. Endpoints, region and credentials come
  * from the SDK's standard configuration (AWS_ENDPOINT_URL_* is how the local stack plugs in).
  */
-export const createAwsClients = (): AwsClients => ({
-  // Connect calls are retried by the application, which knows that CreateUser's
-  // LimitExceededException is a full instance, not throttling, and paces CreateUser.
-  connect: new ConnectClient({ maxAttempts: 1, requestHandler }),
-  dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler })),
-  eventBridge: new EventBridgeClient({ requestHandler }),
-  sqs: new SQSClient({ requestHandler }),
-  scheduler: new SchedulerClient({ requestHandler }),
-});
+export const createAwsClients = (): AwsClients => {
+  let lambda: LambdaClient | undefined;
+  return {
+    // Connect calls are retried by the application, which knows that CreateUser's
+    // LimitExceededException is a full instance, not throttling, and paces CreateUser.
+    connect: new ConnectClient({ maxAttempts: 1, requestHandler }),
+    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler })),
+    eventBridge: new EventBridgeClient({ requestHandler }),
+    sqs: new SQSClient({ requestHandler }),
+    scheduler: new SchedulerClient({ requestHandler }),
+    lambda: () => {
+      lambda ??= new LambdaClient({ requestHandler });
+      return lambda;
+    },
+  };
+};

@@ -17,11 +17,17 @@ const REJECTED = new Set([
   "InvalidRequestException",
   "ResourceNotFoundException",
 ]);
+/**
+ * Connect refused the caller, not the request: the role may not do this, or the credentials are
+ * not accepted (unknown, badly signed, expired). Every call would fail alike: quarantine.
+ */
 const NOT_AUTHORIZED = new Set([
   "AccessDeniedException",
   "UnauthorizedException",
   "UnrecognizedClientException",
   "InvalidSignatureException",
+  "IncompleteSignatureException",
+  "ExpiredTokenException",
 ]);
 
 interface SdkError {

@@ -4,6 +4,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { REMOVAL_THRESHOLD_DEFAULTS } from "../config.js";
 import { LedgerUnavailableError } from "../domain/failures.js";
 import type { CallContext, RemovalBudget, RemovalBudgetStatus } from "../ports.js";
 import { ACTIVE_COUNT_RECORD, LEDGER_KEYS, SERVICE_PARTITION } from "./dynamodb-ledger.js";
@@ -39,6 +40,9 @@ interface BudgetItem {
   readonly heldBack?: string;
   readonly heldBackMore?: number;
   readonly allowance?: number;
+  /** The threshold the last environment to write enforced, for readers that do not know it. */
+  readonly countLimit?: number;
+  readonly percentLimit?: number;
 }
 
 interface Budget {
@@ -47,6 +51,7 @@ interface Budget {
   heldBack: [string, number][];
   heldBackMore: number;
   allowance: number;
+  readonly stored: RemovalBudgetSettings | undefined;
 }
 
 /**
@@ -61,7 +66,8 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly settings: RemovalBudgetSettings,
+    /** Undefined for a reader (the CLI): the threshold the function last wrote is used. */
+    private readonly settings: RemovalBudgetSettings | undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -136,7 +142,8 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
    */
   private limit(active: number, budget: Budget): number {
     const population = active + budget.taken.length;
-    return Math.min(this.settings.count, Math.floor((population * this.settings.percent) / 100));
+    const { count, percent } = this.settings ?? budget.stored ?? REMOVAL_THRESHOLD_DEFAULTS;
+    return Math.min(count, Math.floor((population * percent) / 100));
   }
 
   /** The item, with what fell out of the window dropped. */
@@ -160,6 +167,10 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
       heldBack: inWindow(item?.heldBack),
       heldBackMore: Number(item?.heldBackMore ?? 0),
       allowance: Number(item?.allowance ?? 0),
+      stored:
+        item?.countLimit === undefined || item.percentLimit === undefined
+          ? undefined
+          : { count: Number(item.countLimit), percent: Number(item.percentLimit) },
     };
   }
 
@@ -195,6 +206,9 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
             heldBack: JSON.stringify(budget.heldBack),
             heldBackMore: budget.heldBackMore,
             allowance: budget.allowance,
+            ...(this.settings
+              ? { countLimit: this.settings.count, percentLimit: this.settings.percent }
+              : {}),
           },
           ConditionExpression:
             budget.rev === undefined ? "attribute_not_exists(rev)" : "rev = :rev",

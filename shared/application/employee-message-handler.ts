@@ -1,5 +1,6 @@
 import type { EmployeeEvent } from "../domain/employee-event.js";
 import {
+  isHeldBack,
   type ProvisioningFailure,
   type ReasonCode,
   toProvisioningFailure,
@@ -22,7 +23,7 @@ export interface MessageHandlerSettings {
 }
 
 export interface MessageHandlerDeps {
-  readonly sync: EmployeeSync;
+  readonly sync: Pick<EmployeeSync, "sync">;
   readonly publisher: ProvisioningEventPublisher;
   readonly parker: DeadLetterParker;
   readonly settings: MessageHandlerSettings;
@@ -102,6 +103,8 @@ export class EmployeeMessageHandler {
       return { kind: "synced", ...(await this.sync(event, record, deadlines, log)) };
     } catch (error) {
       const failure = toProvisioningFailure(error);
+      // Quarantine: never parked, whatever the delivery (the composition root stops the rest).
+      if (isHeldBack(failure)) throw failure;
       if (failure.permanent || this.isLastAttempt(record))
         return this.park(record, failure, hints, log, deadlines);
       log.warn("Employee not synced yet; SQS will deliver the event again", {
@@ -140,6 +143,8 @@ export class EmployeeMessageHandler {
       }
     }
     if (failed.length === 0) return { kind: "several", synced };
+    const held = failed.find(({ failure }) => isHeldBack(failure));
+    if (held) throw held.failure;
     const log = this.deps.logFor({ messageId: record.messageId });
     const transient = failed.find(({ failure }) => !failure.permanent);
     if (transient && !this.isLastAttempt(record)) {

@@ -19,7 +19,6 @@ export const PERMANENT_REASONS = [
   "NotManaged",
   "ConnectRejected",
   "UserQuotaExceeded",
-  "NotAuthorized",
   "SourceMappingFailed",
 ] as const;
 
@@ -37,10 +36,23 @@ export const TRANSIENT_REASONS = [
   "InternalError",
   "RemovalThresholdExceeded",
   "SchedulerUnavailable",
+  "NotAuthorized",
+  "Quarantined",
 ] as const;
 
 export type PermanentReason = (typeof PERMANENT_REASONS)[number];
 export type TransientReason = (typeof TRANSIENT_REASONS)[number];
+
+/**
+ * Reasons that put the whole service in quarantine (docs/quarantine.md) instead of failing one
+ * record: nothing can succeed, or going on would do damage. Never parked: the record goes back
+ * to the queue, and so does every record not done yet.
+ */
+export const QUARANTINE_TRIGGERS = [
+  "NotAuthorized",
+  "RemovalThresholdExceeded",
+] as const satisfies readonly TransientReason[];
+export type QuarantineTrigger = (typeof QUARANTINE_TRIGGERS)[number];
 
 /** Every reason code a message may be parked with: the list the CLI and docs read too. */
 export const REASON_CODES: readonly ReasonCode[] = [...PERMANENT_REASONS, ...TRANSIENT_REASONS];
@@ -154,11 +166,6 @@ export class UserQuotaExceededError extends PermanentFailure {
   readonly reason = "UserQuotaExceeded";
 }
 
-export class NotAuthorizedError extends PermanentFailure {
-  override readonly name = "NotAuthorizedError";
-  readonly reason = "NotAuthorized";
-}
-
 /** A source mapping could not turn the payload into events: the mapping (or the payload) needs a fix. */
 export class SourceMappingFailedError extends PermanentFailure {
   override readonly name = "SourceMappingFailedError";
@@ -248,6 +255,32 @@ export class InternalError extends TransientFailure {
   override readonly name = "InternalError";
   readonly reason = "InternalError";
 }
+
+/**
+ * Connect refused the function's credentials (AccessDeniedException, an unrecognized or expired
+ * key): every call would fail the same way, so the service quarantines itself rather than park
+ * every record; once the role is fixed and the service released, the records are retried.
+ */
+export class NotAuthorizedError extends TransientFailure {
+  override readonly name = "NotAuthorizedError";
+  readonly reason = "NotAuthorized";
+}
+
+/** The service is in quarantine: the record goes back to the queue untouched. */
+export class QuarantinedError extends TransientFailure {
+  override readonly name = "QuarantinedError";
+  readonly reason = "Quarantined";
+}
+
+/** A trigger of quarantine: the record is handed back, never parked. */
+export const tripsQuarantine = (
+  failure: Pick<ProvisioningFailure, "reason">,
+): failure is ProvisioningFailure & { reason: QuarantineTrigger } =>
+  (QUARANTINE_TRIGGERS as readonly string[]).includes(failure.reason);
+
+/** Handed back to the queue whatever the delivery: a quarantine trigger, or quarantine itself. */
+export const isHeldBack = (failure: Pick<ProvisioningFailure, "reason">): boolean =>
+  tripsQuarantine(failure) || failure.reason === "Quarantined";
 
 /** Turns anything thrown into a classified failure; unknown errors are presumed transient. */
 export const toProvisioningFailure = (error: unknown): ProvisioningFailure => {

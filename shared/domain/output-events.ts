@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import type { DetailType } from "../contracts/detail-types.js";
 import {
   PROVISIONING_FAILED,
+  PROVISIONING_QUARANTINED,
+  PROVISIONING_RESUMED,
   USER_CREATED,
   USER_REMOVAL_SCHEDULED,
   USER_REMOVED,
@@ -15,11 +17,14 @@ import {
 import type { BusEvent, ConnectUserCreatedDetail } from "../contracts/output-events.js";
 import type { ReasonCode } from "./failures.js";
 import type { UserChange, UsernameDrift } from "./plan.js";
+import type { QuarantineCounts, QuarantineReason } from "./quarantine.js";
 
 // The names and the types are the contract's (shared/contracts/), which subscribers import too.
 export {
   DETAIL_TYPES,
   PROVISIONING_FAILED,
+  PROVISIONING_QUARANTINED,
+  PROVISIONING_RESUMED,
   USER_CREATED,
   USER_REMOVAL_SCHEDULED,
   USER_REMOVED,
@@ -215,6 +220,65 @@ export const provisioningFailedEvent = (
     instanceId: facts.instanceId,
     reason: facts.reason,
     message: facts.message,
+    occurredAt: now.toISOString(),
+  },
+});
+
+/** What the service-wide events say: about the service, so no employee or source event. */
+export interface QuarantineFacts {
+  readonly instanceId: string;
+  readonly reason: QuarantineReason;
+  /** When the quarantine began (ISO 8601): with the instance, it identifies the quarantine. */
+  readonly since: string;
+  readonly counts: QuarantineCounts;
+}
+
+/** The contract's counts (docs/schemas/provisioning-quarantined.json) from the state's. */
+const contractCounts = (counts: QuarantineCounts) => ({
+  windowRecords: counts.windowRecords,
+  failedRecords: counts.windowFailed,
+});
+
+/**
+ * One per quarantine: every environment that trips the same quarantine would give the same
+ * eventId, though only the one whose trip was recorded first publishes it.
+ */
+export const provisioningQuarantinedEvent = (
+  source: string,
+  facts: QuarantineFacts,
+  now: Date,
+): OutputEvent<typeof PROVISIONING_QUARANTINED> => ({
+  source,
+  detailType: PROVISIONING_QUARANTINED,
+  detail: {
+    eventId: deterministicId("provisioning-quarantined", facts.instanceId, facts.since),
+    sourceEventId: null,
+    employeeId: null,
+    instanceId: facts.instanceId,
+    reason: facts.reason,
+    counts: contractCounts(facts.counts),
+    since: facts.since,
+    occurredAt: now.toISOString(),
+  },
+});
+
+/** The release of the quarantine that began at `since` (`onboard quarantine release`). */
+export const provisioningResumedEvent = (
+  source: string,
+  facts: QuarantineFacts & { readonly allowRemovals: number },
+  now: Date,
+): OutputEvent<typeof PROVISIONING_RESUMED> => ({
+  source,
+  detailType: PROVISIONING_RESUMED,
+  detail: {
+    eventId: deterministicId("provisioning-resumed", facts.instanceId, facts.since),
+    sourceEventId: null,
+    employeeId: null,
+    instanceId: facts.instanceId,
+    reason: facts.reason,
+    counts: contractCounts(facts.counts),
+    since: facts.since,
+    allowRemovals: facts.allowRemovals,
     occurredAt: now.toISOString(),
   },
 });

@@ -15,6 +15,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { ConnectClient } from "@aws-sdk/client-connect";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -49,6 +51,10 @@ const NEEDS: Readonly<Record<string, readonly (readonly [string, ResourceKind])[
   ScanCommand: [["dynamodb:Scan", "named"]],
   GetCommand: [["dynamodb:GetItem", "named"]],
   QueryCommand: [["dynamodb:Query", "named"]],
+  UpdateCommand: [["dynamodb:UpdateItem", "named"]],
+  GetEventSourceMappingCommand: [["lambda:GetEventSourceMapping", "named"]],
+  UpdateEventSourceMappingCommand: [["lambda:UpdateEventSourceMapping", "named"]],
+  PutEventsCommand: [["events:PutEvents", "named"]],
   BatchWriteCommand: [["dynamodb:BatchWriteItem", "named"]],
   BatchGetCommand: [["dynamodb:BatchGetItem", "named"]],
   ListRoutingProfilesCommand: [["connect:ListRoutingProfiles", "instance"]],
@@ -90,7 +96,13 @@ beforeAll(async () => {
   };
   policy = operator.Statement;
   // Every client the CLI builds (cli/aws.ts) goes through one of these.
-  for (const client of [SQSClient, ConnectClient, DynamoDBDocumentClient]) {
+  for (const client of [
+    SQSClient,
+    ConnectClient,
+    DynamoDBDocumentClient,
+    LambdaClient,
+    EventBridgeClient,
+  ]) {
     const original = client.prototype.send;
     vi.spyOn(client.prototype, "send").mockImplementation(function (
       this: unknown,
@@ -115,7 +127,7 @@ afterAll(async () => {
 
 /** Runs one command line in-process, recording its calls under its name. */
 const onboard = async (...args: string[]) => {
-  current = ["mappings", "dlq", "sources"].includes(args[0] as string)
+  current = ["mappings", "dlq", "sources", "quarantine"].includes(args[0] as string)
     ? args.slice(0, 2).join(" ")
     : `${args[0]}`;
   const result = await onboardInProcess(args);
@@ -213,6 +225,19 @@ const COMMANDS = async () => {
   await onboard("dlq", "list", "--queue-url", dlqUrl);
   await onboard("dlq", "replay", "--from", dlqUrl, "--to", queueUrl, "--reason", "NoMappingRule");
 
+  // A quarantine to look at and release: Connect denies the function for one hire.
+  stack.connect.setFaults("*", { deniedRate: 1 });
+  // A Finance hire: the only rule left after `mappings import --prune`.
+  await runPipeline(
+    stack,
+    [hireBody({ employeeId: "E-denied", workEmail: "denied@example.com", department: "Finance" })],
+    FAST,
+  );
+  stack.connect.setFaults("*", { deniedRate: 0 });
+  const ledger = stack.table.ledgerTableName;
+  const status = await onboard("quarantine", "status", "--ledger-table", ledger, "--json");
+  expect(JSON.parse(status.stdout)).toMatchObject({ active: true, mapping: { state: "Disabled" } });
+  await onboard("quarantine", "release", "--ledger-table", ledger);
   // Rule-change impact: the ledger's every employee, before the rules are written.
   await onboard(
     "mappings",
@@ -275,6 +300,9 @@ const COMMANDS = async () => {
   });
 };
 
+/** `serverless print` without an eventBusName param: the bus the stack creates. */
+const BUS_AS_PRINTED = "connect-onboarding-dev";
+
 const inStack = (service: string, resource: string) =>
   `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
 
@@ -304,6 +332,33 @@ const named = (call: Recorded): string[] => {
       if (!resource) throw new Error(`${call.command} called ${call.operation} on ${table}`);
       return `GetAtt:${resource}.Arn`;
     });
+  }
+  // The stack's one event source mapping: its Ref is the UUID.
+  if (typeof input.UUID === "string") {
+    if (input.UUID !== stack.mapping.uuid) {
+      throw new Error(`${call.command} called ${call.operation} on mapping ${input.UUID}`);
+    }
+    return [
+      inStack(
+        "lambda",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Sub, as printed
+        "event-source-mapping:${OnboardEmployeeEventSourceMappingSQSOnboardingQueue}",
+      ),
+    ];
+  }
+  const entries = input.Entries as { EventBusName?: string }[] | undefined;
+  if (entries) {
+    return [
+      ...new Set(
+        entries.map((entry) => {
+          if (entry.EventBusName !== stack.env.EVENT_BUS_NAME) {
+            throw new Error(`${call.command} published on ${entry.EventBusName}`);
+          }
+          // The bus the function publishes on, as serverless print resolves its name.
+          return inStack("events", `event-bus/${BUS_AS_PRINTED}`);
+        }),
+      ),
+    ];
   }
   if (typeof input.InstanceId === "string")
     return [inStack("connect", `instance/${input.InstanceId}`)];
@@ -343,6 +398,8 @@ describe("the operator policy", () => {
       "mappings import",
       "mappings validate",
       "plan",
+      "quarantine release",
+      "quarantine status",
       "reconcile",
       "send",
       "sources export",

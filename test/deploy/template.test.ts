@@ -164,6 +164,10 @@ const ROLE_ACTIONS = [
   "scheduler:UpdateSchedule",
   "scheduler:DeleteSchedule",
   "iam:PassRole",
+  // Quarantine: find and disable the function's own event source mapping.
+  "lambda:ListEventSourceMappings",
+  "lambda:GetEventSourceMapping",
+  "lambda:UpdateEventSourceMapping",
   // Added by the framework for the sqs event source.
   "sqs:ReceiveMessage",
   "sqs:DeleteMessage",
@@ -625,7 +629,7 @@ describe("alarms", () => {
       actions: resolveIfs(t, alarm.Properties.AlarmActions ?? null) ?? [],
     }));
 
-  it("watch the DLQ, the oldest message's age, and the function's errors and throttles", () => {
+  it("watch the DLQ, the oldest message's age, the function's errors and throttles, and quarantine", () => {
     expect(alarms(template)).toEqual([
       {
         namespace: "AWS/SQS",
@@ -663,6 +667,16 @@ describe("alarms", () => {
         comparison: "GreaterThanThreshold",
         actions: [],
       },
+      // The function's own metric, written with each Provisioning Quarantined it announces.
+      {
+        namespace: "ConnectOnboarding",
+        metric: "Quarantined",
+        on: ["service=connect-onboarding"],
+        statistic: "Sum",
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        actions: [],
+      },
     ]);
   });
 
@@ -692,10 +706,36 @@ describe("the function's role (least privilege)", () => {
     expect(resource(template, ROLE).Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it("never grants a '*' resource", () => {
+  it("never grants a '*' resource, but to the one action that takes no resource", () => {
     for (const [action, resources] of grants(template)) {
+      // ListEventSourceMappings has no resource type (Service Authorization Reference, Lambda).
+      if (action === "lambda:ListEventSourceMappings") {
+        expect([...resources]).toEqual(["*"]);
+        continue;
+      }
       for (const r of resources) expect(r, action).not.toBe("*");
     }
+  });
+
+  it("lets the function get and update only the event source mappings that invoke it", () => {
+    const stop = statements(template).find((s) => s.Sid === "StopOwnEventSourceMapping");
+    expect(asArray(stop?.Action ?? [])).toEqual([
+      "lambda:GetEventSourceMapping",
+      "lambda:UpdateEventSourceMapping",
+    ]);
+    expect(stop?.Condition).toEqual({
+      ArnEquals: {
+        "lambda:FunctionArn": {
+          "Fn::Sub":
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Sub, as printed
+            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:connect-onboarding-dev-onboardEmployee",
+        },
+      },
+    });
+    // The name the condition spells is the function's.
+    expect(resource(template, FUNCTION).Properties.FunctionName).toBe(
+      "connect-onboarding-dev-onboardEmployee",
+    );
   });
 
   it("scopes Connect to the instance and its agent, routing-profile, security-profile and agent-group resources", () => {
@@ -750,6 +790,8 @@ describe("the function's role (least privilege)", () => {
       "ReadSourceMappings",
       "PublishOnboardingEvents",
       "ParkFailedEvents",
+      "FindOwnEventSourceMapping",
+      "StopOwnEventSourceMapping",
     ]);
     // Everything the framework adds unnamed is for logs and the event source.
     for (const statement of statements(template).filter((s) => s.Sid === undefined)) {

@@ -1,4 +1,5 @@
 import {
+  AccessDeniedException,
   ConnectServiceException,
   CreateUserCommand,
   type CreateUserCommandInput,
@@ -144,6 +145,28 @@ describe("injected faults", () => {
     expect((error as InternalServiceException).$metadata.httpStatusCode).toBe(500);
     expect(emu.users()).toHaveLength(0);
     expect(emu.stats().CreateUser).toMatchObject({ requests: 1, faults: 1, ok: 0 });
+    client.destroy();
+  });
+
+  it("deniedRate 1 → AccessDeniedException (403, per the service model), before throttling, nothing created", async () => {
+    const emu = await start({ faults: { "*": { deniedRate: 1 } } });
+    emu.setQuota("CreateUser", { rps: 1, burst: 1 });
+    const client = connectClientFor(emu);
+    for (let i = 0; i < 3; i++) {
+      const error = await settle(client.send(new CreateUserCommand(createInput(emu))));
+      expect(error).toBeInstanceOf(AccessDeniedException);
+      expect((error as AccessDeniedException).$metadata.httpStatusCode).toBe(403);
+    }
+    expect(emu.users()).toHaveLength(0);
+    // IAM refuses before the rate limit counts: no call was throttled, none took a token.
+    expect(emu.stats().CreateUser).toMatchObject({
+      requests: 3,
+      throttled: 0,
+      clientErrors: 3,
+      ok: 0,
+    });
+    emu.setFaults("*", { deniedRate: 0 });
+    expect(await settle(client.send(new CreateUserCommand(createInput(emu))))).toBe("ok");
     client.destroy();
   });
 

@@ -508,6 +508,21 @@ describe("Lambda event source mapping API", () => {
       );
     });
 
+    it("takes an update naming the function the mapping invokes, after the function is redefined", async () => {
+      const mapping = await createMapping();
+      // A deployment redefines the function under the same name (new code, same mapping).
+      emulator.addFunction({ functionName: FUNCTION, createHandler: () => async () => {} });
+      const updated = await lambda.send(
+        new UpdateEventSourceMappingCommand({
+          UUID: mapping.uuid,
+          FunctionName: FUNCTION,
+          BatchSize: 5,
+        }),
+      );
+      expect(updated).toMatchObject({ UUID: mapping.uuid, State: "Updating", BatchSize: 5 });
+      await mapping.waitForState("Enabled");
+    });
+
     it("refuses an update whose settings break the cross-member rules", async () => {
       const mapping = await createMapping();
       const error = await failure(

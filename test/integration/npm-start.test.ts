@@ -59,10 +59,15 @@ describe("npm start", () => {
     expect(Object.keys(report).sort()).toEqual([
       "deadLetters",
       "published",
+      "quarantine",
+      "queued",
       "scheduled",
       "stats",
       "users",
     ]);
+    // Nothing trips the quarantine in the samples: every message is done, none waits.
+    expect(report.quarantine).toEqual({ active: false, reason: null });
+    expect(report.queued).toEqual([]);
     // Phase one: the canonical samples (12 bodies) and the shipped source mappings' payloads (5
     // bodies, 7 employees: BambooHR's webhook carries 3). Phase two: a mover, an email
     // correction, an update that changes nothing, the newer of two updates; phase three: the
@@ -180,12 +185,14 @@ describe("npm start", () => {
     expect(run.stderr).not.toContain("jose.nunez@example.com");
     expect(run.stderr).not.toContain("Núñez");
 
-    // cold_start as Lambda would say it: true in each environment's first invocation only.
+    // cold_start as Lambda would say it: true in each environment's first invocation only. The
+    // environments share the function's name, as on AWS; each has its own log stream.
     const logs = logsOf(run.stderr).filter((log) => log.function_request_id !== undefined);
-    const environments = new Set(logs.map((log) => log.function_name));
+    expect(new Set(logs.map((log) => log.function_name)).size).toBe(1);
+    const environments = new Set(logs.map((log) => log.function_log_stream));
     expect(environments.size).toBe(2);
     for (const name of environments) {
-      const own = logs.filter((log) => log.function_name === name);
+      const own = logs.filter((log) => log.function_log_stream === name);
       const first = own[0]?.function_request_id;
       expect(own.filter((log) => log.cold_start).length).toBeGreaterThan(0);
       for (const log of own) expect(log.cold_start).toBe(log.function_request_id === first);

@@ -39,6 +39,8 @@ const report = (created: number, adopted: number, parked: [string, number][]): P
     published,
     deadLetters,
     scheduled: [],
+    queued: [],
+    quarantine: { active: false, reason: null },
     stats: {
       received: created + adopted + deadLetters.length,
       created,

@@ -217,6 +217,11 @@ export class Scenario {
           // Two environments share the account's quotas (the emulator's), as in production;
           // a scenario about one API's quota lowers that API's.
           CONNECT_API_RPS: "200",
+          // The scenarios load the queue with far more permanent failures (poison, a full
+          // instance, missing rules) than a real feed has, to test how each record is handled:
+          // a failure spike would rightly quarantine them (test/integration/quarantine.test.ts),
+          // and their runners are no event source mapping the function could disable.
+          QUARANTINE_FAILURE_PERCENT: "100",
           ...options.functionEnv,
         },
       });

@@ -12,11 +12,13 @@ import {
   type UserChangeDetail,
 } from "../../../shared/contracts/output-events.js";
 import { IDENTITY_FIELDS, PHONE_FIELDS } from "../../../shared/domain/connect-user.js";
-import { REASON_CODES } from "../../../shared/domain/failures.js";
+import { QUARANTINE_REASONS, REASON_CODES } from "../../../shared/domain/failures.js";
 import {
   DETAIL_TYPES,
   type OutputEvent,
   provisioningFailedEvent,
+  provisioningQuarantinedEvent,
+  provisioningResumedEvent,
   userCreatedEvent,
   userUpdatedEvent,
 } from "../../../shared/domain/output-events.js";
@@ -141,14 +143,42 @@ const failed = fc
     ),
   );
 
+const quarantineFacts = fc.record({
+  instanceId,
+  reason: fc.constantFrom(...QUARANTINE_REASONS),
+  since: fc
+    .date({
+      min: new Date("2020-01-01T00:00:00Z"),
+      max: new Date("2040-01-01T00:00:00Z"),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString()),
+  counts: fc.record({
+    windowRecords: fc.nat(1000),
+    windowFailed: fc.nat(1000),
+    heldBack: fc.nat(100_000),
+  }),
+});
+const quarantined = fc
+  .tuple(quarantineFacts, when)
+  .map(([facts, now]) => provisioningQuarantinedEvent("connect-onboarding", facts, now));
+const resumed = fc
+  .tuple(quarantineFacts, fc.nat(1000), when)
+  .map(([facts, allowRemovals, now]) =>
+    provisioningResumedEvent("connect-onboarding", { ...facts, allowRemovals }, now),
+  );
+
 describe("the events the function builds", () => {
   it("validate against their committed schemas and their zod schemas, whatever their facts", () => {
     fc.assert(
-      fc.property(fc.oneof(created, updated, failed), (event: OutputEvent) => {
-        expect(publishedEventProblems([event])).toEqual([]);
-        const parsed = OUTPUT_DETAIL_SCHEMAS[event.detailType].safeParse(event.detail);
-        expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(created, updated, failed, quarantined, resumed),
+        (event: OutputEvent) => {
+          expect(publishedEventProblems([event])).toEqual([]);
+          const parsed = OUTPUT_DETAIL_SCHEMAS[event.detailType].safeParse(event.detail);
+          expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+        },
+      ),
       { seed: SEED, numRuns: 600 },
     );
   });

@@ -38,6 +38,7 @@ describe("readConfig", () => {
       connectApiRps: Object.fromEntries(CONNECT_APIS.map((api) => [api, 1])),
       mappingCacheTtlSeconds: 60,
       profileCacheTtlSeconds: 300,
+      failureSpike: { windowRecords: 50, failurePercent: 40 },
       serviceName: "connect-onboarding",
       logLevel: "INFO",
       leaverAction: "DELETE",
@@ -45,6 +46,28 @@ describe("readConfig", () => {
       removalThresholdCount: 10,
       removalThresholdPercent: 20,
     });
+  });
+
+  it("reads the failure spike's window and percentage, refusing a window under 20 records", () => {
+    expect(
+      readConfig({
+        ...REQUIRED,
+        QUARANTINE_WINDOW_RECORDS: "20",
+        QUARANTINE_FAILURE_PERCENT: "12.5",
+      }).failureSpike,
+    ).toEqual({ windowRecords: 20, failurePercent: 12.5 });
+    for (const [name, value] of [
+      ["QUARANTINE_WINDOW_RECORDS", "19"],
+      ["QUARANTINE_WINDOW_RECORDS", "50.5"],
+      ["QUARANTINE_WINDOW_RECORDS", "1001"],
+      ["QUARANTINE_FAILURE_PERCENT", "-1"],
+      ["QUARANTINE_FAILURE_PERCENT", "101"],
+      ["QUARANTINE_FAILURE_PERCENT", "forty"],
+    ] as const) {
+      expect(() => readConfig({ ...REQUIRED, [name]: value }), `${name}=${value}`).toThrow(
+        new RegExp(name),
+      );
+    }
   });
 
   it("reads every variable of DESIGN section 7", () => {

@@ -11,6 +11,7 @@ import {
   InvalidEventError,
   InvalidJsonError,
   InvalidUsernameError,
+  isHeldBack,
   MappingTableUnavailableError,
   MissingDeskPhoneError,
   NoMappingRuleError,
@@ -18,9 +19,12 @@ import {
   PayloadTooLargeError,
   ProfileNotFoundError,
   ProvisioningFailure,
+  QuarantinedError,
+  RemovalThresholdExceededError,
   SourceMappingFailedError,
   SourceTableUnavailableError,
   toProvisioningFailure,
+  tripsQuarantine,
   UnsupportedEventTypeError,
   UserLookupPendingError,
   UsernameTakenError,
@@ -42,7 +46,6 @@ describe("the failure taxonomy of DESIGN section 6", () => {
     [new UsernameTakenError("m"), "UsernameTaken"],
     [new ConnectRejectedError("m"), "ConnectRejected"],
     [new UserQuotaExceededError("m"), "UserQuotaExceeded"],
-    [new NotAuthorizedError("m"), "NotAuthorized"],
     [new SourceMappingFailedError("m", "workday", "employee.workEmail"), "SourceMappingFailed"],
   ])("%s is permanent with reason %s", (error, reason) => {
     expect(error).toMatchObject({ reason, permanent: true, message: "m" });
@@ -58,8 +61,20 @@ describe("the failure taxonomy of DESIGN section 6", () => {
     [new EventPublishFailedError("m"), "EventPublishFailed"],
     [new DeadLetterUnavailableError("m"), "DeadLetterUnavailable"],
     [new InternalError("m"), "InternalError"],
+    [new NotAuthorizedError("m"), "NotAuthorized"],
+    [new RemovalThresholdExceededError("m"), "RemovalThresholdExceeded"],
+    [new QuarantinedError("m"), "Quarantined"],
   ])("%s is transient with reason %s", (error, reason) => {
     expect(error).toMatchObject({ reason, permanent: false });
+  });
+
+  it("hands quarantine's reasons back to the queue, never parked, and trips on the triggers only", () => {
+    const trigger = (error: ProvisioningFailure) => [tripsQuarantine(error), isHeldBack(error)];
+    expect(trigger(new NotAuthorizedError("m"))).toEqual([true, true]);
+    expect(trigger(new RemovalThresholdExceededError("m"))).toEqual([true, true]);
+    expect(trigger(new QuarantinedError("m"))).toEqual([false, true]);
+    expect(trigger(new ConnectUnavailableError("m"))).toEqual([false, false]);
+    expect(trigger(new NoMappingRuleError("m"))).toEqual([false, false]);
   });
 
   it("InvalidEventError carries its field paths", () => {

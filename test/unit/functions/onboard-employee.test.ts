@@ -22,6 +22,11 @@ import {
   type PutEventsRequestEntry,
   ResourceNotFoundException,
 } from "@aws-sdk/client-eventbridge";
+import {
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
+} from "@aws-sdk/client-lambda";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import {
   DynamoDBDocumentClient,
@@ -37,7 +42,13 @@ import sampleRules from "../../../events/mappings.json" with { type: "json" };
 import { EventBusNotFoundError } from "../../../shared/adapters/eventbridge-publisher.js";
 import { ConfigurationError } from "../../../shared/config.js";
 import { FakeClock } from "../../support/fake-clock.js";
-import { hireBody, lambdaContext, sqsEvent, sqsRecord } from "../../support/lambda-events.js";
+import {
+  hireBody,
+  lambdaContext,
+  QUEUE_ARN,
+  sqsEvent,
+  sqsRecord,
+} from "../../support/lambda-events.js";
 
 const INSTANCE_ID = "5b6f2f3e-6c1a-4d7e-9a51-0c2d8e9f4a10";
 const INSTANCE_ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
@@ -83,6 +94,8 @@ const connect = mockClient(ConnectClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);
+const lambda = mockClient(LambdaClient);
+const MAPPING_UUID = "a1b2c3d4-0000-4000-8000-00000000e5f6";
 
 let clock: FakeClock;
 let userCounter = 0;
@@ -95,7 +108,20 @@ const connectError = <T>(
 
 beforeEach(() => {
   clock = new FakeClock();
-  for (const mock of [connect, dynamo, events, sqs]) mock.reset();
+  for (const mock of [connect, dynamo, events, sqs, lambda]) mock.reset();
+  lambda.on(ListEventSourceMappingsCommand).resolves({
+    EventSourceMappings: [
+      {
+        UUID: MAPPING_UUID,
+        EventSourceArn: QUEUE_ARN,
+        FunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${lambdaContext().functionName}`,
+        State: "Enabled",
+      },
+    ],
+  });
+  lambda
+    .on(UpdateEventSourceMappingCommand)
+    .callsFake((input) => ({ UUID: input.UUID, State: "Disabling", EventSourceArn: QUEUE_ARN }));
   dynamo.on(ScanCommand).resolves({ Items: structuredClone(sampleRules) });
   // The ledger: every employee is new to it, so each claim succeeds and writes go through.
   dynamo.on(UpdateCommand).callsFake((input) =>
@@ -543,11 +569,6 @@ describe("every permanent reason code, reached from a real input, is parked and 
       body: () => hireBody(),
       setup: () => connect.on(CreateUserCommand).rejects(connectError(LimitExceededException)),
     },
-    {
-      reason: "NotAuthorized",
-      body: () => hireBody(),
-      setup: () => connect.on(CreateUserCommand).rejects(connectError(AccessDeniedException)),
-    },
   ];
 
   it.each(cases)("$reason", async ({ reason, body, setup }) => {
@@ -561,8 +582,7 @@ describe("every permanent reason code, reached from a real input, is parked and 
       reason === "UsernameTaken" ||
       reason === "NotManaged" ||
       reason === "ConnectRejected" ||
-      reason === "UserQuotaExceeded" ||
-      reason === "NotAuthorized"
+      reason === "UserQuotaExceeded"
     ) {
       // These hit every CreateUser; run the bad record alone.
       const response = await run([bad]);
@@ -583,6 +603,45 @@ describe("every permanent reason code, reached from a real input, is parked and 
         detail: expect.objectContaining({ reason, message: letters[0]?.message }),
       }),
     ]);
+  });
+});
+
+describe("quarantine (docs/quarantine.md)", () => {
+  it("on AccessDeniedException: parks nothing, hands the batch back, disables its own mapping, announces it", async () => {
+    connect.on(CreateUserCommand).rejects(connectError(AccessDeniedException));
+    const records = [
+      sqsRecord(hireBody()),
+      sqsRecord(hireBody({ employeeId: "E777", workEmail: "e777@example.com" })),
+      sqsRecord(hireBody({ employeeId: "E778", workEmail: "e778@example.com" })),
+    ];
+    const response = await run(records);
+
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      records.map((r) => r.messageId).sort(),
+    );
+    expect(parked()).toEqual([]);
+    expect(lambda.commandCalls(ListEventSourceMappingsCommand)[0]?.args[0].input).toMatchObject({
+      FunctionName: lambdaContext().functionName,
+      EventSourceArn: QUEUE_ARN,
+    });
+    expect(
+      lambda.commandCalls(UpdateEventSourceMappingCommand).map((c) => c.args[0].input),
+    ).toEqual([{ UUID: MAPPING_UUID, Enabled: false }]);
+    const quarantined = published().filter((e) => e.detailType === "Provisioning Quarantined");
+    expect(quarantined).toHaveLength(1);
+    expect(quarantined[0]?.detail).toMatchObject({
+      reason: "AccessDenied",
+      instanceId: INSTANCE_ID,
+    });
+    expect(published().filter((e) => e.detailType !== "Provisioning Quarantined")).toEqual([]);
+    // The records in hand run side by side: each tried once at most, a denial is never retried.
+    expect(connect.commandCalls(CreateUserCommand).length).toBeLessThanOrEqual(records.length);
+  });
+
+  it("a permanent failure is not a trigger: it is parked, and the mapping stays enabled", async () => {
+    await run([sqsRecord(hireBody({ department: "Finance" }))]);
+    expect(parked().map((p) => p.reason)).toEqual(["NoMappingRule"]);
+    expect(lambda.commandCalls(UpdateEventSourceMappingCommand)).toEqual([]);
   });
 });
 
