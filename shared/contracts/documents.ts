@@ -8,14 +8,7 @@
  * Never imported by the function: generating JSON Schema is for build time, not a cold start.
  */
 import * as z from "zod/mini";
-import {
-  DateTimeSchema,
-  EmployeeSchema,
-  EventSchema,
-  NUMERIC_ID_FIELDS,
-  PHONE_PUNCTUATION,
-  PhoneNumberSchema,
-} from "../domain/employee-event.js";
+import { eventSchemas, NUMERIC_ID_FIELDS, PHONE_PUNCTUATION } from "../domain/employee-event.js";
 import { DATE_TIME } from "../domain/hr-version.js";
 import { DEFAULT_EVENT_SOURCE, DETAIL_TYPES, type DetailType } from "./detail-types.js";
 import {
@@ -31,6 +24,8 @@ import { fileNameOf, pascalNameOf } from "./names.js";
 import { OUTPUT_DETAIL_SCHEMAS, OUTPUT_EVENT_DESCRIPTIONS } from "./output-events.js";
 
 export { fileNameOf, pascalNameOf };
+
+const { DateTimeSchema, EmployeeSchema, EventSchema, PhoneNumberSchema } = eventSchemas();
 
 export type JsonSchema = { [key: string]: unknown };
 

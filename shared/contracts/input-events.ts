@@ -11,17 +11,19 @@
  */
 import * as z from "zod/mini";
 import {
-  DateTimeSchema,
   EMPLOYEE_EVENT_TYPES,
   type EmployeeEventType,
-  EmployeeSchema,
-  EventSchema,
+  eventSchemas,
   type LEAVER_EVENT_TYPES,
   type RECORD_EVENT_TYPES,
   text,
 } from "../domain/employee-event.js";
 import { CLOUDEVENTS_TYPES, EVENTBRIDGE_DETAIL_TYPES } from "../domain/message-body.js";
 import { describe } from "./describe.js";
+
+// The function's own instances: descriptions are registered on them, and documents.ts tells
+// them apart by identity.
+const { DateTimeSchema, EmployeeSchema, EventSchema } = eventSchemas();
 
 const employee = EmployeeSchema.shape;
 describe(

@@ -4,6 +4,7 @@
  */
 import * as z from "zod/mini";
 import { parseDateTime } from "./hr-version.js";
+import { lazy } from "./lazy.js";
 
 /** Events that carry the employee's whole record: each makes Connect match it. */
 export const RECORD_EVENT_TYPES = ["EmployeeHired", "EmployeeRehired", "EmployeeUpdated"] as const;
@@ -42,59 +43,127 @@ export const text = (max: number) =>
 /** What HR systems write inside phone numbers and the service removes (global: for replace). */
 export const PHONE_PUNCTUATION = /[\s\-().]/g;
 
-// E.164 is what Connect takes.
-export const PhoneNumberSchema = z.string().check(
-  z.overwrite((value) => value.replace(PHONE_PUNCTUATION, "")),
-  z.regex(E164, "must be an E.164 phone number"),
-);
+/** The employee fields, in the order the schema declares them. */
+const EMPLOYEE_FIELDS = [
+  "employeeId",
+  "firstName",
+  "lastName",
+  "preferredFirstName",
+  "workEmail",
+  "mobilePhone",
+  "deskPhoneNumber",
+  "department",
+  "jobTitle",
+  "jobCode",
+  "location",
+  "country",
+  "employmentType",
+  "managerEmployeeId",
+  "startDate",
+  "directoryUserId",
+] as const;
+type EmployeeField = (typeof EMPLOYEE_FIELDS)[number];
 
-export const EmployeeSchema = z.object({
-  employeeId: text(128),
-  firstName: text(MAX_NAME_LENGTH),
-  lastName: text(MAX_NAME_LENGTH),
-  preferredFirstName: z.optional(text(MAX_NAME_LENGTH)),
-  workEmail: z.string().check(z.regex(EMAIL, "must be an email address")),
-  mobilePhone: z.optional(PhoneNumberSchema),
-  deskPhoneNumber: z.optional(PhoneNumberSchema),
-  department: z.optional(text(MAX_TEXT_LENGTH)),
-  jobTitle: z.optional(text(MAX_TEXT_LENGTH)),
-  jobCode: z.optional(text(MAX_TEXT_LENGTH)),
-  location: z.optional(text(MAX_TEXT_LENGTH)),
-  country: z.optional(text(MAX_TEXT_LENGTH)),
-  employmentType: z.optional(text(MAX_TEXT_LENGTH)),
-  managerEmployeeId: z.optional(text(128)),
-  startDate: z.optional(text(64)),
-  directoryUserId: z.optional(text(MAX_TEXT_LENGTH)),
-});
+// Built on first use (a message to validate, or the contract documents), not at import: these
+// are most of the zod work a cold start would otherwise do.
+const buildSchemas = () => {
+  // E.164 is what Connect takes.
+  const PhoneNumberSchema = z.string().check(
+    z.overwrite((value) => value.replace(PHONE_PUNCTUATION, "")),
+    z.regex(E164, "must be an E.164 phone number"),
+  );
 
-// HR's time of the change is the event's version: it must say which instant it means.
-export const DateTimeSchema = z.string().check(
-  z.refine((value) => parseDateTime(value) !== undefined, {
-    message: "must be an RFC 3339 date-time with a time zone, e.g. 2026-11-28T10:00:00Z",
-  }),
-);
+  const EmployeeSchema = z.object({
+    employeeId: text(128),
+    firstName: text(MAX_NAME_LENGTH),
+    lastName: text(MAX_NAME_LENGTH),
+    preferredFirstName: z.optional(text(MAX_NAME_LENGTH)),
+    workEmail: z.string().check(z.regex(EMAIL, "must be an email address")),
+    mobilePhone: z.optional(PhoneNumberSchema),
+    deskPhoneNumber: z.optional(PhoneNumberSchema),
+    department: z.optional(text(MAX_TEXT_LENGTH)),
+    jobTitle: z.optional(text(MAX_TEXT_LENGTH)),
+    jobCode: z.optional(text(MAX_TEXT_LENGTH)),
+    location: z.optional(text(MAX_TEXT_LENGTH)),
+    country: z.optional(text(MAX_TEXT_LENGTH)),
+    employmentType: z.optional(text(MAX_TEXT_LENGTH)),
+    managerEmployeeId: z.optional(text(128)),
+    startDate: z.optional(text(64)),
+    directoryUserId: z.optional(text(MAX_TEXT_LENGTH)),
+  } satisfies Record<EmployeeField, z.core.$ZodType>);
 
-export const EventSchema = z.object({
-  eventType: z.enum(RECORD_EVENT_TYPES),
-  eventId: text(256),
-  occurredAt: z.optional(DateTimeSchema),
-  source: z.optional(text(256)),
-  employee: EmployeeSchema,
-});
+  // HR's time of the change is the event's version: it must say which instant it means.
+  const DateTimeSchema = z.string().check(
+    z.refine((value) => parseDateTime(value) !== undefined, {
+      message: "must be an RFC 3339 date-time with a time zone, e.g. 2026-11-28T10:00:00Z",
+    }),
+  );
 
-/** A calendar date, `YYYY-MM-DD`, that exists. */
-const calendarDate = z.string().check(
-  z.refine(
-    (value) => {
-      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-      if (!match) return false;
-      const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
-      const date = new Date(Date.UTC(year, month - 1, day));
-      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1;
-    },
-    { message: "must be a calendar date, e.g. 2026-12-31" },
-  ),
-);
+  const EventSchema = z.object({
+    eventType: z.enum(RECORD_EVENT_TYPES),
+    eventId: text(256),
+    occurredAt: z.optional(DateTimeSchema),
+    source: z.optional(text(256)),
+    employee: EmployeeSchema,
+  });
+
+  /** A calendar date, `YYYY-MM-DD`, that exists. */
+  const calendarDate = z.string().check(
+    z.refine(
+      (value) => {
+        const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+        if (!match) return false;
+        const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+        const date = new Date(Date.UTC(year, month - 1, day));
+        return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1;
+      },
+      { message: "must be a calendar date, e.g. 2026-12-31" },
+    ),
+  );
+
+  const timeZone = z
+    .string()
+    .check(
+      z.refine(isTimeZone, { message: "must be an IANA time zone name, e.g. America/Chicago" }),
+    );
+
+  /**
+   * A leaver names the employee: no other field is needed, and none is kept (a termination is
+   * scheduled and remembered without names or contacts).
+   */
+  const LeaverEmployeeSchema = z.object({
+    employeeId: text(128),
+    lastDayOfWork: z.optional(calendarDate),
+    timeZone: z.optional(timeZone),
+  });
+
+  const LeaverEventSchema = z.object({
+    eventType: z.enum(LEAVER_EVENT_TYPES),
+    eventId: text(256),
+    occurredAt: z.optional(DateTimeSchema),
+    /** When access ends; wins over the employee's lastDayOfWork. */
+    effectiveAt: z.optional(DateTimeSchema),
+    source: z.optional(text(256)),
+    employee: LeaverEmployeeSchema,
+    /**
+     * Set on the termination a removal schedule delivers when due (docs/lifecycle.md): it
+     * carries out the removal the ledger holds as pending, and nothing else.
+     */
+    scheduledRemoval: z.optional(z.boolean()),
+  });
+
+  return {
+    PhoneNumberSchema,
+    EmployeeSchema,
+    DateTimeSchema,
+    EventSchema,
+    LeaverEventSchema,
+  };
+};
+
+/** The canonical event's schemas, built once, on first use; always the same instances. */
+export const eventSchemas = lazy(buildSchemas);
+type EventSchemas = ReturnType<typeof buildSchemas>;
 
 /** An IANA time zone name the runtime knows (its ICU data), e.g. America/Chicago. */
 export const isTimeZone = (value: string): boolean => {
@@ -106,37 +175,8 @@ export const isTimeZone = (value: string): boolean => {
   }
 };
 
-const timeZone = z
-  .string()
-  .check(z.refine(isTimeZone, { message: "must be an IANA time zone name, e.g. America/Chicago" }));
-
-/**
- * A leaver names the employee: no other field is needed, and none is kept (a termination is
- * scheduled and remembered without names or contacts).
- */
-const LeaverEmployeeSchema = z.object({
-  employeeId: text(128),
-  lastDayOfWork: z.optional(calendarDate),
-  timeZone: z.optional(timeZone),
-});
-
-const LeaverEventSchema = z.object({
-  eventType: z.enum(LEAVER_EVENT_TYPES),
-  eventId: text(256),
-  occurredAt: z.optional(DateTimeSchema),
-  /** When access ends; wins over the employee's lastDayOfWork. */
-  effectiveAt: z.optional(DateTimeSchema),
-  source: z.optional(text(256)),
-  employee: LeaverEmployeeSchema,
-  /**
-   * Set on the termination a removal schedule delivers when due (docs/lifecycle.md): it
-   * carries out the removal the ledger holds as pending, and nothing else.
-   */
-  scheduledRemoval: z.optional(z.boolean()),
-});
-
 /** A termination or its rescission. */
-export type EmployeeLeaverEvent = z.infer<typeof LeaverEventSchema>;
+export type EmployeeLeaverEvent = z.infer<EventSchemas["LeaverEventSchema"]>;
 
 /** Any employee event the service handles. */
 export type EmployeeEvent = EmployeeRecordEvent | EmployeeLeaverEvent;
@@ -155,7 +195,7 @@ export type LeaverValidation =
 export const validateLeaverEvent = (candidate: Record<string, unknown>): LeaverValidation => {
   const employee = isRecord(candidate.employee) ? compact(candidate.employee) : candidate.employee;
   const input = { ...compact(candidate), employee };
-  const result = LeaverEventSchema.safeParse(input);
+  const result = eventSchemas().LeaverEventSchema.safeParse(input);
   if (result.success) return { ok: true, event: result.data };
   return {
     ok: false,
@@ -166,7 +206,7 @@ export const validateLeaverEvent = (candidate: Record<string, unknown>): LeaverV
   };
 };
 
-export type Employee = z.infer<typeof EmployeeSchema> & {
+export type Employee = z.infer<EventSchemas["EmployeeSchema"]> & {
   /**
    * Every scalar employee field as trimmed text, known or not: mapping rules and the username
    * template may name attributes this schema does not know (costCenter, businessUnit, ...).
@@ -175,12 +215,12 @@ export type Employee = z.infer<typeof EmployeeSchema> & {
 };
 
 /** A hire, rehire or update. */
-export type EmployeeRecordEvent = Omit<z.infer<typeof EventSchema>, "employee"> & {
+export type EmployeeRecordEvent = Omit<z.infer<EventSchemas["EventSchema"]>, "employee"> & {
   readonly employee: Employee;
 };
 
 /** The names every template and rule may rely on; unknown attributes are allowed too. */
-export const KNOWN_EMPLOYEE_FIELDS: readonly string[] = Object.keys(EmployeeSchema.shape);
+export const KNOWN_EMPLOYEE_FIELDS: readonly string[] = EMPLOYEE_FIELDS;
 const KNOWN = new Set(KNOWN_EMPLOYEE_FIELDS);
 
 export type EventValidation =
@@ -195,7 +235,7 @@ export type EventValidation =
 export const validateEmployeeRecord = (candidate: Record<string, unknown>): EventValidation => {
   const employee = isRecord(candidate.employee) ? compact(candidate.employee) : candidate.employee;
   const input = { ...compact(candidate), employee };
-  const result = EventSchema.safeParse(input);
+  const result = eventSchemas().EventSchema.safeParse(input);
   if (!result.success) {
     return {
       ok: false,

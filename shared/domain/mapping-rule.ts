@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { lazy } from "./lazy.js";
 import { nearestKey } from "./nearest-key.js";
 import { describeIssues, type RuleIssue } from "./rule-issues.js";
 import { WildcardPattern } from "./wildcard-pattern.js";
@@ -19,37 +20,59 @@ export const MATCH_ATTRIBUTES = [
   "employmentType",
 ] as const;
 
-const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
+// In the order the schemas declare them.
+const RULE_KEY_LIST = [
+  "ruleId",
+  "priority",
+  "enabled",
+  "match",
+  "routingProfile",
+  "securityProfiles",
+  "hierarchyGroup",
+  "phone",
+  "tags",
+] as const;
+const PHONE_KEY_LIST = ["type", "autoAccept", "afterContactWorkTimeLimit"] as const;
 
-// Strict objects: a misspelt key (`hierachyGroup`) must be an error, not a setting silently lost.
-const PhoneSchema = z.strictObject({
-  type: z._default(z.enum(PHONE_TYPES), "SOFT_PHONE"),
-  autoAccept: z._default(z.boolean(), false),
-  afterContactWorkTimeLimit: z._default(z.int().check(z.gte(0)), 0),
-});
+// Built on first use (the first rule to validate), not at import: see ./lazy.ts.
+const buildSchemas = () => {
+  const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
 
-const MappingRuleSchema = z.strictObject({
-  ruleId: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
-  priority: z._default(z.number().check(z.refine(Number.isFinite, "must be a finite number")), 0),
-  enabled: z._default(z.boolean(), true),
-  match: z._default(z.record(z.string(), z.string().check(z.trim())), {}),
-  routingProfile: name,
-  securityProfiles: z.array(name).check(z.minLength(1), z.maxLength(10)),
-  hierarchyGroup: z.optional(name),
-  phone: z._default(PhoneSchema, {
-    type: "SOFT_PHONE",
-    autoAccept: false,
-    afterContactWorkTimeLimit: 0,
-  }),
-  tags: z._default(z.record(z.string(), z.string()), {}),
-});
+  // Strict objects: a misspelt key (`hierachyGroup`) must be an error, not a setting silently lost.
+  const PhoneSchema = z.strictObject({
+    type: z._default(z.enum(PHONE_TYPES), "SOFT_PHONE"),
+    autoAccept: z._default(z.boolean(), false),
+    afterContactWorkTimeLimit: z._default(z.int().check(z.gte(0)), 0),
+  } satisfies Record<(typeof PHONE_KEY_LIST)[number], z.core.$ZodType>);
+
+  const MappingRuleSchema = z.strictObject({
+    ruleId: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+    priority: z._default(z.number().check(z.refine(Number.isFinite, "must be a finite number")), 0),
+    enabled: z._default(z.boolean(), true),
+    match: z._default(z.record(z.string(), z.string().check(z.trim())), {}),
+    routingProfile: name,
+    securityProfiles: z.array(name).check(z.minLength(1), z.maxLength(10)),
+    hierarchyGroup: z.optional(name),
+    phone: z._default(PhoneSchema, {
+      type: "SOFT_PHONE",
+      autoAccept: false,
+      afterContactWorkTimeLimit: 0,
+    }),
+    tags: z._default(z.record(z.string(), z.string()), {}),
+  } satisfies Record<(typeof RULE_KEY_LIST)[number], z.core.$ZodType>);
+
+  return { PhoneSchema, MappingRuleSchema };
+};
+
+/** The rule schemas, built once, on first use. */
+export const ruleSchemas = lazy(buildSchemas);
 
 /** One row of the mapping table: who it applies to, and what Connect setup they get. */
-export type MappingRule = z.infer<typeof MappingRuleSchema>;
+export type MappingRule = z.infer<ReturnType<typeof buildSchemas>["MappingRuleSchema"]>;
 
 /** The keys a rule may have, and those of its `phone`: what unknown keys are matched against. */
-export const RULE_KEYS: readonly string[] = Object.keys(MappingRuleSchema.shape);
-export const PHONE_KEYS: readonly string[] = Object.keys(PhoneSchema.shape);
+export const RULE_KEYS: readonly string[] = RULE_KEY_LIST;
+export const PHONE_KEYS: readonly string[] = PHONE_KEY_LIST;
 
 export type { RuleIssue } from "./rule-issues.js";
 
@@ -63,7 +86,7 @@ export type RuleValidation =
  * comes with the nearest known one.
  */
 export const validateMappingRule = (candidate: unknown): RuleValidation => {
-  const result = MappingRuleSchema.safeParse(candidate);
+  const result = ruleSchemas().MappingRuleSchema.safeParse(candidate);
   if (result.success) return { ok: true, rule: result.data };
   const ruleId =
     typeof candidate === "object" && candidate !== null && "ruleId" in candidate

@@ -10,6 +10,7 @@ import type jsonataType from "jsonata";
 import * as z from "zod/mini";
 import { type EmployeeEvent, isRecord, KNOWN_EMPLOYEE_FIELDS } from "./employee-event.js";
 import { InvalidEventError, PermanentFailure, SourceMappingFailedError } from "./failures.js";
+import { lazy } from "./lazy.js";
 import {
   type EnvelopeContext,
   type FailureHints,
@@ -59,34 +60,38 @@ const NUMERIC_FIELDS = new Set(["eventId", "employee.employeeId", "employee.mana
 const SOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_EXPRESSION_LENGTH = 4_096;
 
-const expression = z.string().check(
-  z.refine((value) => value.trim() !== "", "must be a JSONata expression, not empty"),
-  z.maxLength(MAX_EXPRESSION_LENGTH, `must be at most ${MAX_EXPRESSION_LENGTH} characters`),
-);
+// Built on first use (the first mapping to validate), not at import: see ./lazy.ts.
+const buildSchema = () => {
+  const expression = z.string().check(
+    z.refine((value) => value.trim() !== "", "must be a JSONata expression, not empty"),
+    z.maxLength(MAX_EXPRESSION_LENGTH, `must be at most ${MAX_EXPRESSION_LENGTH} characters`),
+  );
 
-const SourceMappingSchema = z.object({
-  sourceId: z
-    .string()
-    .check(
-      z.regex(
-        SOURCE_ID,
-        "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+  return z.object({
+    sourceId: z
+      .string()
+      .check(
+        z.regex(
+          SOURCE_ID,
+          "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ),
       ),
-    ),
-  description: z.optional(z.string()),
-  $comment: z.optional(z.string()),
-  when: expression,
-  each: z.optional(expression),
-  eventType: expression,
-  eventId: z.optional(expression),
-  occurredAt: z.optional(expression),
-  source: z.optional(expression),
-  employee: z.record(z.string(), expression),
-  attributes: z.optional(z.record(z.string(), expression)),
-});
+    description: z.optional(z.string()),
+    $comment: z.optional(z.string()),
+    when: expression,
+    each: z.optional(expression),
+    eventType: expression,
+    eventId: z.optional(expression),
+    occurredAt: z.optional(expression),
+    source: z.optional(expression),
+    employee: z.record(z.string(), expression),
+    attributes: z.optional(z.record(z.string(), expression)),
+  });
+};
+const sourceMappingSchema = lazy(buildSchema);
 
 /** A source mapping document as stored and as written in a file. */
-export type SourceMapping = z.infer<typeof SourceMappingSchema>;
+export type SourceMapping = z.infer<ReturnType<typeof buildSchema>>;
 
 export interface SourceMappingIssue {
   /** The member, e.g. `employee.workEmail`, or `(mapping)` for the document as a whole. */
@@ -129,7 +134,7 @@ export const validateSourceMapping = (candidate: unknown): SourceMappingValidati
       }
     }
   }
-  const result = SourceMappingSchema.safeParse(candidate);
+  const result = sourceMappingSchema().safeParse(candidate);
   if (!result.success) {
     for (const issue of result.error.issues) {
       issues.push({

@@ -17,7 +17,7 @@ import {
   LENIENT_PHONE,
   type SchemaDocument,
 } from "../../../shared/contracts/documents.js";
-import { PhoneNumberSchema } from "../../../shared/domain/employee-event.js";
+import { eventSchemas } from "../../../shared/domain/employee-event.js";
 import {
   type EnvelopeKind,
   envelopeOf,
@@ -250,7 +250,7 @@ describe("generated bodies", () => {
     fc.assert(
       fc.property(phone, (value) => {
         expect(pattern.test(value), JSON.stringify(value)).toBe(
-          PhoneNumberSchema.safeParse(value).success,
+          eventSchemas().PhoneNumberSchema.safeParse(value).success,
         );
       }),
       { seed: SEED, numRuns: 3000 },

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  eventSchemas,
   KNOWN_EMPLOYEE_FIELDS,
   unacceptableCharacter,
   validateEmployeeRecord,
@@ -12,6 +13,16 @@ describe("validateEmployeeRecord", () => {
     expect([...KNOWN_EMPLOYEE_FIELDS].sort()).toEqual(
       [...Object.keys(validEmployee()), "directoryUserId"].sort(),
     );
+  });
+
+  it("lists the schema's own fields, in its order (the list is kept apart so the schema may be built lazily)", () => {
+    expect(KNOWN_EMPLOYEE_FIELDS).toEqual(Object.keys(eventSchemas().EmployeeSchema.shape));
+  });
+
+  it("builds its schemas once: every caller gets the same instances", () => {
+    const first = eventSchemas();
+    expect(eventSchemas()).toBe(first);
+    expect(first.EventSchema.shape.employee).toBe(first.EmployeeSchema);
   });
 
   it("lists issues by path, never with the offending value", () => {

@@ -5,9 +5,11 @@ import { KNOWN_EMPLOYEE_FIELDS } from "../../../shared/domain/employee-event.js"
 import {
   type MappingRule,
   matchKeyWarnings,
+  PHONE_KEYS,
   RULE_KEYS,
   type RuleMatch,
   RuleSet,
+  ruleSchemas,
   validateMappingRule,
 } from "../../../shared/domain/mapping-rule.js";
 import { nearestKey } from "../../../shared/domain/nearest-key.js";
@@ -191,6 +193,15 @@ describe("nearestKey", () => {
     expect(nearestKey("hierachyGroup", RULE_KEYS)).toBe("hierarchyGroup");
     expect(nearestKey("securityProfile", RULE_KEYS)).toBe("securityProfiles");
     expect(nearestKey("jobTitel", ["jobTitle", "jobCode"])).toBe("jobTitle");
+  });
+});
+
+describe("rule keys", () => {
+  it("are the schemas' own keys, in their order (kept apart so the schemas may be built lazily)", () => {
+    const { MappingRuleSchema, PhoneSchema } = ruleSchemas();
+    expect(RULE_KEYS).toEqual(Object.keys(MappingRuleSchema.shape));
+    expect(PHONE_KEYS).toEqual(Object.keys(PhoneSchema.shape));
+    expect(ruleSchemas().MappingRuleSchema).toBe(MappingRuleSchema);
   });
 });
 
