@@ -4,12 +4,15 @@
  * nothing else. Built exactly like the real bundle. The commands are those of the lifecycle:
  * every Connect API the function paces (lookups, CreateUser, each aspect's update, tagging, the
  * profile lists), the ledger's reads and conditional writes and the rule table's scan, the
- * bus check and PutEvents, and the DLQ's SendMessage. Not the ledger's history Query: only the
- * CLI reads the history.
+ * bus check and PutEvents, and the DLQ's SendMessage; and the leavers' DeleteUser and
+ * schedules, and the quarantine's event source mapping calls, whose two clients the function
+ * builds only on first need (so the baseline imports them and builds none either). Not the
+ * ledger's history Query: only the CLI reads the history.
  */
 import {
   ConnectClient,
   CreateUserCommand,
+  DeleteUserCommand,
   DescribeUserCommand,
   ListRoutingProfilesCommand,
   ListSecurityProfilesCommand,
@@ -30,6 +33,18 @@ import {
   EventBridgeClient,
   PutEventsCommand,
 } from "@aws-sdk/client-eventbridge";
+import {
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  paginateListEventSourceMappings,
+  UpdateEventSourceMappingCommand,
+} from "@aws-sdk/client-lambda";
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from "@aws-sdk/client-scheduler";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import {
   DynamoDBDocumentClient,
@@ -69,10 +84,19 @@ const commands = [
   DescribeEventBusCommand,
   PutEventsCommand,
   SendMessageCommand,
+  DeleteUserCommand,
+  CreateScheduleCommand,
+  UpdateScheduleCommand,
+  DeleteScheduleCommand,
+  GetEventSourceMappingCommand,
+  UpdateEventSourceMappingCommand,
+  paginateListEventSourceMappings,
 ];
+const firstNeed = [SchedulerClient, LambdaClient];
 
 export const handler = async () => ({
   batchItemFailures: [],
   clients: Object.keys(clients).length,
   commands: commands.length,
+  clientsOnFirstNeed: firstNeed.length,
 });

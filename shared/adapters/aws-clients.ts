@@ -11,8 +11,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBDocumentClient;
   readonly eventBridge: EventBridgeClient;
   readonly sqs: SQSClient;
-  /** Future-dated terminations' schedules. */
-  readonly scheduler: SchedulerClient;
+  /** Built on first use: only a future-dated termination calls Scheduler. */
+  readonly scheduler: () => SchedulerClient;
   /** Built on first use: only a quarantine calls the Lambda API, so no cold start pays for it. */
   readonly lambda: () => LambdaClient;
 }
@@ -34,6 +34,7 @@ const requestHandler = {
  */
 export const createAwsClients = (): AwsClients => {
   let lambda: LambdaClient | undefined;
+  let scheduler: SchedulerClient | undefined;
   return {
     // Connect calls are retried by the application, which knows that CreateUser's
     // LimitExceededException is a full instance, not throttling, and paces CreateUser.
@@ -41,7 +42,10 @@ export const createAwsClients = (): AwsClients => {
     dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler })),
     eventBridge: new EventBridgeClient({ requestHandler }),
     sqs: new SQSClient({ requestHandler }),
-    scheduler: new SchedulerClient({ requestHandler }),
+    scheduler: () => {
+      scheduler ??= new SchedulerClient({ requestHandler });
+      return scheduler;
+    },
     lambda: () => {
       lambda ??= new LambdaClient({ requestHandler });
       return lambda;

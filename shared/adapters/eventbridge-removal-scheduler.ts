@@ -17,7 +17,8 @@ import type { CallContext, RemovalScheduler } from "../ports.js";
  */
 export class EventBridgeRemovalScheduler implements RemovalScheduler {
   constructor(
-    private readonly client: SchedulerClient,
+    /** Called on first need: the client is built only once a termination is future-dated. */
+    private readonly client: () => SchedulerClient,
     private readonly config: RemovalScheduleConfig,
   ) {}
 
@@ -45,7 +46,7 @@ export class EventBridgeRemovalScheduler implements RemovalScheduler {
       },
     };
     try {
-      await this.client.send(new CreateScheduleCommand(input), {
+      await this.client().send(new CreateScheduleCommand(input), {
         abortSignal: context.deadline.signal,
       });
     } catch (error) {
@@ -54,7 +55,7 @@ export class EventBridgeRemovalScheduler implements RemovalScheduler {
       }
       // The employee's schedule exists (an earlier termination, or this one's earlier attempt).
       try {
-        await this.client.send(new UpdateScheduleCommand(input), {
+        await this.client().send(new UpdateScheduleCommand(input), {
           abortSignal: context.deadline.signal,
         });
       } catch (updateError) {
@@ -65,7 +66,7 @@ export class EventBridgeRemovalScheduler implements RemovalScheduler {
 
   async cancel(employeeId: string, context: CallContext): Promise<void> {
     try {
-      await this.client.send(
+      await this.client().send(
         new DeleteScheduleCommand({
           Name: removalScheduleName(employeeId),
           GroupName: this.config.groupName,

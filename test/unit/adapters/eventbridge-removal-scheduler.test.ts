@@ -20,7 +20,7 @@ const config = {
   queueArn: "arn:aws:sqs:us-east-1:123456789012:onboarding",
 };
 const scheduler = mockClient(SchedulerClient);
-const adapter = () => new EventBridgeRemovalScheduler(new SchedulerClient({}), config);
+const adapter = () => new EventBridgeRemovalScheduler(() => new SchedulerClient({}), config);
 const meta = { $metadata: {}, message: "m", Message: "m" };
 
 beforeEach(() => scheduler.reset());

@@ -40,6 +40,8 @@ const ENV = {
 
 afterEach(() => {
   vi.doUnmock("zod/mini");
+  vi.doUnmock("@aws-sdk/client-scheduler");
+  vi.doUnmock("@aws-sdk/client-lambda");
   vi.resetModules();
 });
 
@@ -71,5 +73,40 @@ describe("cold start", () => {
     expect(afterFirst).toBeGreaterThan(0);
     expect(parseMessageBody(body).ok).toBe(true);
     expect(built).toHaveLength(afterFirst);
+  });
+
+  it("builds no Scheduler or Lambda client until a future-dated termination or a quarantine needs one", async () => {
+    const constructed: string[] = [];
+    vi.resetModules();
+    const counting = (module: string, className: string) =>
+      vi.doMock(module, async (importOriginal) => {
+        const original = await importOriginal<Record<string, unknown>>();
+        const Client = original[className] as new (...args: unknown[]) => object;
+        class Counted extends Client {
+          constructor(...args: unknown[]) {
+            super(...args);
+            constructed.push(className);
+          }
+        }
+        return { ...original, [className]: Counted };
+      });
+    counting("@aws-sdk/client-scheduler", "SchedulerClient");
+    counting("@aws-sdk/client-lambda", "LambdaClient");
+    const { createHandler } = await import("../../../functions/create-onboard-employee-handler.js");
+    const { createAwsClients } = await import("../../../shared/adapters/aws-clients.js");
+
+    createHandler({
+      ...ENV,
+      SCHEDULE_GROUP_NAME: "onboarding-leavers",
+      SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/onboarding-scheduler",
+      QUEUE_ARN: "arn:aws:sqs:us-east-1:123456789012:onboarding",
+    });
+    expect(constructed).toEqual([]);
+
+    // The thunks build each client once, when first called.
+    const clients = createAwsClients();
+    expect(clients.scheduler()).toBe(clients.scheduler());
+    expect(clients.lambda()).toBe(clients.lambda());
+    expect(constructed.sort()).toEqual(["LambdaClient", "SchedulerClient"]);
   });
 });
