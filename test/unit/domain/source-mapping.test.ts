@@ -404,6 +404,26 @@ describe("bounded evaluation: a hostile expression fails, and nothing else", () 
     expect(events.map((event) => failure(event).message).join("\n")).toMatch(/timeout|budget/);
   });
 
+  it("does not charge a payload for the time it waits behind other payloads' evaluations", async () => {
+    // Runs until JSONata's time bound stops it: each such evaluation holds the lane that long.
+    const loop = "($f := function($n){ $n > 0 ? $f($n - 1) : 'Customer Care' }; $f(1e9))";
+    const stalling = compile(
+      people({ employee: { ...(people().employee as object), department: loop } }),
+    );
+    const stalls = Math.ceil(EVALUATION_BOUNDS.payloadBudgetMs / EVALUATION_BOUNDS.timeoutMs) + 1;
+    // The fine payload's evaluations queue behind those: together past one payload's budget,
+    // though its own take microseconds.
+    const runs = await Promise.all([
+      ...Array.from({ length: stalls }, (_, i) =>
+        run(stalling, { people: [person({ id: `S${i}` })] }),
+      ),
+      run(compile(people()), { people: [person({ id: "P2" })] }),
+    ]);
+    const fine = runs.pop() ?? [];
+    for (const stalled of runs) expect(failure(stalled[0]).message).toMatch(/timeout/i);
+    expect(ok(fine[0]).employee.employeeId).toBe("P2");
+  });
+
   it("keeps compiled expressions usable after a hostile evaluation", async () => {
     const mapping = compile(
       people({
