@@ -3,8 +3,9 @@
  *   handler  - the real onboarding handler, batches of 10 SQS records, production log level;
  *   baseline - only the SDK calls the handler cannot avoid, per hire: the ledger's claim,
  *              SearchUsers by employee ID, CreateUser, the ledger's progress, history and
- *              commit writes (the 10 of a batch concurrently, as the handler's records run),
- *              and one PutEvents per 10.
+ *              commit writes and the active employees' count (the 10 of a batch concurrently,
+ *              as the handler's records run); per batch of 10, the quarantine state's read,
+ *              one PutEvents and one write of the recent-outcome window.
  * Mode `paired` runs both, alternating rounds, for the time ratios (wall clock, and this
  * process's CPU); mode `handler` or `baseline` runs one side alone, for its peak RSS. Both talk
  * to the same emulators, which add no latency of their own but run in the parent process
@@ -13,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { CreateUserCommand, SearchUsersCommand } from "@aws-sdk/client-connect";
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSEvent } from "aws-lambda";
 import { createAwsClients } from "../shared/adapters/aws-clients.js";
 import { hireBody } from "./workloads.js";
@@ -225,12 +226,43 @@ const baselineRunner = async (): Promise<RunBatch> => {
         },
       }),
     );
+    // The deletion threshold's share reads the count of active employees each commit moves.
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: ledger,
+        Key: { employeeId: "#connect-onboarding", record: "ACTIVE_COUNT" },
+        UpdateExpression: "ADD active :delta",
+        ExpressionAttributeValues: { ":delta": 1 },
+      }),
+    );
     return entry;
   };
+  // An item of its own per runner: the handler's rounds and other runners move the real one's rev.
+  const quarantineKey = { employeeId: `bench-baseline#${randomUUID()}`, record: "QUARANTINE" };
+  let windowRev = 0;
   return async (bodies) => {
+    // Every invocation first asks whether the service is quarantined.
+    await dynamodb.send(
+      new GetCommand({ TableName: ledger, Key: quarantineKey, ConsistentRead: true }),
+    );
     // The 10 of a batch side by side, as the handler's records run.
     const entries = await Promise.all(bodies.map((body) => hire(JSON.parse(body) as Hire)));
     await events.send(new PutEventsCommand({ Entries: entries }));
+    // The batch's outcomes added to the recent-outcome window, in one conditional write.
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: ledger,
+        Key: quarantineKey,
+        UpdateExpression: "SET recent = :recent, rev = :next",
+        ConditionExpression: windowRev === 0 ? "attribute_not_exists(rev)" : "rev = :rev",
+        ExpressionAttributeValues: {
+          ":recent": "0".repeat(Math.min(50, (windowRev + 1) * bodies.length)),
+          ":next": windowRev + 1,
+          ...(windowRev === 0 ? {} : { ":rev": windowRev }),
+        },
+      }),
+    );
+    windowRev++;
   };
 };
 
