@@ -71,7 +71,20 @@ export class DynamoDbRemovalBudget implements RemovalBudget {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async take(
+  /**
+   * One take at a time in this environment: the records of a batch run side by side, and would
+   * otherwise race one another for the one item, each loser waiting out a backoff. Environments
+   * still race (the conditional put decides), but only one taker each.
+   */
+  #taking: Promise<unknown> = Promise.resolve();
+
+  take(employeeId: string, version: number, context: CallContext): Promise<"allowed" | "exceeded"> {
+    const turn = this.#taking.then(() => this.takeNow(employeeId, version, context));
+    this.#taking = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async takeNow(
     employeeId: string,
     version: number,
     context: CallContext,

@@ -82,6 +82,32 @@ describe("the removal budget on DynamoDB", () => {
     });
   });
 
+  it("takes one at a time within an environment: a batch's removals do not race each other", async () => {
+    let conflicts = 0;
+    const counting = {
+      send: async (...args: Parameters<DynamoDBDocumentClient["send"]>) => {
+        try {
+          return await documents.send(...args);
+        } catch (error) {
+          if ((error as Error).name === "ConditionalCheckFailedException") conflicts++;
+          throw error;
+        }
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const budget = new DynamoDbRemovalBudget(
+      counting,
+      tables.ledgerTableName,
+      { count: 10, percent: 100 },
+      now,
+    );
+    const verdicts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => budget.take(`B${i}`, 1, CALLS)),
+    );
+    expect(verdicts.every((v) => v === "allowed")).toBe(true);
+    // Side by side, the ten would each have read the same revision and nine lost the put.
+    expect(conflicts).toBe(0);
+  });
+
   it("counts a termination retried, even concurrently, once", async () => {
     const budgets = environments(4, { count: 2, percent: 100 });
     const verdicts = await Promise.all(
