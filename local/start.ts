@@ -17,6 +17,13 @@ import {
   readMappingRules,
   readSourceMappings,
 } from "./inputs.js";
+import {
+  DEFAULT_MAPPINGS,
+  DEFAULT_PHASES,
+  DEFAULT_SEED,
+  DEFAULT_SOURCES,
+  withRelativeTimes,
+} from "./phases.js";
 import type { PipelineReport } from "./pipeline.js";
 import { routeStdoutToStderr } from "./stdout.js";
 
@@ -26,21 +33,10 @@ import { routeStdoutToStderr } from "./stdout.js";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const DEFAULTS = {
-  // Phases: the canonical hires and the shipped source mappings' sample payloads; then movers,
-  // an email correction, an update that changes nothing and the newer of two updates; then the
-  // older of those two, late (events/lifecycle/README.md).
-  phases: [
-    ["events/hires", "events/sources/payloads"],
-    ["events/lifecycle/01-movers.json"],
-    ["events/lifecycle/02-out-of-order.json"],
-    // Leavers: a termination at once, one due within the run, two for later (one of them
-    // rescinded next), one for an unmanaged user; then the rescission (events/leavers/README.md).
-    ["events/leavers/01-terminations.json"],
-    ["events/leavers/02-rescinded.json"],
-  ],
-  mappings: "events/mappings.json",
-  sources: "events/sources",
-  seed: "events/connect-seed.json",
+  phases: DEFAULT_PHASES,
+  mappings: DEFAULT_MAPPINGS,
+  sources: DEFAULT_SOURCES,
+  seed: DEFAULT_SEED,
 };
 const CONSUMERS = 2;
 /** The handler's log level unless asked: errors only, so the summary is what one reads. */
@@ -284,17 +280,6 @@ const main = async (): Promise<number> => {
   else stdout.write((await import("./summary.js")).renderSummary(report, history));
   return 0;
 };
-
-const RELATIVE_TIME = /\{\{now([+-])(\d{1,9})s\}\}/g;
-
-/**
- * `{{now+10s}}` (or `-`) in a body: the time that many seconds from when its phase is sent, as
- * an RFC 3339 date-time, so a sample's future-dated termination comes due within the run.
- */
-const withRelativeTimes = (body: string, now: number): string =>
-  body.replace(RELATIVE_TIME, (_, sign: string, seconds: string) =>
-    new Date(now + (sign === "-" ? -1 : 1) * Number(seconds) * 1000).toISOString(),
-  );
 
 /** The run could not finish; the message says why in one line. */
 class RunError extends Error {
