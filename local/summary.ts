@@ -178,8 +178,16 @@ export const renderSummary = (
           ["EMPLOYEE", "USER", "EFFECTIVE AT"],
           ...report.scheduled.map((s) => [s.employeeId, s.userId, s.effectiveAt]),
         ])}`;
+  // A quarantine stops the run with work left: say so where the eye lands, not only in --json.
+  const stopped = report.quarantine.active
+    ? `\n\nQuarantined (${report.quarantine.reason}): the service stopped consuming; ` +
+      `${report.queued.length} message(s) wait on the queue. \`onboard quarantine status\` says ` +
+      "why; `onboard quarantine release` resumes (docs/quarantine.md)."
+    : report.queued.length > 0
+      ? `\n\n${report.queued.length} message(s) still on the queue.`
+      : "";
   return (
-    `${header}\n\n${totalsTable}\n\n${table}${more}${waiting}\n\n` +
+    `${header}\n\n${totalsTable}\n\n${table}${more}${waiting}${stopped}\n\n` +
     `${report.users.length} users in the emulated Connect instance; --json prints the full report.\n`
   );
 };

@@ -107,6 +107,20 @@ describe("the npm start summary", () => {
   });
 });
 
+describe("a quarantined run", () => {
+  it("says the service stopped and how many messages wait, beside the table", () => {
+    const quarantined: PipelineReport = {
+      ...report(2, 0, []),
+      quarantine: { active: true, reason: "RemovalThresholdExceeded" },
+      queued: [{ body: "{}" }, { body: "{}" }, { body: "{}" }],
+    };
+    expect(renderSummary(quarantined)).toContain(
+      "Quarantined (RemovalThresholdExceeded): the service stopped consuming; 3 message(s) wait on the queue.",
+    );
+    expect(renderSummary(report(2, 0, []))).not.toMatch(/Quarantined|still on the queue/);
+  });
+});
+
 describe("the progress line", () => {
   const progress = {
     sent: 500,
