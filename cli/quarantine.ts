@@ -112,11 +112,19 @@ export const runQuarantineRelease = async (
       released.eventBusName,
       systemClock,
     );
+    const figures =
+      released.reason === "RemovalThresholdExceeded"
+        ? await attempt("reading the deletion threshold's budget", () =>
+            (deps.removalBudget ?? removalBudgetFor)(clients.dynamodb, options.ledgerTable).status(
+              CLI_CALLS,
+            ),
+          )
+        : undefined;
     await attempt(`publishing Provisioning Resumed on ${released.eventBusName}`, () =>
       publisher.publish(
         provisioningResumedEvent(
           released.eventSource,
-          { ...released, allowRemovals: allow },
+          { ...released, allowRemovals: allow, ...(figures ? { removals: figures } : {}) },
           new Date(),
         ),
         NO_DEADLINE,

@@ -91,6 +91,14 @@ export const createHandler = (
   const clients = createAwsClients();
   const pacer = new ApiPacer((api: ConnectApi) => config.connectApiRps[api], clock);
   const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName, clock);
+  const removalBudget =
+    budget ??
+    new DynamoDbRemovalBudget(
+      clients.dynamodb,
+      config.ledgerTableName,
+      { count: config.removalThresholdCount, percent: config.removalThresholdPercent },
+      () => clock.now(),
+    );
   const guard = new QuarantineGuard({
     store:
       quarantine ??
@@ -110,6 +118,7 @@ export const createHandler = (
     },
     clock,
     log: logger,
+    removals: removalBudget,
   });
   const paced = pacedCalls(pacer, DEFAULT_RETRY_POLICY, clock);
   // Once quarantine is known, no Connect call starts (a retry's neither): calls in flight end.
@@ -156,14 +165,7 @@ export const createHandler = (
     users: connect,
     ledger: theLedger,
     publisher,
-    budget:
-      budget ??
-      new DynamoDbRemovalBudget(
-        clients.dynamodb,
-        config.ledgerTableName,
-        { count: config.removalThresholdCount, percent: config.removalThresholdPercent },
-        () => clock.now(),
-      ),
+    budget: removalBudget,
     ...(scheduler ? { scheduler } : {}),
     profiles,
     clock,

@@ -82,7 +82,14 @@ export const SAMPLE_PICKS: Readonly<
  * depend on which of the batch's records, processed at once, had finished before the trip (a
  * termination of a user the run removed already needs no removal, and may finish first).
  */
-const QUARANTINE_VOLATILE = ["eventId", "since", "counts.windowRecords", "counts.failedRecords"];
+const QUARANTINE_VOLATILE = [
+  "eventId",
+  "since",
+  "counts.windowRecords",
+  "counts.failedRecords",
+  // The terminations refused before the trip stopped the batch: as many as were in hand.
+  "counts.heldBack",
+];
 
 /**
  * What differs from one run to the next: EventBridge's IDs and times, the publication time, the

@@ -15,6 +15,7 @@ import type {
   EventSourceMappings,
   ProvisioningEventPublisher,
   QuarantineStore,
+  RemovalBudget,
   WindowReading,
 } from "../ports.js";
 import type { Clock } from "./clock.js";
@@ -35,6 +36,8 @@ export interface QuarantineGuardDeps {
   readonly settings: QuarantineSettings;
   readonly clock: Clock;
   readonly log: Log;
+  /** The deletion threshold's budget: a quarantine it caused is announced with its figures. */
+  readonly removals?: Pick<RemovalBudget, "status">;
 }
 
 /** The invocation in hand: who the environment is, and which queue its records come from. */
@@ -191,13 +194,27 @@ export class QuarantineGuard {
         );
     }
     if (!batch.won) return { quarantined: true, announced: false, reason: quarantine.reason };
-    const { settings, publisher, clock, log } = this.deps;
+    const { settings, publisher, clock, log, removals } = this.deps;
     const counts = { ...quarantine.counts, heldBack: batch.heldBack };
+    const figures =
+      quarantine.reason === "RemovalThresholdExceeded" && removals
+        ? await removals.status(context).catch((error: unknown) => {
+            log.warn("Deletion threshold figures not read; announced without them", {
+              error: messageOf(error),
+            });
+            return undefined;
+          })
+        : undefined;
     try {
       await publisher.publish(
         provisioningQuarantinedEvent(
           settings.eventSource,
-          { instanceId: settings.instanceId, ...quarantine, counts },
+          {
+            instanceId: settings.instanceId,
+            ...quarantine,
+            counts,
+            ...(figures ? { removals: figures } : {}),
+          },
           new Date(clock.now()),
         ),
         batch.invocation.deadlines.park,

@@ -231,12 +231,30 @@ export interface QuarantineFacts {
   /** When the quarantine began (ISO 8601): with the instance, it identifies the quarantine. */
   readonly since: string;
   readonly counts: QuarantineCounts;
+  /** The deletion threshold's figures, for a quarantine it caused. */
+  readonly removals?: RemovalFigures;
+}
+
+/** The deletion threshold as its budget reports it (the rolling window's). */
+export interface RemovalFigures {
+  readonly used: number;
+  readonly limit: number;
+  readonly active: number;
+  readonly heldBack: number;
 }
 
 /** The contract's counts (docs/schemas/provisioning-quarantined.json) from the state's. */
-const contractCounts = (counts: QuarantineCounts) => ({
+const contractCounts = (counts: QuarantineCounts, removals?: RemovalFigures) => ({
   windowRecords: counts.windowRecords,
   failedRecords: counts.windowFailed,
+  ...(removals
+    ? {
+        removals: removals.used,
+        removalLimit: removals.limit,
+        activeEmployees: removals.active,
+        heldBack: removals.heldBack,
+      }
+    : {}),
 });
 
 /**
@@ -256,7 +274,7 @@ export const provisioningQuarantinedEvent = (
     employeeId: null,
     instanceId: facts.instanceId,
     reason: facts.reason,
-    counts: contractCounts(facts.counts),
+    counts: contractCounts(facts.counts, facts.removals),
     since: facts.since,
     occurredAt: now.toISOString(),
   },
@@ -276,7 +294,7 @@ export const provisioningResumedEvent = (
     employeeId: null,
     instanceId: facts.instanceId,
     reason: facts.reason,
-    counts: contractCounts(facts.counts),
+    counts: contractCounts(facts.counts, facts.removals),
     since: facts.since,
     allowRemovals: facts.allowRemovals,
     occurredAt: now.toISOString(),

@@ -194,9 +194,12 @@ describe("quarantine through the local stack", () => {
     expect(report.queued).toHaveLength(2);
     expect(await mappingState(local)).toBe("Disabled");
     expect(published(local, "Provisioning Quarantined")).toHaveLength(1);
-    expect(published(local, "Provisioning Quarantined")[0]?.detail).toMatchObject({
+    const announced = published(local, "Provisioning Quarantined")[0]?.detail;
+    expect(announced).toMatchObject({
       reason: "RemovalThresholdExceeded",
+      counts: { removals: 2, removalLimit: 2, activeEmployees: 2 },
     });
+    expect((announced?.counts as { heldBack: number }).heldBack).toBeGreaterThanOrEqual(1);
     const status = await onboardInProcess([
       "quarantine",
       "status",
@@ -222,6 +225,8 @@ describe("quarantine through the local stack", () => {
     expect(published(local, "Provisioning Resumed")[0]?.detail).toMatchObject({
       reason: "RemovalThresholdExceeded",
       allowRemovals: 2,
+      // The allowance raised: two more than the threshold's own two.
+      counts: { removals: 2, removalLimit: 4 },
     });
     const { quarantined } = await drainQueue(local, ONE);
     expect(quarantined).toBe(false);
