@@ -10,7 +10,7 @@ import { systemClock } from "../shared/application/clock.js";
 import { NO_DEADLINE } from "../shared/application/deadline.js";
 import { provisioningResumedEvent } from "../shared/domain/output-events.js";
 import type { QuarantineState } from "../shared/domain/quarantine.js";
-import type { MappingStatus, RemovalBudget, RemovalBudgetStatus } from "../shared/ports.js";
+import type { MappingStatus, RemovalBudgetStatus } from "../shared/ports.js";
 import { type AwsOptions, dynamoDbClient, eventBridgeClient, lambdaClient } from "./aws.js";
 import { attempt, CLI_CALLS, type CliIo, EXIT, OperationError, printJson } from "./io.js";
 import { type RemovalBudgetFactory, removalBudgetFor } from "./removal-budget.js";
@@ -90,9 +90,11 @@ export const runQuarantineRelease = async (
       clients.store.read(CLI_CALLS),
     );
     const allow = options.allowRemovals ?? 0;
+    const budget = (deps.removalBudget ?? removalBudgetFor)(clients.dynamodb, options.ledgerTable);
     if (allow > 0) {
-      const budget = await allowRemovals(deps, clients, options.ledgerTable, allow);
-      if (!budget) return EXIT.failed;
+      await attempt(`raising the removal allowance by ${allow}`, () =>
+        budget.allowMore(allow, CLI_CALLS),
+      );
     }
     const released = before?.active
       ? await attempt("clearing the quarantine", () => clients.store.release(allow, CLI_CALLS))
@@ -114,11 +116,7 @@ export const runQuarantineRelease = async (
     );
     const figures =
       released.reason === "RemovalThresholdExceeded"
-        ? await attempt("reading the deletion threshold's budget", () =>
-            (deps.removalBudget ?? removalBudgetFor)(clients.dynamodb, options.ledgerTable).status(
-              CLI_CALLS,
-            ),
-          )
+        ? await attempt("reading the deletion threshold's budget", () => budget.status(CLI_CALLS))
         : undefined;
     await attempt(`publishing Provisioning Resumed on ${released.eventBusName}`, () =>
       publisher.publish(
@@ -175,19 +173,6 @@ const open = (options: AwsOptions & { readonly ledgerTable: string }) => {
 };
 
 type Clients = ReturnType<typeof open>;
-
-const allowRemovals = async (
-  deps: QuarantineDeps,
-  clients: Clients,
-  ledgerTable: string,
-  extra: number,
-): Promise<RemovalBudget> => {
-  const budget = (deps.removalBudget ?? removalBudgetFor)(clients.dynamodb, ledgerTable);
-  await attempt(`raising the removal allowance by ${extra}`, () =>
-    budget.allowMore(extra, CLI_CALLS),
-  );
-  return budget;
-};
 
 /** Enabled, or on its way: Lambda answers with the state the mapping is entering. */
 const enable = async (clients: Clients, uuid: string): Promise<MappingStatus> => {
