@@ -3,6 +3,7 @@ import { ProvisioningFailure } from "../domain/failures.js";
 import {
   type EnvelopeKind,
   type FailureHints,
+  hintsOf,
   isCanonicalPayload,
   openMessageBody,
   parseMessageBody,
@@ -46,7 +47,10 @@ export class MessageReader {
       return { ok: true, events, envelope: opened.envelope, sourceId: mapping.sourceId };
     } catch (error) {
       // A mapping's failure (its `when` or `each`), or the source table out of reach.
-      if (error instanceof ProvisioningFailure) return { ok: false, error, hints: {} };
+      // The body's own IDs, if it has them, key the failure's log lines and letter all the same.
+      if (error instanceof ProvisioningFailure) {
+        return { ok: false, error, hints: hintsOf(opened.payload) };
+      }
       throw error;
     }
   }

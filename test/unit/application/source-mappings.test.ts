@@ -119,6 +119,18 @@ describe("the source book", () => {
     });
   });
 
+  it("keeps the body's IDs with a failure to read the source table, for its log lines and letter", async () => {
+    const source = new TableSource([mapping()]);
+    source.failing = true;
+    // Not canonical (no employee record), so the source table must be asked first.
+    const body = JSON.stringify({ eventId: "hr-77", employee: { employeeId: "E77" } });
+    expect(await new MessageReader(book(source)).read(body, CALLS)).toMatchObject({
+      ok: false,
+      error: { reason: "SourceTableUnavailable" },
+      hints: { eventId: "hr-77", employeeId: "E77" },
+    });
+  });
+
   it("skips a mapping that does not compile, as an invalid rule is skipped", async () => {
     const warnings: unknown[] = [];
     const log: Log = { ...silentLog, warn: (_message, fields) => warnings.push(fields) };
