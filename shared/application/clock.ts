@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 /** Time, injectable so pacing, backoff, caches and deadlines are tested without real waiting. */
 export interface Clock {
   now(): number;
@@ -15,6 +16,11 @@ export const systemClock: Clock = {
   signalAt: (at) => {
     const delay = Math.max(0, Math.ceil(at - Date.now()));
     // AbortSignal.timeout's timer does not keep the process alive: an unused deadline is free.
-    return delay > LONGEST_TIMER_MS ? new AbortController().signal : AbortSignal.timeout(delay);
+    const signal =
+      delay > LONGEST_TIMER_MS ? new AbortController().signal : AbortSignal.timeout(delay);
+    // Every call of an invocation listens to its deadline: a batch of ten makes dozens at once,
+    // which is no leak, though Node warns past ten listeners.
+    setMaxListeners(0, signal);
+    return signal;
   },
 };
