@@ -124,7 +124,21 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog, UserDirect
     });
   }
 
-  async findUsersByEmployeeId(employeeId: string, context: CallContext): Promise<UserSummary[]> {
+  findUsersByEmployeeId(employeeId: string, context: CallContext): Promise<UserSummary[]> {
+    return this.searchByTag(EMPLOYEE_ID_TAG, employeeId, SEARCH_PAGE_SIZE, context);
+  }
+
+  listManagedUsers(context: CallContext): Promise<UserSummary[]> {
+    return this.searchByTag(MANAGED_BY_TAG, MANAGED_BY_VALUE, SEARCH_PAGE_MAX, context);
+  }
+
+  /** Every page of a SearchUsers on one tag, each paced and under the deadline. */
+  private async searchByTag(
+    key: string,
+    value: string,
+    pageSize: number,
+    context: CallContext,
+  ): Promise<UserSummary[]> {
     const users: UserSummary[] = [];
     let nextToken: string | undefined;
     do {
@@ -134,11 +148,9 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog, UserDirect
           this.client.send(
             new SearchUsersCommand({
               InstanceId: this.instanceId,
-              MaxResults: SEARCH_PAGE_SIZE,
+              MaxResults: pageSize,
               ...(token ? { NextToken: token } : {}),
-              SearchFilter: {
-                TagFilter: { TagCondition: { TagKey: EMPLOYEE_ID_TAG, TagValue: employeeId } },
-              },
+              SearchFilter: { TagFilter: { TagCondition: { TagKey: key, TagValue: value } } },
             }),
             { abortSignal: context.deadline.signal },
           ),
@@ -146,39 +158,7 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog, UserDirect
       );
       for (const user of output.Users ?? []) {
         // The filter is the index's; the tag itself is the truth.
-        if (user.Id && user.Tags?.[EMPLOYEE_ID_TAG] === employeeId) {
-          users.push({ userId: user.Id, username: user.Username ?? "", tags: user.Tags });
-        }
-      }
-      nextToken = output.NextToken;
-    } while (nextToken);
-    return users;
-  }
-
-  async listManagedUsers(context: CallContext): Promise<UserSummary[]> {
-    const users: UserSummary[] = [];
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
-      const output = await this.invoke("SearchUsers", context, () =>
-        this.send("SearchUsers", () =>
-          this.client.send(
-            new SearchUsersCommand({
-              InstanceId: this.instanceId,
-              MaxResults: SEARCH_PAGE_MAX,
-              ...(token ? { NextToken: token } : {}),
-              SearchFilter: {
-                TagFilter: {
-                  TagCondition: { TagKey: MANAGED_BY_TAG, TagValue: MANAGED_BY_VALUE },
-                },
-              },
-            }),
-            { abortSignal: context.deadline.signal },
-          ),
-        ),
-      );
-      for (const user of output.Users ?? []) {
-        if (user.Id && user.Tags?.[MANAGED_BY_TAG] === MANAGED_BY_VALUE) {
+        if (user.Id && user.Tags?.[key] === value) {
           users.push({ userId: user.Id, username: user.Username ?? "", tags: user.Tags });
         }
       }

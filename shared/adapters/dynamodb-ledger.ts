@@ -95,38 +95,22 @@ export class DynamoDbLedger implements Ledger, LedgerReader, LedgerInventory {
     // A claim that fails its condition learns why from a read; a read that finds nothing in
     // the way (the holder has just committed or released) is worth one more try.
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const { Attributes } = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: this.key(employeeId, STATE),
-            UpdateExpression: "SET #claim = :claim",
-            ConditionExpression:
-              "(attribute_not_exists(appliedVersion) OR appliedVersion < :v) AND " +
-              "(attribute_not_exists(#claim) OR #claim.#until < :now)",
-            ExpressionAttributeNames: { "#claim": "claim", "#until": "until" },
-            ExpressionAttributeValues: {
-              ":claim": { token, version, eventId, until },
-              ":v": version,
-              ":now": this.now(),
-            },
-            ReturnValues: "ALL_NEW",
-          }),
-          { abortSignal: context?.deadline.signal },
-        );
-        const item = Attributes as StateItem;
-        const claim: Claim = {
-          token,
-          version,
-          eventId,
-          until,
-          progress: inheritedProgress(item.progress, version),
-          ...(item.status ? { status: item.status } : {}),
-        };
-        const entry = isNew(item) ? undefined : toEntry(item);
-        return entry ? { kind: "claimed", claim, entry } : { kind: "claimed", claim };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw this.unavailable("claim", error);
+      const claimed = await this.tryClaim(
+        employeeId,
+        { token, version, eventId, until },
+        {
+          ConditionExpression:
+            "(attribute_not_exists(appliedVersion) OR appliedVersion < :v) AND " +
+            "(attribute_not_exists(#claim) OR #claim.#until < :now)",
+          ExpressionAttributeValues: { ":v": version },
+        },
+        context,
+      );
+      if (claimed) {
+        const entry = isNew(claimed.item) ? undefined : toEntry(claimed.item);
+        return entry
+          ? { kind: "claimed", claim: claimed.claim, entry }
+          : { kind: "claimed", claim: claimed.claim };
       }
       const entry = await this.entry(employeeId, context);
       if (!entry) continue;
@@ -150,45 +134,23 @@ export class DynamoDbLedger implements Ledger, LedgerReader, LedgerInventory {
   ): Promise<ClaimResult | { readonly kind: "not-pending"; readonly entry?: LedgerEntry }> {
     const token = randomUUID();
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const { Attributes } = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: this.key(employeeId, STATE),
-            UpdateExpression: "SET #claim = :claim",
-            ConditionExpression:
-              "#pending.#eventId = :eventId AND #pending.#version = :v AND " +
-              "(attribute_not_exists(#claim) OR #claim.#until < :now)",
-            ExpressionAttributeNames: {
-              "#claim": "claim",
-              "#until": "until",
-              "#pending": "pendingRemoval",
-              "#eventId": "eventId",
-              "#version": "version",
-            },
-            ExpressionAttributeValues: {
-              ":claim": { token, version, eventId, until },
-              ":v": version,
-              ":eventId": eventId,
-              ":now": this.now(),
-            },
-            ReturnValues: "ALL_NEW",
-          }),
-          { abortSignal: context?.deadline.signal },
-        );
-        const item = Attributes as StateItem;
-        const claim: Claim = {
-          token,
-          version,
-          eventId,
-          until,
-          progress: inheritedProgress(item.progress, version),
-          ...(item.status ? { status: item.status } : {}),
-        };
-        return { kind: "claimed", claim, entry: toEntry(item) };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw this.unavailable("claim", error);
-      }
+      const claimed = await this.tryClaim(
+        employeeId,
+        { token, version, eventId, until },
+        {
+          ConditionExpression:
+            "#pending.#eventId = :eventId AND #pending.#version = :v AND " +
+            "(attribute_not_exists(#claim) OR #claim.#until < :now)",
+          ExpressionAttributeNames: {
+            "#pending": "pendingRemoval",
+            "#eventId": "eventId",
+            "#version": "version",
+          },
+          ExpressionAttributeValues: { ":v": version, ":eventId": eventId },
+        },
+        context,
+      );
+      if (claimed) return { kind: "claimed", claim: claimed.claim, entry: toEntry(claimed.item) };
       const entry = await this.entry(employeeId, context);
       const pending = entry?.pendingRemoval;
       if (!entry || pending?.eventId !== eventId || pending.version !== version) {
@@ -199,6 +161,54 @@ export class DynamoDbLedger implements Ledger, LedgerReader, LedgerInventory {
     throw new LedgerUnavailableError(
       `ledger ${this.tableName}: employee ${employeeId} could not be claimed (changing under us)`,
     );
+  }
+
+  /**
+   * Sets a fresh claim on the employee's state if `when`'s condition holds (it may use `#claim`,
+   * `#until` and `:now`); undefined when it does not.
+   */
+  private async tryClaim(
+    employeeId: string,
+    fresh: { token: string; version: number; eventId: string; until: number },
+    when: {
+      readonly ConditionExpression: string;
+      readonly ExpressionAttributeNames?: Record<string, string>;
+      readonly ExpressionAttributeValues: Record<string, unknown>;
+    },
+    context: CallContext | undefined,
+  ): Promise<{ claim: Claim; item: StateItem } | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(employeeId, STATE),
+          UpdateExpression: "SET #claim = :claim",
+          ConditionExpression: when.ConditionExpression,
+          ExpressionAttributeNames: {
+            "#claim": "claim",
+            "#until": "until",
+            ...when.ExpressionAttributeNames,
+          },
+          ExpressionAttributeValues: {
+            ":claim": fresh,
+            ":now": this.now(),
+            ...when.ExpressionAttributeValues,
+          },
+          ReturnValues: "ALL_NEW",
+        }),
+        { abortSignal: context?.deadline.signal },
+      );
+      const item = Attributes as StateItem;
+      const claim: Claim = {
+        ...fresh,
+        progress: inheritedProgress(item.progress, fresh.version),
+        ...(item.status ? { status: item.status } : {}),
+      };
+      return { claim, item };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw this.unavailable("claim", error);
+      return undefined;
+    }
   }
 
   async recordProgress(employeeId: string, claim: Claim, context: CallContext): Promise<void> {
