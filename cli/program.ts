@@ -97,11 +97,25 @@ const forbiddenOption = (): Option =>
     "comma-separated names, IDs or ARNs no rule may grant, as the function's FORBIDDEN_SECURITY_PROFILES",
   ).default(functionDefaults().forbiddenSecurityProfiles.join(","));
 
+/** The function's IDENTITY_MANAGEMENT_TYPE, for commands that plan as it would. */
+const identityTypeOption = (): Option =>
+  new Option(
+    "--identity-management-type <type>",
+    `${IDENTITY_MANAGEMENT_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
+  )
+    .default(functionDefaults().identityManagementType)
+    .argParser(oneOf(IDENTITY_MANAGEMENT_TYPES));
+
+/** The function's USERNAME_TEMPLATE, likewise. */
+const usernameTemplateOption = (): Option =>
+  new Option("--username-template <template>", "as the function's USERNAME_TEMPLATE").default(
+    functionDefaults().usernameTemplate,
+  );
+
 // Global options (--endpoint, --region, --profile) may come before or after the command.
 const options = <T>(command: Command): T => command.optsWithGlobals() as T;
 
 const addPlan = (program: Command, io: CliIo, setExit: SetExit): void => {
-  const defaults = functionDefaults();
   program
     .command("plan")
     .description(
@@ -121,19 +135,8 @@ const addPlan = (program: Command, io: CliIo, setExit: SetExit): void => {
       "--ledger-table <name>",
       "the ledger: plan against the version last applied (an older event is STALE)",
     )
-    .addOption(
-      new Option(
-        "--identity-management-type <type>",
-        `${IDENTITY_MANAGEMENT_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
-      )
-        .default(defaults.identityManagementType)
-        .argParser(oneOf(IDENTITY_MANAGEMENT_TYPES)),
-    )
-    .option(
-      "--username-template <template>",
-      "as the function's USERNAME_TEMPLATE",
-      defaults.usernameTemplate,
-    )
+    .addOption(identityTypeOption())
+    .addOption(usernameTemplateOption())
     .addOption(forbiddenOption())
     .addOption(
       new Option("--item <n>", "plan only the n-th body of the file (from 1)").argParser(
@@ -229,7 +232,6 @@ Example:
 };
 
 const addSources = (program: Command, io: CliIo, setExit: SetExit): void => {
-  const defaults = functionDefaults();
   const sources = program
     .command("sources")
     .description(
@@ -299,19 +301,8 @@ const addSources = (program: Command, io: CliIo, setExit: SetExit): void => {
       "--instance-id <id>",
       "Connect instance ID or ARN: resolve profiles, check the username",
     )
-    .addOption(
-      new Option(
-        "--identity-management-type <type>",
-        `${IDENTITY_MANAGEMENT_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
-      )
-        .default(defaults.identityManagementType)
-        .argParser(oneOf(IDENTITY_MANAGEMENT_TYPES)),
-    )
-    .option(
-      "--username-template <template>",
-      "as the function's USERNAME_TEMPLATE",
-      defaults.usernameTemplate,
-    )
+    .addOption(identityTypeOption())
+    .addOption(usernameTemplateOption())
     .option("--json", "print the result as JSON (an array when the file holds several bodies)")
     .addHelpText(
       "after",
@@ -442,7 +433,6 @@ const addHistory = (program: Command, io: CliIo, setExit: SetExit): void => {
 };
 
 const addReconcile = (program: Command, io: CliIo, setExit: SetExit): void => {
-  const defaults = functionDefaults();
   program
     .command("reconcile")
     .description(
@@ -465,19 +455,8 @@ const addReconcile = (program: Command, io: CliIo, setExit: SetExit): void => {
       ),
     )
     .option("--source-table <name>", "source mappings from the source table")
-    .addOption(
-      new Option(
-        "--identity-management-type <type>",
-        `${IDENTITY_MANAGEMENT_TYPES.join(" | ")}, as the function's IDENTITY_MANAGEMENT_TYPE`,
-      )
-        .default(defaults.identityManagementType)
-        .argParser(oneOf(IDENTITY_MANAGEMENT_TYPES)),
-    )
-    .option(
-      "--username-template <template>",
-      "as the function's USERNAME_TEMPLATE",
-      defaults.usernameTemplate,
-    )
+    .addOption(identityTypeOption())
+    .addOption(usernameTemplateOption())
     .addOption(forbiddenOption())
     .option(
       "--as-of <date-time>",
