@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainQueue, runPipeline } from "../../local/pipeline.js";
 import type { LocalStack } from "../../local/stack.js";
 import { peekMessages } from "../../shared/queue-tools.js";
-import { FAST_QUOTAS, sampleSeed, startSampleStack } from "../support/local-stack.js";
+import { FAST_QUOTAS, SAMPLE_IDS, sampleSeed, startSampleStack } from "../support/local-stack.js";
 import { FAST } from "./dead-letters.js";
 import { onboard, onboardInProcess } from "./support.js";
 
@@ -42,10 +42,10 @@ interface Report {
 }
 
 const PROFILES = {
-  basic: "8f1e2d3c-0001-4a5b-8c7d-100000000001",
-  care: "8f1e2d3c-0001-4a5b-8c7d-100000000002",
-  agent: "7a6b5c4d-0002-4e3f-9a8b-200000000002",
-  remote: "3c2b1a09-0003-4d5e-8f7a-300000000002",
+  basic: SAMPLE_IDS.basicRouting,
+  care: SAMPLE_IDS.careRouting,
+  agent: SAMPLE_IDS.agent,
+  remote: SAMPLE_IDS.remoteTeam,
 };
 const ADMIN = "0e9d8c7b-0004-4a3b-9c2d-4000000000a1";
 const ORPHAN = "0e9d8c7b-0004-4a3b-9c2d-4000000000a2";

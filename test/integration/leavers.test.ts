@@ -18,7 +18,7 @@ import {
 } from "../../shared/domain/output-events.js";
 import { lambdaContext, sqsEvent, sqsRecord } from "../support/lambda-events.js";
 import { employeeEvent, published, usersOf } from "../support/lifecycle.js";
-import { FAST_QUOTAS, sampleSeed, startSampleStack } from "../support/local-stack.js";
+import { FAST_QUOTAS, SAMPLE_IDS, sampleSeed, startSampleStack } from "../support/local-stack.js";
 
 const FAST = { consumers: 2, timeoutMs: 10_000, drainTimeoutMs: 60_000 };
 /**
@@ -27,8 +27,7 @@ const FAST = { consumers: 2, timeoutMs: 10_000, drainTimeoutMs: 60_000 };
  */
 const ALL_BY_SHARE = { REMOVAL_THRESHOLD_PERCENT: "100" };
 const HIRED_AT = "2026-11-28T10:00:00Z";
-const BASIC_ROUTING = "8f1e2d3c-0001-4a5b-8c7d-100000000001";
-const CARE_ROUTING = "8f1e2d3c-0001-4a5b-8c7d-100000000002";
+const { basicRouting: BASIC_ROUTING, careRouting: CARE_ROUTING } = SAMPLE_IDS;
 const DISABLED_PROFILE = "7a6b5c4d-0002-4e3f-9a8b-2000000000ff";
 
 let stack: LocalStack | undefined;

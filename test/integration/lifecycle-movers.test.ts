@@ -26,19 +26,21 @@ import {
   runUntilDrained,
   usersOf,
 } from "../support/lifecycle.js";
-import { sampleSeed, startSampleStack } from "../support/local-stack.js";
+import { SAMPLE_IDS, sampleSeed, startSampleStack } from "../support/local-stack.js";
 
 const FAST = { consumers: 2, timeoutMs: 10_000, drainTimeoutMs: 60_000 };
 const INFO = { POWERTOOLS_LOG_LEVEL: "INFO" };
 
 // The sample instance's profiles (events/connect-seed.json).
-const CARE_ROUTING = "8f1e2d3c-0001-4a5b-8c7d-100000000002";
-const SALES_ROUTING = "8f1e2d3c-0001-4a5b-8c7d-100000000003";
-const AGENT = "7a6b5c4d-0002-4e3f-9a8b-200000000002";
-const SPANISH_QA = "7a6b5c4d-0002-4e3f-9a8b-200000000004";
-const AUSTIN_TEAM_1 = "3c2b1a09-0003-4d5e-8f7a-300000000001";
-const REMOTE_TEAM = "3c2b1a09-0003-4d5e-8f7a-300000000002";
-const SALES_EAST = "3c2b1a09-0003-4d5e-8f7a-300000000003";
+const {
+  careRouting: CARE_ROUTING,
+  salesRouting: SALES_ROUTING,
+  agent: AGENT,
+  spanishQa: SPANISH_QA,
+  austinTeam1: AUSTIN_TEAM_1,
+  remoteTeam: REMOTE_TEAM,
+  salesEast: SALES_EAST,
+} = SAMPLE_IDS;
 
 const NO_CHANGE_CALLS = Object.fromEntries(CHANGE_APIS.map((api) => [api, 0]));
 

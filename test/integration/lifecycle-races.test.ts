@@ -26,16 +26,18 @@ import {
   runUntilDrained,
   usersOf,
 } from "../support/lifecycle.js";
-import { startSampleStack } from "../support/local-stack.js";
+import { SAMPLE_IDS, startSampleStack } from "../support/local-stack.js";
 
 const FAST = { consumers: 2, timeoutMs: 10_000, drainTimeoutMs: 60_000 };
 const INFO = { POWERTOOLS_LOG_LEVEL: "INFO" };
 
 // The sample instance's profiles (events/connect-seed.json).
-const AGENT = "7a6b5c4d-0002-4e3f-9a8b-200000000002";
-const SPANISH_QA = "7a6b5c4d-0002-4e3f-9a8b-200000000004";
-const AUSTIN_TEAM_1 = "3c2b1a09-0003-4d5e-8f7a-300000000001";
-const REMOTE_TEAM = "3c2b1a09-0003-4d5e-8f7a-300000000002";
+const {
+  agent: AGENT,
+  spanishQa: SPANISH_QA,
+  austinTeam1: AUSTIN_TEAM_1,
+  remoteTeam: REMOTE_TEAM,
+} = SAMPLE_IDS;
 
 const EMPLOYEE = "E12345";
 /** An Austin agent (rule cc-austin-agents). */

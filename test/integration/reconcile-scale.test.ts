@@ -11,15 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SeedUser } from "../../emulators/connect/index.js";
 import type { LocalStack } from "../../local/stack.js";
 import { onboard, onboardInProcess } from "../cli/support.js";
-import { sampleSeed, startSampleStack } from "../support/local-stack.js";
+import { SAMPLE_IDS, sampleSeed, startSampleStack } from "../support/local-stack.js";
 
 const MANAGED = 700;
 const UNMANAGED = 500;
 const ROSTER = 20;
 const RPS = 20;
-const CARE = "8f1e2d3c-0001-4a5b-8c7d-100000000002";
-const AGENT = "7a6b5c4d-0002-4e3f-9a8b-200000000002";
-const REMOTE = "3c2b1a09-0003-4d5e-8f7a-300000000002";
+const { careRouting: CARE, agent: AGENT, remoteTeam: REMOTE } = SAMPLE_IDS;
 
 /** A user exactly as rule cc-agents gives it to a Remote "Agent I" of Customer Care. */
 const managedUser = (i: number): SeedUser => ({

@@ -18,6 +18,30 @@ const sample = (path: string) =>
 export const sampleSeed = (overrides: Partial<ConnectSeed> = {}): ConnectSeed =>
   parseConnectSeed({ ...JSON.parse(sample("connect-seed.json")), ...overrides });
 
+/** The ID of one of the sample instance's profiles or groups, by its name in the seed file. */
+const sampleId = (
+  kind: "routingProfiles" | "securityProfiles" | "hierarchyGroups",
+  name: string,
+) => {
+  const found = (
+    JSON.parse(sample("connect-seed.json"))[kind] as { id: string; name: string }[]
+  ).find((entry) => entry.name === name);
+  if (!found) throw new Error(`events/connect-seed.json has no ${kind} entry named ${name}`);
+  return found.id;
+};
+
+/** The sample instance's IDs that tests assert on, read from the seed rather than restated. */
+export const SAMPLE_IDS = {
+  basicRouting: sampleId("routingProfiles", "Basic Routing Profile"),
+  careRouting: sampleId("routingProfiles", "Customer Care Routing"),
+  salesRouting: sampleId("routingProfiles", "Sales Routing"),
+  agent: sampleId("securityProfiles", "Agent"),
+  spanishQa: sampleId("securityProfiles", "Spanish QA"),
+  austinTeam1: sampleId("hierarchyGroups", "Austin Team 1"),
+  remoteTeam: sampleId("hierarchyGroups", "Remote Team"),
+  salesEast: sampleId("hierarchyGroups", "Sales East"),
+};
+
 export const sampleRules = (): MappingRule[] => parseRulesJson(sample("mappings.json")).rules;
 
 /** Quotas high enough that tests not about pacing do not wait on them (every API the function calls). */

@@ -11,15 +11,17 @@ import type { LocalStack } from "../../local/stack.js";
 import { parseRulesJson } from "../../shared/domain/mapping-rule-file.js";
 import { USER_UPDATED } from "../../shared/domain/output-events.js";
 import { CHANGE_APIS, callsSince, employeeEvent, published, usersOf } from "./lifecycle.js";
-import { startSampleStack } from "./local-stack.js";
+import { SAMPLE_IDS, startSampleStack } from "./local-stack.js";
 
 // The sample instance's profiles (events/connect-seed.json).
-const CARE_ROUTING = "8f1e2d3c-0001-4a5b-8c7d-100000000002";
-const SALES_ROUTING = "8f1e2d3c-0001-4a5b-8c7d-100000000003";
-const AGENT = "7a6b5c4d-0002-4e3f-9a8b-200000000002";
-const SPANISH_QA = "7a6b5c4d-0002-4e3f-9a8b-200000000004";
-const REMOTE_TEAM = "3c2b1a09-0003-4d5e-8f7a-300000000002";
-const SALES_EAST = "3c2b1a09-0003-4d5e-8f7a-300000000003";
+const {
+  careRouting: CARE_ROUTING,
+  salesRouting: SALES_ROUTING,
+  agent: AGENT,
+  spanishQa: SPANISH_QA,
+  remoteTeam: REMOTE_TEAM,
+  salesEast: SALES_EAST,
+} = SAMPLE_IDS;
 
 const RULES = parseRulesJson(
   JSON.stringify([
