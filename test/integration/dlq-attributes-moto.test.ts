@@ -4,8 +4,6 @@
  * as SQS does: a failure quoting one could not be parked before its values were encoded.
  * Runs where moto_server is installed (the Python environment of these machines).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import {
   CreateQueueCommand,
   ReceiveMessageCommand,
@@ -18,50 +16,22 @@ import {
   SqsDeadLetterParker,
 } from "../../shared/adapters/sqs-dead-letter-parker.js";
 import { NO_DEADLINE } from "../../shared/application/deadline.js";
-
-const hasMoto = spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
+import { hasMoto, type Moto, startMoto } from "../support/moto.js";
 
 describe.skipIf(!hasMoto)("parking on moto's SQS", () => {
-  let moto: ChildProcess | undefined;
+  let moto: Moto | undefined;
   let sqs: SQSClient;
   let queueUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    moto = child;
-    await new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        if (chunk.toString().includes("Running on")) resolve();
-      };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`moto_server exited with ${code}`)));
-    });
-    sqs = new SQSClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "moto", secretAccessKey: "moto" },
-      maxAttempts: 1,
-    });
+    moto = await startMoto();
+    sqs = new SQSClient(moto.config);
     ({ QueueUrl: queueUrl = "" } = await sqs.send(new CreateQueueCommand({ QueueName: "dlq" })));
   }, 60_000);
 
   afterAll(() => {
     sqs?.destroy();
-    moto?.kill("SIGTERM");
+    moto?.stop();
   });
 
   it("moto refuses a raw lone surrogate, as SQS does (the premise of the encoding)", async () => {

@@ -7,9 +7,7 @@
  * does not look into arrays of objects, which EventBridge's does; a pattern marked so is checked
  * for its shape only. Runs where moto_server is installed (the Python environment here).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -29,9 +27,9 @@ import { SUBSCRIBERS_PAGE, samplePath } from "../../scripts/published-samples.js
 import { DEFAULT_EVENT_SOURCE, DETAIL_TYPES } from "../../shared/contracts/detail-types.js";
 import { fileNameOf } from "../../shared/contracts/names.js";
 import { publishedEventProblems } from "../support/event-contracts.js";
+import { hasMoto, type Moto, startMoto } from "../support/moto.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const hasMoto = spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
 
 type BusEvent = Record<string, unknown> & {
   "detail-type": string;
@@ -126,16 +124,6 @@ const documentedPatterns = (names: readonly string[]): DocumentedPattern[] => {
   }));
 };
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-
 describe("the rule patterns of docs/subscribers.md", () => {
   const events = fixtures();
   const patterns = documentedPatterns([...events.keys()]);
@@ -167,7 +155,7 @@ describe("the rule patterns of docs/subscribers.md", () => {
   });
 
   describe.skipIf(!hasMoto)("on moto's EventBridge", () => {
-    let moto: ChildProcess | undefined;
+    let moto: Moto | undefined;
     let events: EventBridgeClient;
     let sqs: SQSClient;
     /** What each rule's queue received, by pattern (fixture names). */
@@ -183,25 +171,8 @@ describe("the rule patterns of docs/subscribers.md", () => {
     };
 
     beforeAll(async () => {
-      const port = await freePort();
-      const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      moto = child;
-      await new Promise<void>((resolve, reject) => {
-        const onData = (chunk: Buffer) => {
-          if (chunk.toString().includes("Running on")) resolve();
-        };
-        child.stdout?.on("data", onData);
-        child.stderr?.on("data", onData);
-        child.once("exit", (code) => reject(new Error(`moto_server exited with ${code}`)));
-      });
-      const config = {
-        endpoint: `http://127.0.0.1:${port}`,
-        region: "us-east-1",
-        credentials: { accessKeyId: "moto", secretAccessKey: "moto" },
-        maxAttempts: 1,
-      };
+      moto = await startMoto();
+      const { config } = moto;
       events = new EventBridgeClient(config);
       sqs = new SQSClient(config);
       const queues = new Map<DocumentedPattern, string>();
@@ -249,7 +220,7 @@ describe("the rule patterns of docs/subscribers.md", () => {
     afterAll(() => {
       events?.destroy();
       sqs?.destroy();
-      moto?.kill();
+      moto?.stop();
     });
 
     it("each matches exactly the events it says it matches", () => {
