@@ -169,6 +169,16 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog, UserDirect
 
   async listUsers(context: CallContext): Promise<UserListing[]> {
     const users: UserListing[] = [];
+    for await (const page of this.userSummaryPages(context)) {
+      for (const user of page) {
+        if (user.Id) users.push({ userId: user.Id, username: user.Username ?? "" });
+      }
+    }
+    return users;
+  }
+
+  /** ListUsers page by page, each paced and under the deadline; a caller may stop early. */
+  private async *userSummaryPages(context: CallContext) {
     let nextToken: string | undefined;
     do {
       const token = nextToken;
@@ -184,12 +194,9 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog, UserDirect
           ),
         ),
       );
-      for (const user of page.UserSummaryList ?? []) {
-        if (user.Id) users.push({ userId: user.Id, username: user.Username ?? "" });
-      }
+      yield page.UserSummaryList ?? [];
       nextToken = page.NextToken;
     } while (nextToken);
-    return users;
   }
 
   /**
@@ -213,25 +220,10 @@ export class ConnectInstance implements ConnectUsers, ProfileCatalog, UserDirect
     );
     const hit = searched.Users?.find((user) => sameUsername(user.Username, username));
     if (hit?.Id) return hit.Id;
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
-      const page = await this.invoke("ListUsers", context, () =>
-        this.send("ListUsers", () =>
-          this.client.send(
-            new ListUsersCommand({
-              InstanceId: this.instanceId,
-              MaxResults: LIST_PAGE_SIZE,
-              ...(token ? { NextToken: token } : {}),
-            }),
-            { abortSignal: context.deadline.signal },
-          ),
-        ),
-      );
-      const found = page.UserSummaryList?.find((user) => sameUsername(user.Username, username));
+    for await (const page of this.userSummaryPages(context)) {
+      const found = page.find((user) => sameUsername(user.Username, username));
       if (found?.Id) return found.Id;
-      nextToken = page.NextToken;
-    } while (nextToken);
+    }
     return undefined;
   }
 
